@@ -1,0 +1,164 @@
+package dev.crmsync.app.simulate;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
+
+/**
+ * Decides, request by request, which fault a simulator injects: standing faults from {@link FaultSettings}, and
+ * one-shot faults queued by a test or a person ({@link #failNext}, {@link #dropNext}, {@link #malformNextPages}).
+ * Queued faults are served first, in the order they were queued.
+ *
+ * <p>The random choices come from a seeded {@link Random}, so a run with the same seed and the same request order
+ * meets the same faults.
+ *
+ * <p>This class is threadsafe.
+ *
+ * @see FaultFilter
+ */
+public final class FaultInjector {
+
+    /** What to do with one request. */
+    public sealed interface Fault {
+        /** Serve the request normally. */
+        record None() implements Fault {
+        }
+
+        /** Answer with {@code status} instead of serving; {@code retryAfter} is set for 429 and 503. */
+        record Fail(int status, Duration retryAfter) implements Fault {
+        }
+
+        /** Close the connection without an answer. */
+        record Drop() implements Fault {
+        }
+    }
+
+    private static final Fault NONE = new Fault.None();
+
+    private final Random random;
+    private final Deque<Fault> queued = new ArrayDeque<>();
+    private FaultSettings settings = FaultSettings.NONE;
+    private int malformedPagesQueued;
+
+    /**
+     * @param seed seed of the random choices
+     */
+    public FaultInjector(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /**
+     * @return the standing faults
+     */
+    public synchronized FaultSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Replaces the standing faults.
+     *
+     * @param newSettings the faults to inject from now on
+     */
+    public synchronized void settings(FaultSettings newSettings) {
+        this.settings = newSettings;
+    }
+
+    /**
+     * Queues {@code count} failed answers, e.g. a burst of 429s.
+     *
+     * @param count      how many requests fail, at least 1
+     * @param status     the HTTP status to answer with (429 or 5xx)
+     * @param retryAfter the {@code Retry-After} to send with 429 and 503; zero for none
+     */
+    public synchronized void failNext(int count, int status, Duration retryAfter) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1: " + count);
+        }
+        if (status != 429 && (status < 500 || status > 599)) {
+            throw new IllegalArgumentException("status must be 429 or 5xx: " + status);
+        }
+        for (int i = 0; i < count; i++) {
+            queued.addLast(new Fault.Fail(status, retryAfter));
+        }
+    }
+
+    /**
+     * Queues {@code count} dropped connections.
+     *
+     * @param count how many requests lose their connection, at least 1
+     */
+    public synchronized void dropNext(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1: " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            queued.addLast(new Fault.Drop());
+        }
+    }
+
+    /**
+     * Queues {@code count} malformed list pages: the next list pages served are cut off mid-JSON.
+     *
+     * @param count how many pages, at least 1
+     */
+    public synchronized void malformNextPages(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1: " + count);
+        }
+        malformedPagesQueued += count;
+    }
+
+    /** Clears queued faults and switches standing faults off. */
+    public synchronized void reset() {
+        queued.clear();
+        malformedPagesQueued = 0;
+        settings = FaultSettings.NONE;
+    }
+
+    /**
+     * @return how many queued one-shot faults are still waiting
+     */
+    public synchronized int pending() {
+        return queued.size() + malformedPagesQueued;
+    }
+
+    /**
+     * Picks the fault for the next request.
+     *
+     * @return the fault; {@link Fault.None} to serve normally
+     */
+    public synchronized Fault nextFault() {
+        if (!queued.isEmpty()) {
+            return queued.pollFirst();
+        }
+        if (settings.dropRate() > 0 && random.nextDouble() < settings.dropRate()) {
+            return new Fault.Drop();
+        }
+        if (settings.serverErrorRate() > 0 && random.nextDouble() < settings.serverErrorRate()) {
+            int[] statuses = {500, 502, 503};
+            return new Fault.Fail(statuses[random.nextInt(statuses.length)], Duration.ofSeconds(1));
+        }
+        return NONE;
+    }
+
+    /**
+     * Decides whether a list page about to be sent is cut off.
+     *
+     * @return true to malform this page
+     */
+    public synchronized boolean malformThisPage() {
+        if (malformedPagesQueued > 0) {
+            malformedPagesQueued--;
+            return true;
+        }
+        return settings.malformedPageRate() > 0 && random.nextDouble() < settings.malformedPageRate();
+    }
+
+    /**
+     * @return the standing extra latency
+     */
+    public synchronized Duration latency() {
+        return settings.latency();
+    }
+}
