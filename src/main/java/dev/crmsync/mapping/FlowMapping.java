@@ -1,0 +1,85 @@
+package dev.crmsync.mapping;
+
+import dev.crmsync.model.Flow;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The property table of one flow, with its first-link match key and where each side keeps the link id stamp.
+ *
+ * @param flow                the flow
+ * @param fields              the property table, in document order
+ * @param matchKey            the first-link match key, or null when records of this flow are never matched
+ * @param webcrmStampProperty the webCRM custom field that holds the link id (e.g. {@code OrganisationCustom5})
+ * @param customcrmStampKey   the key in Customcrm's {@code external_ids} that holds the link id
+ */
+public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKey, String webcrmStampProperty,
+                          String customcrmStampKey) {
+
+    public FlowMapping {
+        Objects.requireNonNull(flow, "flow");
+        fields = List.copyOf(fields);
+        if (fields.isEmpty()) {
+            throw new IllegalArgumentException(flow.configName() + ": a flow needs at least one field");
+        }
+        Set<String> seen = new HashSet<>();
+        Set<String> webcrmSeen = new HashSet<>();
+        Set<String> customcrmSeen = new HashSet<>();
+        for (FieldMapping field : fields) {
+            if (!seen.add(field.field())) {
+                throw new IllegalArgumentException(flow.configName() + ": field '" + field.field() + "' is mapped twice");
+            }
+            if (!webcrmSeen.add(field.webcrmProperty())) {
+                throw new IllegalArgumentException(flow.configName() + ": webCRM property '" + field.webcrmProperty()
+                        + "' is mapped twice");
+            }
+            if (!customcrmSeen.add(field.customcrmProperty())) {
+                throw new IllegalArgumentException(flow.configName() + ": Customcrm property '"
+                        + field.customcrmProperty() + "' is mapped twice");
+            }
+            if (field.isReference() && !flow.parents().contains(field.references())) {
+                throw new IllegalArgumentException(flow.configName() + ": field '" + field.field()
+                        + "' may only reference " + flow.parents());
+            }
+        }
+        if (matchKey != null && !seen.contains(matchKey.field())) {
+            throw new IllegalArgumentException(flow.configName() + ": match key '" + matchKey.field()
+                    + "' is not a mapped field");
+        }
+        if (webcrmStampProperty == null || webcrmStampProperty.isBlank()) {
+            throw new IllegalArgumentException(flow.configName() + ": webcrm stamp property must not be blank");
+        }
+        if (webcrmSeen.contains(webcrmStampProperty)) {
+            throw new IllegalArgumentException(flow.configName() + ": webCRM stamp property '" + webcrmStampProperty
+                    + "' is also a mapped field");
+        }
+        if (customcrmStampKey == null || customcrmStampKey.isBlank()) {
+            throw new IllegalArgumentException(flow.configName() + ": customcrm stamp key must not be blank");
+        }
+    }
+
+    /**
+     * @return the first-link match key, if this flow has one
+     */
+    public Optional<MatchKey> match() {
+        return Optional.ofNullable(matchKey);
+    }
+
+    /**
+     * @param name a canonical field
+     * @return its mapping, if mapped
+     */
+    public Optional<FieldMapping> field(String name) {
+        return fields.stream().filter(f -> f.field().equals(name)).findFirst();
+    }
+
+    /**
+     * @return the reference fields
+     */
+    public List<FieldMapping> references() {
+        return fields.stream().filter(FieldMapping::isReference).toList();
+    }
+}

@@ -1,0 +1,271 @@
+package dev.crmsync.mapping;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The value transforms the default mappings use. Each is immutable and threadsafe.
+ */
+public final class Transforms {
+
+    private Transforms() {
+    }
+
+    /**
+     * @return a string copied as it is
+     */
+    public static ValueTransform text() {
+        return new Plain("string") {
+            @Override
+            public Object toCanonical(Object raw) {
+                return raw == null ? null : raw.toString();
+            }
+        };
+    }
+
+    /**
+     * @return a decimal number; strings holding a number are accepted on input
+     */
+    public static ValueTransform decimal() {
+        return new Plain("decimal") {
+            @Override
+            public Object toCanonical(Object raw) {
+                return switch (raw) {
+                    case null -> null;
+                    case BigDecimal d -> d;
+                    case Number n -> new BigDecimal(n.toString());
+                    case String s when s.isBlank() -> null;
+                    case String s -> parseDecimal(s);
+                    default -> throw new MappingException("expected a number, got " + quote(raw));
+                };
+            }
+        };
+    }
+
+    /**
+     * @return a whole number; a decimal with a fraction is refused rather than rounded
+     */
+    public static ValueTransform integer() {
+        return new Plain("integer") {
+            @Override
+            public Object toCanonical(Object raw) {
+                return switch (raw) {
+                    case null -> null;
+                    case Integer i -> (long) i;
+                    case Long l -> l;
+                    case Number n -> wholeNumber(new BigDecimal(n.toString()), raw);
+                    case String s when s.isBlank() -> null;
+                    case String s -> wholeNumber(parseDecimal(s), raw);
+                    default -> throw new MappingException("expected a whole number, got " + quote(raw));
+                };
+            }
+        };
+    }
+
+    /**
+     * @return a calendar date held as an ISO date string ({@code 1980-05-02})
+     */
+    public static ValueTransform date() {
+        return new ValueTransform() {
+            @Override
+            public Object toCanonical(Object raw) {
+                return raw == null || raw.toString().isBlank() ? null : parseDate(raw.toString());
+            }
+
+            @Override
+            public Object fromCanonical(Object canonical) {
+                return canonical == null ? null : canonical.toString();
+            }
+
+            @Override
+            public String systemType() {
+                return "date";
+            }
+        };
+    }
+
+    /**
+     * A calendar date held as a date-time at midnight, as webCRM holds a birthday: the time of day is dropped on
+     * input and written as midnight.
+     *
+     * @return the transform
+     */
+    public static ValueTransform dateAsDateTime() {
+        return new ValueTransform() {
+            @Override
+            public Object toCanonical(Object raw) {
+                return raw == null || raw.toString().isBlank() ? null : parseDate(raw.toString());
+            }
+
+            @Override
+            public Object fromCanonical(Object canonical) {
+                return canonical == null ? null : ((LocalDate) canonical).atStartOfDay().toString() + ":00";
+            }
+
+            @Override
+            public String systemType() {
+                return "date-time";
+            }
+
+            @Override
+            public String describe() {
+                return "date <-> date-time at midnight";
+            }
+        };
+    }
+
+    /**
+     * @param countries the country tables and the language names are written in
+     * @return a country name on the system side, an ISO 3166-1 alpha-2 code on the canonical side
+     */
+    public static ValueTransform countryName(Countries countries) {
+        return new ValueTransform() {
+            @Override
+            public Object toCanonical(Object raw) {
+                if (raw == null || raw.toString().isBlank()) {
+                    return null;
+                }
+                return Countries.codeOf(raw.toString()).orElseThrow(() ->
+                        new MappingException("'" + raw + "' is not a country name crmsync knows"));
+            }
+
+            @Override
+            public Object fromCanonical(Object canonical) {
+                return canonical == null ? null : countries.nameOf(canonical.toString());
+            }
+
+            @Override
+            public String systemType() {
+                return "string";
+            }
+
+            @Override
+            public String describe() {
+                return "country name (" + countries.writeLanguage().getDisplayLanguage(Locale.ENGLISH)
+                        + ") <-> ISO 3166-1 alpha-2 code";
+            }
+        };
+    }
+
+    /**
+     * An ISO country code held as a code: upper-cased and checked.
+     *
+     * @return the transform
+     */
+    public static ValueTransform countryCode() {
+        return new Plain("string") {
+            @Override
+            public Object toCanonical(Object raw) {
+                return raw == null || raw.toString().isBlank() ? null : raw.toString().strip().toUpperCase(Locale.ROOT);
+            }
+        };
+    }
+
+    /**
+     * A list of values mapped pair by pair, without regard to case on input. Values outside the map pass through
+     * unchanged, so a new status added on one side is carried rather than lost.
+     *
+     * @param systemToCanonical system value to canonical value, in document order
+     * @return the transform
+     * @throws IllegalArgumentException when two system values map to the same canonical value
+     */
+    public static ValueTransform valueMap(Map<String, String> systemToCanonical) {
+        Map<String, String> forward = new LinkedHashMap<>();
+        Map<String, String> backward = new LinkedHashMap<>();
+        systemToCanonical.forEach((system, canonical) -> {
+            forward.put(system.toLowerCase(Locale.ROOT), canonical);
+            if (backward.putIfAbsent(canonical.toLowerCase(Locale.ROOT), system) != null) {
+                throw new IllegalArgumentException("value map maps two values to '" + canonical + "'");
+            }
+        });
+        String description = "value map " + systemToCanonical;
+        return new ValueTransform() {
+            @Override
+            public Object toCanonical(Object raw) {
+                if (raw == null || raw.toString().isBlank()) {
+                    return null;
+                }
+                String value = raw.toString().strip();
+                return forward.getOrDefault(value.toLowerCase(Locale.ROOT), value);
+            }
+
+            @Override
+            public Object fromCanonical(Object canonical) {
+                if (canonical == null) {
+                    return null;
+                }
+                String value = canonical.toString();
+                return backward.getOrDefault(value.toLowerCase(Locale.ROOT), value);
+            }
+
+            @Override
+            public String systemType() {
+                return "string";
+            }
+
+            @Override
+            public String describe() {
+                return description;
+            }
+        };
+    }
+
+    private abstract static class Plain implements ValueTransform {
+        private final String type;
+
+        Plain(String type) {
+            this.type = type;
+        }
+
+        @Override
+        public Object fromCanonical(Object canonical) {
+            return canonical;
+        }
+
+        @Override
+        public String systemType() {
+            return type;
+        }
+    }
+
+    private static BigDecimal parseDecimal(String s) {
+        try {
+            return new BigDecimal(s.strip());
+        } catch (NumberFormatException e) {
+            throw new MappingException("expected a number, got '" + s + "'");
+        }
+    }
+
+    private static Long wholeNumber(BigDecimal value, Object raw) {
+        try {
+            return value.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new MappingException("expected a whole number, got " + quote(raw));
+        }
+    }
+
+    private static LocalDate parseDate(String text) {
+        String s = text.strip();
+        try {
+            if (s.length() == 10) {
+                return LocalDate.parse(s);
+            }
+            if (s.endsWith("Z") || s.matches(".*[+-]\\d{2}:\\d{2}$")) {
+                return OffsetDateTime.parse(s).toLocalDate();
+            }
+            return LocalDateTime.parse(s).toLocalDate();
+        } catch (DateTimeParseException e) {
+            throw new MappingException("expected a date, got '" + text + "'");
+        }
+    }
+
+    private static String quote(Object raw) {
+        return raw instanceof String s ? "'" + s + "'" : String.valueOf(raw);
+    }
+}
