@@ -1,0 +1,165 @@
+package dev.crmsync.ports;
+
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.LinkState;
+import dev.crmsync.model.Side;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Everything a sync must remember between runs: links, observed records (the inbox and mirror of both sides),
+ * cursors, the create outbox, conflicts and history. Dead letters are observed records in status
+ * {@link RecordStatus#DEAD}.
+ *
+ * <p>Every method is atomic on its own; {@link #inTransaction} groups several into one atomic step, which the
+ * engine uses so that a link, its records' statuses and the outbox change together or not at all.
+ *
+ * <p>Implementations are threadsafe; the engine still writes through one thread per connection.
+ */
+public interface Store extends AutoCloseable {
+
+    // ---------------------------------------------------------------- transactions
+
+    /**
+     * Runs {@code work} atomically: all its store writes land, or none.
+     *
+     * @param work the writes; it may call any method of this store
+     * @param <T>  what the work returns
+     * @return what the work returned
+     */
+    <T> T inTransaction(Supplier<T> work);
+
+    // ---------------------------------------------------------------- links
+
+    /**
+     * @return the link with that id
+     */
+    Optional<Link> link(String linkId);
+
+    /**
+     * @return the link that holds {@code recordId} on {@code side}
+     */
+    Optional<Link> linkOf(Flow flow, Side side, String recordId);
+
+    /**
+     * Inserts the link or replaces the one with the same id.
+     */
+    void saveLink(Link link);
+
+    /**
+     * @param flow  the flow, or null for all
+     * @param state the state, or null for all
+     * @return how many links match
+     */
+    long countLinks(Flow flow, LinkState state);
+
+    /**
+     * @param flow   the flow, or null for all
+     * @param offset how many to skip, in link creation order
+     * @param limit  how many at most
+     * @return a page of links
+     */
+    List<Link> links(Flow flow, int offset, int limit);
+
+    // ---------------------------------------------------------------- observed records
+
+    /**
+     * Stores records as read from their system, each replacing the earlier copy of the same record. The caller
+     * decides their status (usually {@link RecordStatus#DIRTY}).
+     */
+    void observe(List<ObservedRecord> records);
+
+    /**
+     * @return the stored copy of one record
+     */
+    Optional<ObservedRecord> observed(Flow flow, Side side, String recordId);
+
+    /**
+     * @param now   records whose next attempt lies after this are left out
+     * @param limit how many at most
+     * @return records in status DIRTY or WAITING that are due, oldest observation first
+     */
+    List<ObservedRecord> due(Flow flow, Instant now, int limit);
+
+    /**
+     * @return records on {@code side} with that match key that are not deleted, linked or not
+     */
+    List<ObservedRecord> byMatchKey(Flow flow, Side side, String matchKey);
+
+    /**
+     * @return the ids of all non-deleted records of {@code side} crmsync has observed
+     */
+    List<String> observedIds(Flow flow, Side side);
+
+    /**
+     * @param status a status
+     * @return records in that status across flows, e.g. the dead letters
+     */
+    List<ObservedRecord> withStatus(RecordStatus status);
+
+    // ---------------------------------------------------------------- cursors
+
+    /**
+     * @return where the last complete read of {@code side} for {@code flow} ended
+     */
+    Optional<String> cursor(Flow flow, Side side);
+
+    /**
+     * Moves the cursor; call only once the records read up to it are durably observed.
+     */
+    void saveCursor(Flow flow, Side side, String cursor);
+
+    // ---------------------------------------------------------------- outbox
+
+    /**
+     * Writes a create intent before the create call.
+     */
+    void addIntent(CreateIntent intent);
+
+    /**
+     * @return the creates whose outcome is not known yet
+     */
+    List<CreateIntent> intents();
+
+    /**
+     * Forgets an intent once its outcome is recorded on the link.
+     */
+    void removeIntent(String linkId, Side target);
+
+    // ---------------------------------------------------------------- conflicts and history
+
+    /**
+     * Inserts the conflict or replaces the one with the same id.
+     */
+    void saveConflict(Conflict conflict);
+
+    /**
+     * @param openOnly whether to leave out settled conflicts
+     * @return conflicts, newest first
+     */
+    List<Conflict> conflicts(boolean openOnly);
+
+    /**
+     * @return the open conflict of a link, if any
+     */
+    Optional<Conflict> openConflictOf(String linkId);
+
+    /**
+     * Appends to a link's history.
+     */
+    void appendHistory(HistoryEntry entry);
+
+    /**
+     * @return a link's history, oldest first
+     */
+    List<HistoryEntry> history(String linkId);
+
+    /**
+     * Releases the store's resources.
+     */
+    @Override
+    void close();
+}
