@@ -1,0 +1,107 @@
+package dev.crmsync.app.cli;
+
+import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code crmsync simulate webcrm}: runs the webCRM simulator until interrupted, for trying the connector by hand.
+ *
+ * <p>This class is not threadsafe: picocli fills and calls it on one thread.
+ */
+@Command(name = "webcrm", mixinStandardHelpOptions = true,
+        description = "Runs a simulated webCRM REST API v1 tenant on this machine, seeded with demo data, "
+                + "until interrupted. See docs/simulators/webcrm.md.")
+public final class SimulateWebcrmCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "8081", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--token", defaultValue = "demo-webcrm-token",
+            description = "Application token that /Auth/ApiLogin accepts (default: ${DEFAULT-VALUE}).")
+    String token;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the demo data and faults (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--empty", description = "Start with no data at all.")
+    boolean empty;
+
+    @Option(names = "--organisations", paramLabel = "N", defaultValue = "60",
+            description = "Organisations to seed (default: ${DEFAULT-VALUE}).")
+    int organisations;
+
+    @Option(names = "--persons", paramLabel = "N", defaultValue = "150",
+            description = "Persons to seed (default: ${DEFAULT-VALUE}).")
+    int persons;
+
+    @Option(names = "--products", paramLabel = "N", defaultValue = "80",
+            description = "Products to seed (default: ${DEFAULT-VALUE}).")
+    int products;
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "250",
+            description = "Requests per minute per application token (default: ${DEFAULT-VALUE}).")
+    int rateLimit;
+
+    @Option(names = "--empty-organisation-post-body",
+            description = "Answer POST /Organisations with an empty body instead of the new id.")
+    boolean emptyOrganisationPostBody;
+
+    @Mixin
+    FaultOptions faultOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SeedPlan plan;
+        WebcrmSimulator.Builder builder;
+        try {
+            plan = empty ? new SeedPlan(0, 0, 0, 0) : new SeedPlan(0, organisations, persons, products);
+            builder = WebcrmSimulator.builder()
+                    .token(token)
+                    .seed(seed)
+                    .seedPlan(plan)
+                    .rateLimit(rateLimit, Duration.ofMinutes(1))
+                    .faults(faultOptions.toSettings())
+                    .emptyOrganisationPostBody(emptyOrganisationPostBody);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        WebcrmSimulator simulator = builder.build().start(host, port);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            simulator.stop();
+            stopped.countDown();
+        }, "webcrm-simulator-shutdown"));
+        printGreeting(spec.commandLine().getOut(), simulator.baseUrl(), plan);
+        stopped.await();
+        return 0;
+    }
+
+    private void printGreeting(PrintWriter out, String baseUrl, SeedPlan plan) {
+        out.printf("webCRM simulator listening on %s%n", baseUrl);
+        out.printf("Application token: %s%n", token);
+        out.printf("Seeded: %d organisations, %d persons, %d products; rate limit %d/min%n",
+                plan.companies(), plan.people(), plan.products(), rateLimit);
+        out.printf("Try:%n");
+        out.printf("  TOKEN=$(curl -s -d authCode=%s %s/Auth/ApiLogin | sed 's/.*\"AccessToken\":\"\\([^\"]*\\)\".*/\\1/')%n",
+                token, baseUrl);
+        out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/Organisations?Page=1&Size=5'%n", baseUrl);
+        out.printf("Faults and traffic: %s/_sim/faults, %s/_sim/traffic. Stop with Ctrl-C.%n", baseUrl, baseUrl);
+        out.flush();
+    }
+}

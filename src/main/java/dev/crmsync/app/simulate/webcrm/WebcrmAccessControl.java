@@ -1,0 +1,108 @@
+package dev.crmsync.app.simulate.webcrm;
+
+import dev.crmsync.app.simulate.SlidingWindowRateLimiter;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The gate in front of the simulated API: the two login endpoints, the bearer-token check and the rate limit.
+ *
+ * <p>The rate limit counts per application token, as webCRM's does (API-NOTES §10): every access token issued
+ * for one application token draws on the same quota, and a login counts under the {@code authCode} it presents.
+ * A request that cannot be tied to an application token (no, unknown or expired bearer token; a wrong
+ * {@code authCode}) is answered 401 without counting, since there is no quota to charge it to.
+ *
+ * <p>This class is threadsafe.
+ */
+final class WebcrmAccessControl {
+
+    private static final String CONTROL_PREFIX = "/_sim";
+    private static final String BEARER = "Bearer ";
+
+    private final WebcrmAuth auth;
+    private final SlidingWindowRateLimiter limiter;
+    private final Duration window;
+
+    /**
+     * @param auth    the tenant's tokens
+     * @param limiter the per-application-token request limit
+     * @param window  the limiter's window, named in the 429 message
+     */
+    WebcrmAccessControl(WebcrmAuth auth, SlidingWindowRateLimiter limiter, Duration window) {
+        this.auth = auth;
+        this.limiter = limiter;
+        this.window = window;
+    }
+
+    /**
+     * Installs the login routes and the before-handler that guards every other route.
+     *
+     * @param cfg the server configuration being built
+     */
+    void install(JavalinConfig cfg) {
+        cfg.routes.before(this::guard);
+        cfg.routes.post("/Auth/ApiLogin", this::login);
+        cfg.routes.post("/Auth/ApiRefresh", this::refresh);
+    }
+
+    /**
+     * Writes a 429 in the shape of the real limiter, for an injected fault.
+     *
+     * @param ctx        the request to answer
+     * @param status     429 or 5xx
+     * @param retryAfter the wait to announce
+     */
+    void writeFault(Context ctx, int status, Duration retryAfter) {
+        WebcrmErrors.fault(ctx, status, retryAfter, limiter.limit(), window);
+    }
+
+    private void guard(Context ctx) {
+        String path = ctx.path();
+        if (path.startsWith(CONTROL_PREFIX) || path.startsWith("/Auth/")) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? header.substring(BEARER.length()).strip() : null;
+        Optional<String> applicationToken = auth.applicationTokenOf(token);
+        if (applicationToken.isEmpty()) {
+            WebcrmErrors.unauthorized(ctx);
+            ctx.skipRemainingHandlers();
+        } else if (!admit(ctx, applicationToken.get())) {
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private void login(Context ctx) {
+        String authCode = firstPresent(ctx.formParam("authCode"), ctx.header("authCode"));
+        if (!auth.isApplicationToken(authCode)) {
+            ctx.status(401).json(WebcrmAuth.loginFailure("The authCode is not a valid application token"));
+        } else if (admit(ctx, authCode)) {
+            ctx.json(auth.login(authCode));
+        }
+    }
+
+    private void refresh(Context ctx) {
+        // webCRM's Swagger puts refreshToken in a header, Dreamdata's client sends a form field: take either.
+        Optional<String> applicationToken = auth.redeemRefreshToken(
+                firstPresent(ctx.header("refreshToken"), ctx.formParam("refreshToken")));
+        if (applicationToken.isEmpty()) {
+            ctx.status(401).json(WebcrmAuth.loginFailure("The refresh token is unknown, used or expired"));
+        } else if (admit(ctx, applicationToken.get())) {
+            ctx.json(auth.login(applicationToken.get()));
+        }
+    }
+
+    /** Counts the request against the quota, or answers 429 and returns false. */
+    private boolean admit(Context ctx, String applicationToken) {
+        Optional<Duration> wait = limiter.tryAcquire(applicationToken);
+        wait.ifPresent(retryAfter -> WebcrmErrors.throttled(ctx, retryAfter, limiter.limit(), window));
+        return wait.isEmpty();
+    }
+
+    private static String firstPresent(String first, String second) {
+        return first != null && !first.isBlank() ? first : second;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.crmsync.app.simulate.webcrm;
+
+import dev.crmsync.app.simulate.FaultFilter;
+import dev.crmsync.app.simulate.SimulatorJson;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * The record endpoints of webCRM REST API v1 for Organisations, Persons and Products: list, get by id, POST,
+ * PUT by id, PATCH bulk upsert, and DELETE for Products only. webCRM has no DELETE for organisations and persons
+ * (API-NOTES §8), so the simulator has none either: such a request meets no route.
+ *
+ * <p>Conventions where webCRM documents nothing (all in {@code docs/simulators/webcrm.md}):
+ * <ul>
+ *   <li>POST answers the new id as a bare JSON integer, Organisations included, unless the simulator is told to
+ *       answer {@code POST /Organisations} with an empty body, to test a client's fallback;</li>
+ *   <li>PUT replaces the whole record: a property left out becomes null;</li>
+ *   <li>PATCH answers one string per item, in order: the id in decimal on success, otherwise the error message,
+ *       which never parses as an integer.</li>
+ * </ul>
+ *
+ * <p>This class is threadsafe: its state is the threadsafe {@link WebcrmRecords}.
+ */
+final class WebcrmEntityRoutes {
+
+    /** Who the created and updated stamps name for writes through the API. */
+    static final String API_AUTHOR = "API";
+
+    private final WebcrmRecords records;
+    private final boolean emptyOrganisationPostBody;
+
+    /**
+     * @param records                   the tenant's data
+     * @param emptyOrganisationPostBody true to answer {@code POST /Organisations} with an empty body
+     */
+    WebcrmEntityRoutes(WebcrmRecords records, boolean emptyOrganisationPostBody) {
+        this.records = records;
+        this.emptyOrganisationPostBody = emptyOrganisationPostBody;
+    }
+
+    /**
+     * @param cfg the server configuration being built
+     */
+    void install(JavalinConfig cfg) {
+        for (WebcrmEntity entity : WebcrmEntity.values()) {
+            String collection = "/" + entity.plural();
+            cfg.routes.get(collection, ctx -> list(ctx, entity));
+            cfg.routes.get(collection + "/{id}", ctx -> get(ctx, entity));
+            cfg.routes.post(collection, ctx -> create(ctx, entity));
+            cfg.routes.put(collection + "/{id}", ctx -> {
+                records.replace(entity, id(ctx), body(ctx), API_AUTHOR);
+                ctx.status(200).result("");
+            });
+            cfg.routes.patch(collection, ctx -> upsert(ctx, entity));
+        }
+        cfg.routes.delete("/Products/{id}", ctx -> {
+            records.delete(WebcrmEntity.PRODUCT, id(ctx), API_AUTHOR);
+            ctx.status(200).result("");
+        });
+    }
+
+    private void list(Context ctx, WebcrmEntity entity) {
+        PageRequest page = PageRequest.of(ctx);
+        ArrayNode out = SimulatorJson.mapper().createArrayNode();
+        page.slice(records.all(entity)).forEach(r -> out.add(WebcrmDtoWriter.toDto(entity, r)));
+        FaultFilter.markPage(ctx);
+        ctx.json(out);
+    }
+
+    private void get(Context ctx, WebcrmEntity entity) {
+        int id = id(ctx);
+        ctx.json(WebcrmDtoWriter.toDto(entity,
+                records.find(entity, id).orElseThrow(() -> WebcrmApiException.notFound(entity, id))));
+    }
+
+    private void create(Context ctx, WebcrmEntity entity) {
+        JsonNode dto = body(ctx);
+        if (idIn(dto, entity) != 0) {
+            throw WebcrmApiException.invalid(entity.idField() + " must be 0 to create; use PUT /"
+                    + entity.plural() + "/{id} to update");
+        }
+        int id = records.create(entity, dto, API_AUTHOR);
+        if (entity == WebcrmEntity.ORGANISATION && emptyOrganisationPostBody) {
+            ctx.status(200).result("");
+        } else {
+            ctx.json(id);
+        }
+    }
+
+    private void upsert(Context ctx, WebcrmEntity entity) {
+        JsonNode items = body(ctx);
+        if (!items.isArray()) {
+            throw WebcrmApiException.invalid("PATCH /" + entity.plural() + " needs a JSON array of "
+                    + entity.singular() + " objects");
+        }
+        List<String> results = new ArrayList<>();
+        for (JsonNode item : items) {
+            try {
+                int id = idIn(item, entity);
+                if (id == 0) {
+                    id = records.create(entity, item, API_AUTHOR);
+                } else {
+                    records.replace(entity, id, item, API_AUTHOR);
+                }
+                results.add(Integer.toString(id));
+            } catch (WebcrmApiException e) {
+                results.add(e.getMessage());
+            }
+        }
+        ctx.json(results);
+    }
+
+    /** The id a DTO carries: 0 when it has none, which means "create". */
+    private static int idIn(JsonNode dto, WebcrmEntity entity) {
+        JsonNode id = dto.isObject() ? dto.get(entity.idField()) : null;
+        if (id == null || id.isNull()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(id.asString().strip());
+        } catch (NumberFormatException e) {
+            throw WebcrmApiException.invalid(entity.idField() + " must be a whole number, got " + id);
+        }
+    }
+
+    private static int id(Context ctx) {
+        String text = ctx.pathParam("id");
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw WebcrmApiException.invalid("The value '" + text + "' is not a valid id");
+        }
+    }
+
+    private static JsonNode body(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            throw WebcrmApiException.invalid("The request body is missing");
+        }
+        try {
+            return SimulatorJson.mapper().readTree(text);
+        } catch (JacksonException e) {
+            throw WebcrmApiException.invalid("The request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.crmsync.app.simulate.webcrm;
+
+import java.time.InstantSource;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The simulated tenant's data: organisations, persons and products in memory, by id. Every write is validated
+ * ({@link WebcrmValidator}) and stamped here, under one lock, so a link checked during validation cannot vanish
+ * before the write lands.
+ *
+ * <p>Ids are handed out from 1 upwards per entity and never reused, as a database identity column does. Reads
+ * return copies, so callers may keep them.
+ *
+ * <p>This class is threadsafe.
+ */
+final class WebcrmRecords implements WebcrmValidator.Existence {
+
+    private final InstantSource clock;
+    private final Map<WebcrmEntity, TreeMap<Integer, Map<String, Object>>> tables = new EnumMap<>(WebcrmEntity.class);
+    private final Map<WebcrmEntity, Integer> lastIds = new EnumMap<>(WebcrmEntity.class);
+
+    /**
+     * @param clock where the created and updated stamps come from
+     */
+    WebcrmRecords(InstantSource clock) {
+        this.clock = clock;
+        for (WebcrmEntity entity : WebcrmEntity.values()) {
+            tables.put(entity, new TreeMap<>());
+            lastIds.put(entity, 0);
+        }
+    }
+
+    /**
+     * @param entity the record kind
+     * @param dto    the DTO to insert; its id is ignored
+     * @param author who writes, for the created and updated by stamps
+     * @return the new id
+     * @throws WebcrmApiException a 400 when the DTO is invalid
+     */
+    synchronized int create(WebcrmEntity entity, JsonNode dto, String author) {
+        LocalDateTime now = WebcrmTimestamps.now(clock);
+        return insert(entity, WebcrmValidator.validate(entity, dto, null, this), now, now, author);
+    }
+
+    /**
+     * Inserts a record with given stamps, for seeding a tenant with history.
+     *
+     * @param entity    the record kind
+     * @param dto       the DTO to insert
+     * @param createdAt the created stamp
+     * @param updatedAt the updated stamp
+     * @param author    who created it
+     * @return the new id
+     */
+    synchronized int createWithHistory(WebcrmEntity entity, JsonNode dto, LocalDateTime createdAt,
+                                       LocalDateTime updatedAt, String author) {
+        return insert(entity, WebcrmValidator.validate(entity, dto, null, this), createdAt, updatedAt, author);
+    }
+
+    /**
+     * Replaces a record with the DTO: properties the DTO leaves out become null.
+     *
+     * @param entity the record kind
+     * @param id     the record's id; an id in the DTO is ignored
+     * @param dto    the whole new record
+     * @param author who writes
+     * @throws WebcrmApiException a 404 for an unknown id, a 400 when the DTO is invalid
+     */
+    synchronized void replace(WebcrmEntity entity, int id, JsonNode dto, String author) {
+        Map<String, Object> previous = table(entity).get(id);
+        if (previous == null) {
+            throw WebcrmApiException.notFound(entity, id);
+        }
+        Map<String, Object> values = WebcrmValidator.validate(entity, dto, previous, this);
+        store(entity, id, values, (LocalDateTime) previous.get(entity.field("CreatedAt")),
+                (String) previous.get(entity.field("CreatedBy")), WebcrmTimestamps.now(clock), author);
+    }
+
+    /**
+     * Removes a record. Removing an organisation removes its persons and products as well, and removing a person
+     * unlinks its products, so no record is left pointing at nothing.
+     *
+     * @param entity the record kind
+     * @param id     the record's id
+     * @param author who deletes, for the updated stamp of unlinked products
+     * @throws WebcrmApiException a 404 for an unknown id
+     */
+    synchronized void delete(WebcrmEntity entity, int id, String author) {
+        if (table(entity).remove(id) == null) {
+            throw WebcrmApiException.notFound(entity, id);
+        }
+        switch (entity) {
+            case ORGANISATION -> {
+                table(WebcrmEntity.PERSON).values().removeIf(p -> Integer.valueOf(id).equals(p.get("PersonOrganisationId")));
+                table(WebcrmEntity.PRODUCT).values().removeIf(p -> Integer.valueOf(id).equals(p.get("ProductOrganisationId")));
+            }
+            case PERSON -> table(WebcrmEntity.PRODUCT).values().stream()
+                    .filter(p -> Integer.valueOf(id).equals(p.get("ProductPersonId")))
+                    .forEach(p -> {
+                        p.put("ProductPersonId", null);
+                        p.put("ProductUpdatedAt", WebcrmTimestamps.now(clock));
+                        p.put("ProductUpdatedBy", author);
+                    });
+            case PRODUCT -> {
+            }
+        }
+    }
+
+    /**
+     * @param entity the record kind
+     * @param id     the record's id
+     * @return a copy of the record, or empty
+     */
+    synchronized Optional<Map<String, Object>> find(WebcrmEntity entity, int id) {
+        return Optional.ofNullable(table(entity).get(id)).map(LinkedHashMap::new);
+    }
+
+    /**
+     * @param entity the record kind
+     * @return copies of all its records, in id order
+     */
+    synchronized List<Map<String, Object>> all(WebcrmEntity entity) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        table(entity).values().forEach(r -> out.add(new LinkedHashMap<>(r)));
+        return out;
+    }
+
+    @Override
+    public synchronized boolean exists(WebcrmEntity entity, int id) {
+        return table(entity).containsKey(id);
+    }
+
+    private int insert(WebcrmEntity entity, Map<String, Object> values, LocalDateTime createdAt,
+                       LocalDateTime updatedAt, String author) {
+        int id = lastIds.merge(entity, 1, Integer::sum);
+        store(entity, id, values, createdAt, author, updatedAt, author);
+        return id;
+    }
+
+    private void store(WebcrmEntity entity, int id, Map<String, Object> values, LocalDateTime createdAt,
+                       String createdBy, LocalDateTime updatedAt, String updatedBy) {
+        Map<String, Object> record = new LinkedHashMap<>(values);
+        record.put(entity.idField(), id);
+        record.put(entity.field("CreatedAt"), createdAt);
+        record.put(entity.field("CreatedBy"), createdBy);
+        record.put(entity.field("UpdatedAt"), updatedAt);
+        record.put(entity.field("UpdatedBy"), updatedBy);
+        table(entity).put(id, record);
+    }
+
+    private TreeMap<Integer, Map<String, Object>> table(WebcrmEntity entity) {
+        return tables.get(entity);
+    }
+}
