@@ -94,6 +94,31 @@ public final class RecordMapper {
     }
 
     /**
+     * The properties that stamp a record with its link id, so that a create whose answer was lost can be found
+     * (invariant 4): a custom field on webCRM, {@code external_ids} on Customcrm, where the webCRM id is kept too
+     * for people who look at the record.
+     *
+     * @param side     the system written to
+     * @param linkId   the link id
+     * @param webcrmId the webCRM record's id when writing to Customcrm, or null
+     * @return the stamp properties, to be merged into a write
+     */
+    public Map<String, Object> stampProperties(Side side, String linkId, String webcrmId) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (side == Side.WEBCRM) {
+            out.put(mapping.webcrmStampProperty(), linkId);
+        } else {
+            Map<String, Object> externalIds = new LinkedHashMap<>();
+            externalIds.put(mapping.customcrmStampKey(), linkId);
+            if (webcrmId != null) {
+                externalIds.put("webcrm", webcrmId);
+            }
+            out.put("external_ids", externalIds);
+        }
+        return out;
+    }
+
+    /**
      * @param record a record as its system returned it
      * @return the link id stamped on it, if any
      */

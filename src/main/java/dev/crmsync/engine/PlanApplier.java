@@ -1,0 +1,268 @@
+package dev.crmsync.engine;
+
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.LinkState;
+import dev.crmsync.model.Side;
+import dev.crmsync.model.SideRecord;
+import dev.crmsync.ports.Connector;
+import dev.crmsync.ports.CreateIntent;
+import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.ports.Store;
+import dev.crmsync.ports.TransientCrmException;
+import dev.crmsync.ports.Write;
+import dev.crmsync.ports.WriteOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Carries out a {@link FlowPlan}. In each batch it first writes the outbox (create intents and their pending
+ * links) in one transaction, then sends each side's writes to its connector in one call (which may batch them),
+ * then records each change's outcome in its own transaction: a change whose writes all landed moves its link
+ * forward; a change with a refused write leaves its link as it was and makes its record a dead letter with the
+ * system's reason; a change with a passing failure is retried later with backoff, then given up as a dead
+ * letter.
+ *
+ * <p>Not threadsafe: one applier per connection.
+ */
+public final class PlanApplier {
+
+    private final Store store;
+    private final Map<Side, Connector> connectors;
+    private final RecordObserver observer;
+    private final SyncSettings settings;
+    private final InstantSource clock;
+
+    /**
+     * @param store      the store
+     * @param connectors the connector of each side
+     * @param observer   turns written records into the store's copies
+     * @param settings   batch size, attempts and backoff
+     * @param clock      the time source
+     */
+    PlanApplier(Store store, Map<Side, Connector> connectors, RecordObserver observer, SyncSettings settings,
+                InstantSource clock) {
+        this.store = store;
+        this.connectors = Map.copyOf(connectors);
+        this.observer = observer;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * @param plan the plan
+     * @return what landed and what failed
+     */
+    ApplyResult apply(FlowPlan plan) {
+        ApplyResult result = new ApplyResult();
+        List<PlannedChange> changes = plan.changes();
+        for (int from = 0; from < changes.size(); from += settings.batchSize()) {
+            applyBatch(plan.flow(), changes.subList(from, Math.min(changes.size(), from + settings.batchSize())), result);
+        }
+        return result;
+    }
+
+    private void applyBatch(Flow flow, List<PlannedChange> batch, ApplyResult result) {
+        Instant now = clock.instant();
+        store.inTransaction(() -> {
+            for (PlannedChange change : batch) {
+                for (Action action : change.actions()) {
+                    if (action instanceof Action.Create create) {
+                        store.saveLink(create.link());
+                        store.addIntent(new CreateIntent(create.link().id(), flow, create.target(), now));
+                    }
+                }
+            }
+            return null;
+        });
+        Map<Action, WriteOutcome> outcomes = new IdentityHashMap<>();
+        for (Side side : Side.values()) {
+            List<Action> sideWrites = new ArrayList<>();
+            for (PlannedChange change : batch) {
+                change.actions().stream().filter(a -> targetOf(a) == side).forEach(sideWrites::add);
+            }
+            if (!sideWrites.isEmpty()) {
+                List<WriteOutcome> answers = send(flow, side, sideWrites.stream().map(PlanApplier::toWrite).toList());
+                for (int i = 0; i < sideWrites.size(); i++) {
+                    outcomes.put(sideWrites.get(i), answers.get(i));
+                }
+            }
+        }
+        for (PlannedChange change : batch) {
+            store.inTransaction(() -> {
+                finish(flow, change, outcomes, result);
+                return null;
+            });
+        }
+    }
+
+    private List<WriteOutcome> send(Flow flow, Side side, List<Write> writes) {
+        try {
+            List<WriteOutcome> answers = connectors.get(side).write(flow, writes);
+            if (answers.size() != writes.size()) {
+                throw new IllegalStateException(side.label() + " connector answered " + answers.size()
+                        + " outcomes for " + writes.size() + " writes");
+            }
+            return answers;
+        } catch (TransientCrmException e) {
+            return writes.stream().<WriteOutcome>map(w -> new WriteOutcome.Retry(e.getMessage())).toList();
+        }
+    }
+
+    private void finish(Flow flow, PlannedChange change, Map<Action, WriteOutcome> outcomes, ApplyResult result) {
+        Instant now = clock.instant();
+        Action failedAction = null;
+        WriteOutcome failure = null;
+        for (Action action : change.actions()) {
+            WriteOutcome outcome = outcomes.get(action);
+            if (outcome != null && !(outcome instanceof WriteOutcome.Done) && failure == null) {
+                failedAction = action;
+                failure = outcome;
+            }
+        }
+        ObservedRecord source = failedAction == null ? null : sourceOf(failedAction);
+        Set<String> written = new HashSet<>();
+        for (Action action : change.actions()) {
+            if (outcomes.get(action) instanceof WriteOutcome.Done done) {
+                written.add(key(done.record()));
+            }
+        }
+        if (failure == null) {
+            for (Action action : change.actions()) {
+                applyState(action, written);
+            }
+        } else {
+            for (Action action : change.actions()) {
+                if (action instanceof Action.Settle settle && !sameRecord(settle.record(), source)
+                        && !written.contains(key(settle.record().record()))) {
+                    applyState(action, written);
+                }
+            }
+            markFailed(flow, failedAction, source, failure, result);
+        }
+        for (Action action : change.actions()) {
+            if (outcomes.get(action) instanceof WriteOutcome.Done done) {
+                recordDone(action, done.record(), failure == null, result, now);
+            }
+        }
+    }
+
+    private void applyState(Action action, Set<String> written) {
+        switch (action) {
+            case Action.SaveLink save -> store.saveLink(save.link());
+            case Action.Settle settle -> {
+                if (!written.contains(key(settle.record().record()))) {
+                    store.observe(List.of(settle.record().with(settle.status(), settle.reason(), 0, null)));
+                }
+            }
+            case Action.RecordConflict conflict -> store.saveConflict(conflict.conflict());
+            case Action.Note note -> store.appendHistory(note.entry());
+            case Action.Create create -> {
+                if (!written.contains(key(create.source().record()))) {
+                    store.observe(List.of(create.source().with(RecordStatus.SETTLED, null, 0, null)));
+                }
+            }
+            case Action.Update update -> {
+            }
+            case Action.Delete delete -> store.saveLink(delete.link());
+        }
+    }
+
+    private void recordDone(Action action, SideRecord record, boolean changeLanded, ApplyResult result, Instant now) {
+        switch (action) {
+            case Action.Create create -> {
+                Link link = create.link().withIdOn(create.target(), record.id())
+                        .withHashOn(create.target(), create.values().hash())
+                        .with(create.values(), LinkState.ACTIVE, now);
+                store.saveLink(link);
+                store.removeIntent(link.id(), create.target());
+                result.created(create.target());
+            }
+            case Action.Update update -> result.updated(update.target());
+            case Action.Delete delete -> result.deleted(delete.target());
+            default -> throw new IllegalStateException("not a write: " + action);
+        }
+        // The copy of the written record lets the next write skip a read; a later read replaces it.
+        store.observe(List.of(observer.observe(record, RecordStatus.SETTLED, now)));
+    }
+
+    private void markFailed(Flow flow, Action action, ObservedRecord source, WriteOutcome failure,
+                            ApplyResult result) {
+        Side target = targetOf(action);
+        if (action instanceof Action.Create create && failure instanceof WriteOutcome.Rejected) {
+            // The system refused the create, so nothing was made: the intent is settled.
+            store.removeIntent(create.link().id(), target);
+        }
+        String what = flow.entityOn(source.side()) + " " + source.id() + " (" + source.side().label() + ")";
+        switch (failure) {
+            case WriteOutcome.Rejected rejected -> {
+                String reason = target.label() + " refused the " + verb(action) + ": " + rejected.reason();
+                store.observe(List.of(source.with(RecordStatus.DEAD, reason, source.attempts() + 1, null)));
+                result.failed(what + ": " + reason);
+            }
+            case WriteOutcome.Retry retry -> {
+                int attempts = source.attempts() + 1;
+                if (attempts >= settings.maxAttempts()) {
+                    String reason = "gave up after " + attempts + " attempts to " + verb(action) + " on "
+                            + target.label() + ": " + retry.reason();
+                    store.observe(List.of(source.with(RecordStatus.DEAD, reason, attempts, null)));
+                    result.failed(what + ": " + reason);
+                } else {
+                    Duration wait = settings.retryBackoff().multipliedBy(1L << Math.min(20, attempts - 1));
+                    store.observe(List.of(source.with(RecordStatus.DIRTY, retry.reason(), attempts,
+                            clock.instant().plus(wait))));
+                    result.retrying();
+                }
+            }
+            case WriteOutcome.Done done -> throw new IllegalStateException("not a failure");
+        }
+    }
+
+    private static Side targetOf(Action action) {
+        return switch (action) {
+            case Action.Create c -> c.target();
+            case Action.Update u -> u.target();
+            case Action.Delete d -> d.target();
+            default -> null;
+        };
+    }
+
+    private static ObservedRecord sourceOf(Action action) {
+        return switch (action) {
+            case Action.Create c -> c.source();
+            case Action.Update u -> u.source();
+            case Action.Delete d -> d.source();
+            default -> throw new IllegalStateException("not a write: " + action);
+        };
+    }
+
+    private static Write toWrite(Action action) {
+        return switch (action) {
+            case Action.Create c -> new Write.Create(c.link().id(), c.properties());
+            case Action.Update u -> new Write.Update(u.link().id(), u.current() == null ? null : u.current().record(),
+                    u.properties());
+            case Action.Delete d -> new Write.Delete(d.link().id(), d.recordId());
+            default -> throw new IllegalStateException("not a write: " + action);
+        };
+    }
+
+    private static String verb(Action action) {
+        return action instanceof Action.Create ? "create" : action instanceof Action.Update ? "update" : "delete";
+    }
+
+    private static boolean sameRecord(ObservedRecord a, ObservedRecord b) {
+        return b != null && a.side() == b.side() && a.id().equals(b.id());
+    }
+
+    private static String key(SideRecord record) {
+        return record.side() + "/" + record.id();
+    }
+}

@@ -1,0 +1,431 @@
+package dev.crmsync.engine;
+
+import dev.crmsync.mapping.MappedRecord;
+import dev.crmsync.mapping.MappingException;
+import dev.crmsync.mapping.RecordMapper;
+import dev.crmsync.model.FieldValues;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.LinkState;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.Conflict;
+import dev.crmsync.ports.HistoryEntry;
+import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.RecordStatus;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
+
+/**
+ * The reconcile step: from the records that changed and the link state, decide what to write where. It reads
+ * the store (through a {@link PlanningView}) but writes nothing; the result is a {@link FlowPlan}.
+ *
+ * <p>Per record: a known pair is merged field by field against the last agreed values and only real changes
+ * move (echoes of our own writes hash to what the link holds); an unknown record is linked to its match on the
+ * other side, or created there; a delete is propagated, or retires the link, per policy. A record that cannot
+ * be mapped is a dead letter; one whose parent is not linked yet waits.
+ *
+ * <p>Not threadsafe: one planner per connection, used from one thread.
+ */
+public final class Planner {
+
+    private final Map<Flow, RecordMapper> mappers;
+    private final SyncSettings settings;
+    private final BiPredicate<Side, Flow> canDelete;
+    private final InstantSource clock;
+    private final Supplier<String> linkIds;
+
+    /**
+     * @param mappers   the mapping of each flow
+     * @param settings  conflict and delete policies
+     * @param canDelete whether a side can delete records of a flow through its API
+     * @param clock     the time source
+     * @param linkIds   makes new link ids
+     */
+    public Planner(Map<Flow, RecordMapper> mappers, SyncSettings settings, BiPredicate<Side, Flow> canDelete,
+                   InstantSource clock, Supplier<String> linkIds) {
+        this.mappers = Map.copyOf(mappers);
+        this.settings = settings;
+        this.canDelete = canDelete;
+        this.clock = clock;
+        this.linkIds = linkIds;
+    }
+
+    /**
+     * @param flow the flow
+     * @param due  the flow's records that changed or wait
+     * @param view the store, overlaid with the plan's own decisions
+     * @return the plan
+     */
+    FlowPlan plan(Flow flow, List<ObservedRecord> due, PlanningView view) {
+        List<PlannedChange> changes = new ArrayList<>();
+        for (ObservedRecord record : due) {
+            if (!view.isHandled(record)) {
+                changes.add(new Reconciliation(flow, view).of(record));
+            }
+        }
+        return new FlowPlan(flow, changes);
+    }
+
+    /** The reconciliation of one record, with the flow's mapper and the view at hand. */
+    private final class Reconciliation {
+        private final Flow flow;
+        private final PlanningView view;
+        private final RecordMapper mapper;
+        private final Instant now;
+        private final List<Action> actions = new ArrayList<>();
+
+        Reconciliation(Flow flow, PlanningView view) {
+            this.flow = flow;
+            this.view = view;
+            this.mapper = mappers.get(flow);
+            this.now = clock.instant();
+        }
+
+        PlannedChange of(ObservedRecord record) {
+            view.markHandled(record);
+            Side side = record.side();
+            Optional<Link> link = view.linkOf(flow, side, record.id());
+            if (link.isEmpty() && record.stamp() != null) {
+                link = stampedLink(record);
+            }
+            if (record.record().deleted()) {
+                return deleted(record, link.orElse(null));
+            }
+            MappedRecord mapped = mapper.toCanonical(record.record(), view);
+            if (!mapped.problems().isEmpty()) {
+                return settleOnly(record, RecordStatus.DEAD, String.join("; ", mapped.problems()),
+                        "dead letter: " + describe(record));
+            }
+            if (!mapped.waitingFor().isEmpty()) {
+                return settleOnly(record, RecordStatus.WAITING,
+                        "waits for " + String.join(", ", mapped.waitingFor()) + " to be linked",
+                        "wait: " + describe(record));
+            }
+            if (link.isEmpty()) {
+                return unlinked(record, mapped);
+            }
+            return switch (link.get().state()) {
+                case RETIRED -> settleOnly(record, RecordStatus.SETTLED, null,
+                        "ignore: " + describe(record) + " belongs to a retired link");
+                case CONFLICT -> held(record, mapped, link.get());
+                case ACTIVE, PENDING -> linked(record, mapped, link.get());
+            };
+        }
+
+        // ------------------------------------------------------------ linked pairs
+
+        private PlannedChange linked(ObservedRecord record, MappedRecord mapped, Link link) {
+            Side side = record.side();
+            Side other = side.other();
+            if (link.idOn(other) == null) {
+                // A create whose outcome the outbox could not confirm: create again under the same link id.
+                return create(record, mapped, link);
+            }
+            Optional<ObservedRecord> otherRecord = view.observed(flow, other, link.idOn(other));
+            if (otherRecord.isPresent() && otherRecord.get().record().deleted() && !view.isHandled(otherRecord.get())) {
+                view.markHandled(otherRecord.get());
+                return deleted(otherRecord.get(), link);
+            }
+            SideValues mine = new SideValues(mapped.values(), record.record().modifiedAt(),
+                    !mapped.values().hash().equals(link.hashOn(side)));
+            SideValues theirs = currentValues(otherRecord.orElse(null), link, other);
+            otherRecord.filter(this::isDue).filter(r -> !view.isHandled(r)).ifPresent(r -> {
+                view.markHandled(r);
+                actions.add(new Action.Settle(r, RecordStatus.SETTLED, null));
+            });
+            actions.add(0, new Action.Settle(record, RecordStatus.SETTLED, null));
+            SideValues webcrm = side == Side.WEBCRM ? mine : theirs;
+            SideValues customcrm = side == Side.WEBCRM ? theirs : mine;
+            if (!webcrm.changed() && !customcrm.changed() && link.state() == LinkState.ACTIVE) {
+                return new PlannedChange("unchanged: " + describe(record), actions, false);
+            }
+            return merge(link, link.base(), webcrm, customcrm, record, "update");
+        }
+
+        private SideValues currentValues(ObservedRecord otherRecord, Link link, Side other) {
+            if (otherRecord == null || otherRecord.record().deleted()) {
+                return new SideValues(link.base(), null, false);
+            }
+            MappedRecord otherMapped = mapper.toCanonical(otherRecord.record(), view);
+            if (!otherMapped.isReady()) {
+                return new SideValues(link.base(), null, false);
+            }
+            return new SideValues(otherMapped.values(), otherRecord.record().modifiedAt(),
+                    !otherMapped.values().hash().equals(link.hashOn(other)));
+        }
+
+        private PlannedChange merge(Link link, FieldValues base, SideValues webcrm, SideValues customcrm,
+                                    ObservedRecord source, String verb) {
+            MergeResult result = new FieldMerge(mapper.mapping(), settings.conflictPolicy()).merge(base, webcrm, customcrm);
+            if (result.held()) {
+                Link heldLink = new Link(link.id(), flow, link.webcrmId(), link.customcrmId(),
+                        base == null ? FieldValues.empty() : base, webcrm.values().hash(), customcrm.values().hash(),
+                        LinkState.CONFLICT, now);
+                view.plan(heldLink);
+                actions.add(new Action.SaveLink(heldLink));
+                actions.add(new Action.RecordConflict(new Conflict(linkIds.get(), flow, link.id(), result.conflicts(),
+                        webcrm.values(), customcrm.values(), settings.conflictPolicy().kind().configName(), now,
+                        null, null)));
+                return new PlannedChange("hold for a person: " + describe(source) + " edited on both sides ("
+                        + fieldNames(result) + ")", actions, false);
+            }
+            FieldValues merged = result.merged();
+            Link next = link;
+            List<String> writes = new ArrayList<>();
+            for (Side target : Side.values()) {
+                SideValues current = target == Side.WEBCRM ? webcrm : customcrm;
+                if (merged.equals(current.values())) {
+                    next = next.withHashOn(target, current.values().hash());
+                    continue;
+                }
+                Map<String, Object> properties;
+                try {
+                    properties = propertiesFor(target, merged, link);
+                } catch (MappingException e) {
+                    actions.clear();
+                    return settleOnly(source, RecordStatus.WAITING, e.getMessage(), "wait: " + describe(source));
+                }
+                next = next.withHashOn(target, merged.hash());
+                String targetId = link.idOn(target);
+                ObservedRecord targetRecord = view.observed(flow, target, targetId).orElse(null);
+                writes.add(target.label() + " " + flow.entityOn(target) + " " + targetId + " ("
+                        + String.join(", ", current.values().differingFields(merged)) + ")");
+                actions.add(new Action.Update(target, null, targetRecord, merged, properties, source));
+            }
+            next = next.with(merged, LinkState.ACTIVE, now);
+            view.plan(next);
+            Link saved = next;
+            actions.replaceAll(a -> a instanceof Action.Update u
+                    ? new Action.Update(u.target(), saved, u.current(), u.values(), u.properties(), u.source()) : a);
+            actions.add(new Action.SaveLink(next));
+            if (!result.conflicts().isEmpty()) {
+                actions.add(new Action.RecordConflict(new Conflict(linkIds.get(), flow, link.id(), result.conflicts(),
+                        webcrm.values(), customcrm.values(), settings.conflictPolicy().kind().configName(), now, now,
+                        settings.conflictPolicy().kind().configName())));
+            }
+            Map<String, HistoryEntry.Change> changed = changes(base, merged);
+            if (!changed.isEmpty() || base == null) {
+                Side origin = webcrm.changed() == customcrm.changed() ? null
+                        : webcrm.changed() ? Side.WEBCRM : Side.CUSTOMCRM;
+                actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, origin, verb,
+                        writes.isEmpty() ? "no write needed" : "wrote " + String.join("; ", writes), changed)));
+            }
+            String summary = writes.isEmpty()
+                    ? verb + ": " + describe(source) + " (no write needed)"
+                    : verb + ": " + String.join("; ", writes)
+                    + (result.conflicts().isEmpty() ? "" : " [conflict on " + fieldNames(result) + " settled by "
+                    + settings.conflictPolicy().kind().configName() + "]");
+            return new PlannedChange(summary, actions, false);
+        }
+
+        private PlannedChange held(ObservedRecord record, MappedRecord mapped, Link link) {
+            actions.add(new Action.Settle(record, RecordStatus.SETTLED, null));
+            return new PlannedChange("held: " + describe(record) + " waits for its conflict to be resolved",
+                    actions, false);
+        }
+
+        // ------------------------------------------------------------ unknown records
+
+        private Optional<Link> stampedLink(ObservedRecord record) {
+            return view.link(record.stamp())
+                    .filter(l -> l.flow() == flow)
+                    .filter(l -> l.idOn(record.side()) == null || l.idOn(record.side()).equals(record.id()))
+                    .map(l -> {
+                        // Our own create, whose answer was lost: complete the link with the id we now see.
+                        Link completed = l.idOn(record.side()) == null
+                                ? l.withIdOn(record.side(), record.id()).with(l.base(), LinkState.ACTIVE, now)
+                                : l;
+                        view.plan(completed);
+                        return completed;
+                    });
+        }
+
+        private PlannedChange unlinked(ObservedRecord record, MappedRecord mapped) {
+            Side side = record.side();
+            Side other = side.other();
+            String key = record.matchKey();
+            if (key != null) {
+                List<ObservedRecord> same = view.byMatchKey(flow, side, key);
+                List<ObservedRecord> candidates = view.byMatchKey(flow, other, key);
+                if (same.size() > 1 || candidates.size() > 1) {
+                    return settleOnly(record, RecordStatus.DEAD, "ambiguous match on "
+                            + mapper.mapping().matchKey().field() + " '" + key + "': " + ids(same, side) + " and "
+                            + ids(candidates, other) + " share it; link or fix them by hand",
+                            "ambiguous: " + describe(record));
+                }
+                if (candidates.size() == 1) {
+                    ObservedRecord candidate = candidates.get(0);
+                    Optional<Link> taken = view.linkOf(flow, other, candidate.id());
+                    if (taken.isPresent()) {
+                        return settleOnly(record, RecordStatus.DEAD, "matches " + other.label() + " "
+                                + flow.entityOn(other) + " " + candidate.id() + " on "
+                                + mapper.mapping().matchKey().field() + " '" + key + "', which is already linked to "
+                                + side.label() + " " + flow.entityOn(side) + " " + taken.get().idOn(side)
+                                + "; a duplicate?", "ambiguous: " + describe(record));
+                    }
+                    MappedRecord candidateMapped = mapper.toCanonical(candidate.record(), view);
+                    if (!candidateMapped.isReady()) {
+                        return settleOnly(record, RecordStatus.WAITING, "matches " + other.label() + " "
+                                + flow.entityOn(other) + " " + candidate.id() + ", which cannot sync yet",
+                                "wait: " + describe(record));
+                    }
+                    return firstLink(record, mapped, candidate, candidateMapped);
+                }
+            }
+            Link link = new Link(linkIds.get(), flow, side == Side.WEBCRM ? record.id() : null,
+                    side == Side.CUSTOMCRM ? record.id() : null, mapped.values(),
+                    side == Side.WEBCRM ? mapped.values().hash() : null,
+                    side == Side.CUSTOMCRM ? mapped.values().hash() : null, LinkState.PENDING, now);
+            return create(record, mapped, link);
+        }
+
+        private PlannedChange firstLink(ObservedRecord record, MappedRecord mapped, ObservedRecord candidate,
+                                        MappedRecord candidateMapped) {
+            view.markHandled(candidate);
+            boolean fromWebcrm = record.side() == Side.WEBCRM;
+            ObservedRecord webcrmRecord = fromWebcrm ? record : candidate;
+            ObservedRecord customcrmRecord = fromWebcrm ? candidate : record;
+            MappedRecord webcrmMapped = fromWebcrm ? mapped : candidateMapped;
+            MappedRecord customcrmMapped = fromWebcrm ? candidateMapped : mapped;
+            Link link = new Link(linkIds.get(), flow, webcrmRecord.id(), customcrmRecord.id(), FieldValues.empty(),
+                    null, null, LinkState.ACTIVE, now);
+            view.plan(link);
+            actions.add(new Action.Settle(record, RecordStatus.SETTLED, null));
+            actions.add(new Action.Settle(candidate, RecordStatus.SETTLED, null));
+            SideValues webcrm = new SideValues(webcrmMapped.values(), webcrmRecord.record().modifiedAt(), true);
+            SideValues customcrm = new SideValues(customcrmMapped.values(), customcrmRecord.record().modifiedAt(), true);
+            PlannedChange merged = merge(link, null, webcrm, customcrm, record, "link by "
+                    + mapper.mapping().matchKey().field());
+            return new PlannedChange("link " + Side.WEBCRM.label() + " " + flow.entityOn(Side.WEBCRM) + " "
+                    + webcrmRecord.id() + " with " + Side.CUSTOMCRM.label() + " " + flow.entityOn(Side.CUSTOMCRM)
+                    + " " + customcrmRecord.id() + " by " + mapper.mapping().matchKey().field() + " '"
+                    + record.matchKey() + "'; " + merged.summary(), merged.actions(), false);
+        }
+
+        private PlannedChange create(ObservedRecord record, MappedRecord mapped, Link link) {
+            Side target = record.side().other();
+            Map<String, Object> properties;
+            try {
+                properties = propertiesFor(target, mapped.values(), link);
+            } catch (MappingException e) {
+                return settleOnly(record, RecordStatus.WAITING, e.getMessage(), "wait: " + describe(record));
+            }
+            view.plan(link);
+            actions.add(new Action.Create(target, link, mapped.values(), properties, record));
+            actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, record.side(), "created",
+                    "created " + flow.entityOn(target) + " on " + target.label() + " from " + describe(record),
+                    changes(null, mapped.values()))));
+            return new PlannedChange("create " + flow.entityOn(target) + " on " + target.label() + " from "
+                    + describe(record), actions, false);
+        }
+
+        // ------------------------------------------------------------ deletes
+
+        private PlannedChange deleted(ObservedRecord tombstone, Link link) {
+            actions.add(new Action.Settle(tombstone, RecordStatus.SETTLED, null));
+            String what = tombstone.side().label() + " " + flow.entityOn(tombstone.side()) + " " + tombstone.id();
+            if (link == null || link.state() == LinkState.RETIRED) {
+                return new PlannedChange("ignore: deleted " + what + " was not linked", actions, false);
+            }
+            Side other = tombstone.side().other();
+            String otherId = link.idOn(other);
+            Optional<ObservedRecord> otherRecord = view.observed(flow, other, otherId);
+            otherRecord.filter(this::isDue).filter(r -> !view.isHandled(r)).ifPresent(r -> {
+                view.markHandled(r);
+                actions.add(new Action.Settle(r, RecordStatus.SETTLED, null));
+            });
+            if (otherId == null || otherRecord.map(r -> r.record().deleted()).orElse(false)) {
+                return retire(link, tombstone, "deleted on both sides");
+            }
+            SideValues otherNow = currentValues(otherRecord.orElse(null), link, other);
+            if (otherNow.changed()) {
+                return retire(link, tombstone, "deleted on " + tombstone.side().label() + " but edited on "
+                        + other.label() + " since the last sync: the edit is kept, the pair is no longer synced");
+            }
+            if (settings.deletePolicies().get(flow) == DeletePolicy.PROPAGATE && canDelete.test(other, flow)) {
+                Link retired = link.with(link.base(), LinkState.RETIRED, now);
+                view.plan(retired);
+                actions.add(new Action.Delete(other, retired, otherId, tombstone));
+                actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, tombstone.side(), "deleted",
+                        "deleted on " + tombstone.side().label() + ", so deleted " + flow.entityOn(other) + " "
+                                + otherId + " on " + other.label(), Map.of())));
+                return new PlannedChange("delete " + other.label() + " " + flow.entityOn(other) + " " + otherId
+                        + " (" + what + " was deleted)", actions, true);
+            }
+            String why = canDelete.test(other, flow)
+                    ? "delete policy is retire"
+                    : other.label() + " cannot delete " + flow.webcrmCollection() + " through its API";
+            return retire(link, tombstone, what + " was deleted; " + why + ": link retired, "
+                    + flow.entityOn(other) + " " + otherId + " left as it is");
+        }
+
+        private PlannedChange retire(Link link, ObservedRecord source, String why) {
+            Link retired = link.with(link.base(), LinkState.RETIRED, now);
+            view.plan(retired);
+            actions.add(new Action.SaveLink(retired));
+            actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, source.side(), "retired", why,
+                    Map.of())));
+            return new PlannedChange("retire link " + link.id() + ": " + why, actions, true);
+        }
+
+        // ------------------------------------------------------------ helpers
+
+        private Map<String, Object> propertiesFor(Side target, FieldValues values, Link link) {
+            Map<String, Object> properties = new LinkedHashMap<>(mapper.toSystem(target, values, view));
+            properties.putAll(mapper.stampProperties(target, link.id(), link.webcrmId()));
+            return properties;
+        }
+
+        private PlannedChange settleOnly(ObservedRecord record, RecordStatus status, String reason, String summary) {
+            return new PlannedChange(summary + (reason == null ? "" : ": " + reason),
+                    List.of(new Action.Settle(record, status, reason)), false);
+        }
+
+        private boolean isDue(ObservedRecord record) {
+            return record.status() == RecordStatus.DIRTY || record.status() == RecordStatus.WAITING;
+        }
+
+        private String describe(ObservedRecord record) {
+            Map<String, Object> p = record.record().properties();
+            String label = firstNonBlank(p, flow.webcrmEntity() + "Name", "name", "PersonLastName", "last_name",
+                    "ProductCustom1");
+            return record.side().label() + " " + flow.entityOn(record.side()) + " " + record.id()
+                    + (label == null ? "" : " \"" + label + "\"");
+        }
+
+        private String ids(List<ObservedRecord> records, Side side) {
+            return records.isEmpty() ? "no " + side.label() + " record"
+                    : side.label() + " " + records.stream().map(ObservedRecord::id).toList();
+        }
+    }
+
+    private static String firstNonBlank(Map<String, Object> properties, String... names) {
+        for (String name : names) {
+            Object value = properties.get(name);
+            if (value != null && !value.toString().isBlank()) {
+                return value.toString();
+            }
+        }
+        return null;
+    }
+
+    private static String fieldNames(MergeResult result) {
+        return String.join(", ", result.conflicts().stream().map(c -> c.field()).toList());
+    }
+
+    private static Map<String, HistoryEntry.Change> changes(FieldValues before, FieldValues after) {
+        FieldValues from = before == null ? FieldValues.empty() : before;
+        Map<String, HistoryEntry.Change> out = new LinkedHashMap<>();
+        for (String field : from.differingFields(after)) {
+            out.put(field, new HistoryEntry.Change(from.get(field), after.get(field)));
+        }
+        return out;
+    }
+}

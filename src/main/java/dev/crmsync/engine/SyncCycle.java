@@ -1,0 +1,243 @@
+package dev.crmsync.engine;
+
+import dev.crmsync.mapping.RecordMapper;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.LinkState;
+import dev.crmsync.model.Side;
+import dev.crmsync.model.SideRecord;
+import dev.crmsync.ports.Connector;
+import dev.crmsync.ports.CreateIntent;
+import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.ports.Store;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One pass over every flow, parents first: settle the outbox, read what changed on both sides into the store,
+ * notice deletes from complete id listings, plan, check the delete circuit breaker, and apply.
+ *
+ * <p>A dry run does the same reads and planning inside a store transaction that is rolled back, so neither the
+ * systems nor the store change.
+ *
+ * <p>Not threadsafe: one cycle at a time per connection.
+ */
+public final class SyncCycle {
+
+    /** What a cycle should do. */
+    public record Options(boolean dryRun, boolean listAllIds, boolean allowMassDelete) {
+    }
+
+    private static final class DryRunRollback extends RuntimeException {
+        private final transient CycleReport report;
+
+        DryRunRollback(CycleReport report) {
+            super(null, null, false, false);
+            this.report = report;
+        }
+    }
+
+    private final Store store;
+    private final Map<Side, Connector> connectors;
+    private final SyncSettings settings;
+    private final InstantSource clock;
+    private final RecordObserver observer;
+    private final Planner planner;
+    private final PlanApplier applier;
+
+    /**
+     * @param store      the store
+     * @param connectors the connector of each side
+     * @param mappers    the mapping of each flow
+     * @param settings   policies
+     * @param clock      the time source
+     * @param linkIds    makes new link ids
+     */
+    public SyncCycle(Store store, Map<Side, Connector> connectors, Map<Flow, RecordMapper> mappers,
+                     SyncSettings settings, InstantSource clock, Supplier<String> linkIds) {
+        this.store = store;
+        this.connectors = Map.copyOf(connectors);
+        this.settings = settings;
+        this.clock = clock;
+        this.observer = new RecordObserver(mappers);
+        this.planner = new Planner(mappers, settings, (side, flow) -> connectors.get(side).canDelete(flow), clock,
+                linkIds);
+        this.applier = new PlanApplier(store, connectors, observer, settings, clock);
+    }
+
+    /**
+     * @param options what to do
+     * @return what the cycle saw, planned and did
+     */
+    public CycleReport run(Options options) {
+        if (!options.dryRun()) {
+            return runFlows(options);
+        }
+        try {
+            store.inTransaction(() -> {
+                throw new DryRunRollback(runFlows(options));
+            });
+            throw new IllegalStateException("a dry run must roll back");
+        } catch (DryRunRollback rollback) {
+            return rollback.report;
+        }
+    }
+
+    private CycleReport runFlows(Options options) {
+        List<FlowPlan> plans = new ArrayList<>();
+        List<String> trips = new ArrayList<>();
+        ApplyResult applied = new ApplyResult();
+        int read = 0;
+        for (Flow flow : Flow.values()) {
+            if (!options.dryRun()) {
+                settleOutbox(flow);
+            }
+            for (Side side : Side.values()) {
+                read += readChanges(flow, side);
+                if (options.listAllIds()) {
+                    noticeDeletes(flow, side);
+                }
+            }
+            List<ObservedRecord> due = store.due(flow, clock.instant(), Integer.MAX_VALUE);
+            FlowPlan plan = planner.plan(flow, due, new PlanningView(store));
+            String trip = options.allowMassDelete() ? null : breakerTrip(plan);
+            if (trip != null) {
+                trips.add(trip);
+                plan = holdRemovals(plan, trip);
+            }
+            plans.add(plan);
+            if (!options.dryRun()) {
+                applied.add(applier.apply(plan));
+            }
+        }
+        return new CycleReport(plans, applied, read, trips, options.dryRun());
+    }
+
+    /**
+     * Settles creates whose outcome is unknown (the process stopped between the call and recording its answer):
+     * if the target holds a record stamped with the link id, it is observed and the planner completes the link
+     * from its stamp; if not, the source record is made due again so the create is planned anew under the same
+     * link id.
+     */
+    private void settleOutbox(Flow flow) {
+        for (CreateIntent intent : store.intents()) {
+            if (intent.flow() != flow) {
+                continue;
+            }
+            Optional<SideRecord> created = connectors.get(intent.target()).findByStamp(flow, intent.linkId());
+            Instant now = clock.instant();
+            store.inTransaction(() -> {
+                if (created.isPresent()) {
+                    store.observe(List.of(observer.observe(created.get(), RecordStatus.DIRTY, now)));
+                } else {
+                    Optional<Link> link = store.link(intent.linkId());
+                    Side sourceSide = intent.target().other();
+                    link.map(l -> l.idOn(sourceSide))
+                            .flatMap(id -> store.observed(flow, sourceSide, id))
+                            .ifPresent(source -> store.observe(List.of(source.with(RecordStatus.DIRTY, null, 0, null))));
+                }
+                store.removeIntent(intent.linkId(), intent.target());
+                return null;
+            });
+        }
+    }
+
+    private int readChanges(Flow flow, Side side) {
+        String cursor = store.cursor(flow, side).orElse(null);
+        int[] count = {0};
+        String next = connectors.get(side).readChanges(flow, cursor, page -> {
+            Instant now = clock.instant();
+            List<ObservedRecord> changed = new ArrayList<>();
+            for (SideRecord record : page) {
+                count[0]++;
+                if (isNews(record)) {
+                    changed.add(observer.observe(record, RecordStatus.DIRTY, now));
+                }
+            }
+            if (!changed.isEmpty()) {
+                store.observe(changed);
+            }
+        });
+        if (next != null && !next.equals(cursor)) {
+            store.saveCursor(flow, side, next);
+        }
+        return count[0];
+    }
+
+    /**
+     * A record read again in an overlap window, or the echo of a copy we stored ourselves, is no news when it
+     * equals the stored copy of a settled record or a dead letter; a new version of a dead letter is news, and
+     * clears it if it now goes through.
+     */
+    private boolean isNews(SideRecord record) {
+        Optional<ObservedRecord> known = store.observed(record.flow(), record.side(), record.id());
+        if (known.isEmpty()) {
+            return true;
+        }
+        ObservedRecord stored = known.get();
+        boolean settled = stored.status() == RecordStatus.SETTLED || stored.status() == RecordStatus.DEAD;
+        return !(settled && stored.record().deleted() == record.deleted()
+                && Objects.equals(stored.record().properties(), record.properties()));
+    }
+
+    private void noticeDeletes(Flow flow, Side side) {
+        Optional<Set<String>> listed = connectors.get(side).allIds(flow);
+        if (listed.isEmpty()) {
+            return;
+        }
+        Set<String> present = new HashSet<>(listed.get());
+        Instant now = clock.instant();
+        List<ObservedRecord> gone = new ArrayList<>();
+        for (String id : store.observedIds(flow, side)) {
+            if (!present.contains(id)) {
+                gone.add(observer.observe(SideRecord.deletion(side, flow, id, null), RecordStatus.DIRTY, now));
+            }
+        }
+        if (!gone.isEmpty()) {
+            store.observe(gone);
+        }
+    }
+
+    private String breakerTrip(FlowPlan plan) {
+        long removals = plan.linkRemovals();
+        if (removals == 0) {
+            return null;
+        }
+        long links = store.countLinks(plan.flow(), LinkState.ACTIVE);
+        if (removals >= settings.deleteMinimum() && removals > settings.deleteThreshold() * links) {
+            return plan.flow().configName() + ": this run would delete or retire " + removals + " of " + links
+                    + " links, more than " + Math.round(settings.deleteThreshold() * 100) + " %; nothing was "
+                    + "deleted. Check the other system, then rerun with --allow-mass-delete or raise "
+                    + "sync.delete-threshold";
+        }
+        return null;
+    }
+
+    private static FlowPlan holdRemovals(FlowPlan plan, String why) {
+        List<PlannedChange> kept = new ArrayList<>();
+        for (PlannedChange change : plan.changes()) {
+            if (!change.removesLink()) {
+                kept.add(change);
+                continue;
+            }
+            List<Action> holds = change.actions().stream()
+                    .filter(a -> a instanceof Action.Settle || a instanceof Action.Delete)
+                    .map(a -> a instanceof Action.Delete d ? d.source() : ((Action.Settle) a).record())
+                    .filter(r -> r.record().deleted())
+                    .<Action>map(r -> new Action.Settle(r, RecordStatus.WAITING, "held by the delete circuit breaker"))
+                    .distinct()
+                    .toList();
+            kept.add(new PlannedChange("held by the delete circuit breaker: " + change.summary(), holds, false));
+        }
+        return new FlowPlan(plan.flow(), kept);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.crmsync.engine;
+
+import dev.crmsync.model.Flow;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the engine behaves, apart from the mappings.
+ *
+ * @param conflictPolicy  how fields edited on both sides are settled
+ * @param deletePolicies  per flow, what a delete does to the other side
+ * @param deleteThreshold the share of a flow's links one run may delete or retire before the circuit breaker
+ *                        stops it (0.2 = 20 %)
+ * @param deleteMinimum   the breaker trips only from this many removals on, so that deleting one of three
+ *                        records is not a "mass delete"
+ * @param maxAttempts     how often a record whose write failed for a passing reason is tried before it becomes
+ *                        a dead letter
+ * @param retryBackoff    the wait before the second attempt; it doubles with each further attempt
+ * @param batchSize       how many records are planned and written in one batch
+ */
+public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy> deletePolicies,
+                           double deleteThreshold, int deleteMinimum, int maxAttempts, Duration retryBackoff, int batchSize) {
+
+    public SyncSettings {
+        Objects.requireNonNull(conflictPolicy, "conflictPolicy");
+        EnumMap<Flow, DeletePolicy> policies = new EnumMap<>(Flow.class);
+        for (Flow flow : Flow.values()) {
+            policies.put(flow, deletePolicies.getOrDefault(flow, DeletePolicy.PROPAGATE));
+        }
+        deletePolicies = Map.copyOf(policies);
+        if (!(deleteThreshold >= 0 && deleteThreshold <= 1)) {
+            throw new IllegalArgumentException("deleteThreshold must be between 0 and 1: " + deleteThreshold);
+        }
+        if (deleteMinimum < 1) {
+            throw new IllegalArgumentException("deleteMinimum must be >= 1: " + deleteMinimum);
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
+        }
+        if (retryBackoff == null || retryBackoff.isNegative()) {
+            throw new IllegalArgumentException("retryBackoff must be zero or positive: " + retryBackoff);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1: " + batchSize);
+        }
+    }
+
+    /**
+     * @return newest-wins, deletes propagated where possible, a 20 % delete breaker from three removals on, five attempts from 30 s
+     */
+    public static SyncSettings ofDefaults() {
+        return new SyncSettings(ConflictPolicy.ofDefaults(), Map.of(), 0.2, 3, 5, Duration.ofSeconds(30), 500);
+    }
+
+    /**
+     * @return a copy with another conflict policy
+     */
+    public SyncSettings withConflictPolicy(ConflictPolicy policy) {
+        return new SyncSettings(policy, deletePolicies, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff, batchSize);
+    }
+
+    /**
+     * @return a copy with another delete threshold
+     */
+    public SyncSettings withDeleteThreshold(double threshold) {
+        return new SyncSettings(conflictPolicy, deletePolicies, threshold, deleteMinimum, maxAttempts, retryBackoff, batchSize);
+    }
+}
