@@ -1,0 +1,392 @@
+package dev.crmsync.adapters.store;
+
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.LinkState;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.Conflict;
+import dev.crmsync.ports.CreateIntent;
+import dev.crmsync.ports.HistoryEntry;
+import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.ports.Store;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded default {@link Store}: one SQLite file, opened from a JDBC URL such as
+ * {@code jdbc:sqlite:crmsync.db}, brought to the current schema by Flyway on open.
+ *
+ * <h2>One connection, one writer</h2>
+ * The store holds a single connection behind a {@link ReentrantLock}. SQLite allows one writer per file at a time
+ * whatever the number of connections, and DESIGN.md gives each sync connection one writer, so a pool would add
+ * only {@code SQLITE_BUSY} retries. Reads share the lock: they are index lookups that take microseconds.
+ * The file is set up for other processes too (a CLI reading status while the service runs):
+ * <ul>
+ *   <li>WAL journal, so readers in other processes do not block the writer nor it them;</li>
+ *   <li>{@code busy_timeout}, so a short lock held by another process is waited for, not failed on;</li>
+ *   <li>{@code BEGIN IMMEDIATE} transactions, which take the write lock up front: a transaction that started as a
+ *       reader and upgrades later can fail with {@code SQLITE_BUSY} at once, which no timeout helps;</li>
+ *   <li>{@code synchronous=FULL}: a committed outbox intent or cursor must survive a power cut, or a create
+ *       could be repeated (invariants 4 and 5); the cost is one more sync per commit;</li>
+ *   <li>foreign keys on: outbox, conflict and history rows must belong to a link.</li>
+ * </ul>
+ *
+ * <h2>Transactions</h2>
+ * {@link #inTransaction} holds the lock for the whole of {@code work}, so every store call that {@code work} makes
+ * on its own thread is part of the one transaction; calls from other threads wait until it ends (work that waits
+ * for another thread's store call would therefore deadlock). A nested {@code inTransaction} runs inside a
+ * savepoint: if it throws, its writes are undone and the exception goes on; when the outermost call ends with an
+ * exception, everything is rolled back. Outside {@code inTransaction} every method is a transaction of its own.
+ *
+ * <h2>Errors</h2>
+ * A link claiming a record that another link of the flow already holds raises {@link IllegalStateException}.
+ * Other database failures surface as Jdbi's unchecked {@link org.jdbi.v3.core.JdbiException}.
+ *
+ * <p>This class is threadsafe.
+ *
+ * @see Store
+ * @see FieldValuesCodec
+ */
+public final class SqliteStore implements Store {
+
+    /**
+     * How long a statement waits for another process's lock on the file before failing. Long enough to ride out
+     * a checkpoint or a CLI's read transaction, short enough that a stuck process shows up as an error.
+     */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final String URL_PREFIX = "jdbc:sqlite:";
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Handle handle;
+    /** How many {@code inTransaction} calls are open on the thread holding the lock; guarded by {@link #lock}. */
+    private int depth;
+    /** Guarded by {@link #lock}. */
+    private boolean closed;
+
+    private SqliteStore(Handle handle) {
+        this.handle = handle;
+    }
+
+    /**
+     * Opens the store with {@link #DEFAULT_BUSY_TIMEOUT}, creating the file and its schema if need be.
+     *
+     * @param jdbcUrl e.g. {@code jdbc:sqlite:/var/lib/crmsync/crmsync.db}
+     * @return the open store
+     * @throws IllegalArgumentException when the URL is not a SQLite file URL
+     * @throws IllegalStateException    when the file cannot be opened or migrated
+     */
+    public static SqliteStore open(String jdbcUrl) {
+        return open(jdbcUrl, DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /**
+     * Opens the store, creating the file and its schema if need be.
+     *
+     * @param jdbcUrl     e.g. {@code jdbc:sqlite:/var/lib/crmsync/crmsync.db}
+     * @param busyTimeout how long to wait for another process's lock on the file
+     * @return the open store
+     * @throws IllegalArgumentException when the URL is not a SQLite file URL, or the timeout is negative
+     * @throws IllegalStateException    when the file cannot be opened or migrated
+     */
+    public static SqliteStore open(String jdbcUrl, Duration busyTimeout) {
+        requireFileUrl(jdbcUrl);
+        if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("busyTimeout must be 0.." + Integer.MAX_VALUE + " ms: " + busyTimeout);
+        }
+        SQLiteDataSource dataSource = new SQLiteDataSource(config(busyTimeout));
+        dataSource.setUrl(jdbcUrl);
+        try {
+            StoreSchema.migrate(dataSource);
+        } catch (FlywayException e) {
+            throw new IllegalStateException("cannot bring the store at " + jdbcUrl + " to the current schema: "
+                    + e.getMessage(), e);
+        }
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the store at " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+        // The handle lives as long as the store; closing it closes the connection.
+        return new SqliteStore(Jdbi.create(() -> connection).open());
+    }
+
+    private static SQLiteConfig config(Duration busyTimeout) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout((int) busyTimeout.toMillis());
+        config.enforceForeignKeys(true);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return config;
+    }
+
+    private static void requireFileUrl(String jdbcUrl) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.startsWith(URL_PREFIX)) {
+            throw new IllegalArgumentException("not a SQLite JDBC URL (jdbc:sqlite:<file>): " + jdbcUrl);
+        }
+        String path = jdbcUrl.substring(URL_PREFIX.length());
+        // Flyway migrates through its own connection, and an in-memory database is private to one connection:
+        // the store would open an empty database beside the migrated one. A store is meant to last anyway.
+        if (path.isBlank() || path.contains(":memory:") || path.contains("mode=memory")) {
+            throw new IllegalArgumentException("the store needs a database file, not an in-memory database: "
+                    + jdbcUrl + " (tests can use a temporary file)");
+        }
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    @Override
+    public <T> T inTransaction(Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        lock.lock();
+        try {
+            requireOpen();
+            return depth == 0 ? outermost(work) : nested(work);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T outermost(Supplier<T> work) {
+        handle.begin();
+        depth = 1;
+        try {
+            T result = work.get();
+            // A deferred foreign key is checked here, so commit may fail too, and then it must roll back.
+            handle.commit();
+            return result;
+        } catch (Throwable failure) {
+            try {
+                handle.rollback();
+            } catch (RuntimeException rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+            }
+            throw failure;
+        } finally {
+            depth = 0;
+        }
+    }
+
+    private <T> T nested(Supplier<T> work) {
+        // Names are unique per level, and SQL-safe: they come from a counter, never from input.
+        String savepoint = "crmsync_level_" + depth;
+        handle.execute("SAVEPOINT " + savepoint);
+        depth++;
+        try {
+            T result = work.get();
+            handle.execute("RELEASE SAVEPOINT " + savepoint);
+            return result;
+        } catch (Throwable failure) {
+            try {
+                // ROLLBACK TO keeps the savepoint open; RELEASE then removes it.
+                handle.execute("ROLLBACK TO SAVEPOINT " + savepoint);
+                handle.execute("RELEASE SAVEPOINT " + savepoint);
+            } catch (RuntimeException rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+            }
+            throw failure;
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Runs a read on the connection: one statement, atomic on its own, or part of the caller's transaction. */
+    private <T> T read(Function<Handle, T> query) {
+        lock.lock();
+        try {
+            requireOpen();
+            return query.apply(handle);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a write as a transaction of its own, or as a savepoint inside the caller's, so it is all or nothing. */
+    private void write(Consumer<Handle> update) {
+        inTransaction(() -> {
+            update.accept(handle);
+            return null;
+        });
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- links
+
+    @Override
+    public Optional<Link> link(String linkId) {
+        return read(h -> StoreStatements.link(h, linkId));
+    }
+
+    @Override
+    public Optional<Link> linkOf(Flow flow, Side side, String recordId) {
+        return read(h -> StoreStatements.linkOf(h, flow, side, recordId));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when another link of the flow already holds one of its record ids
+     */
+    @Override
+    public void saveLink(Link link) {
+        write(h -> StoreStatements.saveLink(h, link));
+    }
+
+    @Override
+    public long countLinks(Flow flow, LinkState state) {
+        return read(h -> StoreStatements.countLinks(h, flow, state));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when offset or limit is negative
+     */
+    @Override
+    public List<Link> links(Flow flow, int offset, int limit) {
+        return read(h -> StoreStatements.links(h, flow, offset, limit));
+    }
+
+    // ---------------------------------------------------------------- observed records
+
+    @Override
+    public void observe(List<ObservedRecord> records) {
+        write(h -> StoreStatements.observe(h, records));
+    }
+
+    @Override
+    public Optional<ObservedRecord> observed(Flow flow, Side side, String recordId) {
+        return read(h -> StoreStatements.observed(h, flow, side, recordId));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when limit is negative
+     */
+    @Override
+    public List<ObservedRecord> due(Flow flow, Instant now, int limit) {
+        return read(h -> StoreStatements.due(h, flow, now, limit));
+    }
+
+    @Override
+    public List<ObservedRecord> byMatchKey(Flow flow, Side side, String matchKey) {
+        return read(h -> StoreStatements.byMatchKey(h, flow, side, matchKey));
+    }
+
+    @Override
+    public List<String> observedIds(Flow flow, Side side) {
+        return read(h -> StoreStatements.observedIds(h, flow, side));
+    }
+
+    @Override
+    public List<ObservedRecord> withStatus(RecordStatus status) {
+        return read(h -> StoreStatements.withStatus(h, status));
+    }
+
+    // ---------------------------------------------------------------- cursors
+
+    @Override
+    public Optional<String> cursor(Flow flow, Side side) {
+        return read(h -> StoreStatements.cursor(h, flow, side));
+    }
+
+    @Override
+    public void saveCursor(Flow flow, Side side, String cursor) {
+        write(h -> StoreStatements.saveCursor(h, flow, side, cursor));
+    }
+
+    // ---------------------------------------------------------------- outbox
+
+    /**
+     * {@inheritDoc} Adding an intent that is already there keeps the first one.
+     */
+    @Override
+    public void addIntent(CreateIntent intent) {
+        write(h -> StoreStatements.addIntent(h, intent));
+    }
+
+    @Override
+    public List<CreateIntent> intents() {
+        return read(StoreStatements::intents);
+    }
+
+    @Override
+    public void removeIntent(String linkId, Side target) {
+        write(h -> StoreStatements.removeIntent(h, linkId, target));
+    }
+
+    // ---------------------------------------------------------------- conflicts and history
+
+    @Override
+    public void saveConflict(Conflict conflict) {
+        write(h -> StoreStatements.saveConflict(h, conflict));
+    }
+
+    @Override
+    public List<Conflict> conflicts(boolean openOnly) {
+        return read(h -> StoreStatements.conflicts(h, openOnly));
+    }
+
+    @Override
+    public Optional<Conflict> openConflictOf(String linkId) {
+        return read(h -> StoreStatements.openConflictOf(h, linkId));
+    }
+
+    @Override
+    public void appendHistory(HistoryEntry entry) {
+        write(h -> StoreStatements.appendHistory(h, entry));
+    }
+
+    @Override
+    public List<HistoryEntry> history(String linkId) {
+        return read(h -> StoreStatements.history(h, linkId));
+    }
+
+    // ---------------------------------------------------------------- life
+
+    /**
+     * Closes the connection; SQLite then folds the WAL back into the file. Closing twice does nothing.
+     *
+     * @throws IllegalStateException when called inside {@link #inTransaction}
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (depth > 0) {
+                throw new IllegalStateException("cannot close the store inside inTransaction");
+            }
+            closed = true;
+            handle.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

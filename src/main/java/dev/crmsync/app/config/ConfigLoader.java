@@ -1,0 +1,211 @@
+package dev.crmsync.app.config;
+
+import dev.crmsync.adapters.customcrm.CustomcrmSettings;
+import dev.crmsync.adapters.webcrm.WebcrmSettings;
+import dev.crmsync.engine.ConflictPolicy;
+import dev.crmsync.engine.DeletePolicy;
+import dev.crmsync.engine.SyncSettings;
+import dev.crmsync.mapping.DefaultMappings;
+import dev.crmsync.mapping.FlowMapping;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Secret;
+import dev.crmsync.model.Side;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads the YAML configuration file. The minimal file names the two systems and the store:
+ *
+ * <pre>
+ * webcrm:    { url: http://127.0.0.1:8081, token: ${WEBCRM_TOKEN} }
+ * customcrm: { url: http://127.0.0.1:8082, api-key: ${CUSTOMCRM_API_KEY} }
+ * store:     { url: jdbc:sqlite:crmsync.db }
+ * </pre>
+ *
+ * Everything else has a default; see the README for every key. A wrong or incomplete file fails here, with a
+ * message that names the key and the problem. A relative SQLite path is taken relative to the file's folder, so
+ * a configuration means the same store wherever it is run from.
+ *
+ * <p>This class is threadsafe.
+ */
+public final class ConfigLoader {
+
+    private final Map<String, String> env;
+
+    /**
+     * @param env the environment {@code ${VAR}} is read from
+     */
+    public ConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /**
+     * @param file the configuration file
+     * @return the validated configuration
+     * @throws ConfigException naming the key and the problem
+     */
+    public CrmsyncConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the configuration file " + file + ": " + e.getMessage());
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        return parse(text, folder);
+    }
+
+    /**
+     * @param yaml   the configuration text
+     * @param folder the folder relative SQLite paths are resolved against
+     * @return the validated configuration
+     * @throws ConfigException naming the key and the problem
+     */
+    public CrmsyncConfig parse(String yaml, Path folder) {
+        JsonNode root;
+        try {
+            root = YAMLMapper.builder().build().readTree(Section.shieldVariables(yaml));
+        } catch (JacksonException e) {
+            throw new ConfigException("the configuration is not valid YAML: " + e.getOriginalMessage());
+        }
+        Section top = new Section("", root, env);
+        for (String required : new String[] {"webcrm", "customcrm"}) {
+            if (!top.has(required)) {
+                throw new ConfigException(required, "is required");
+            }
+        }
+        Section webcrmSection = top.section("webcrm");
+        Locale countryLanguage = language(webcrmSection);
+        WebcrmSettings webcrm = webcrm(webcrmSection);
+        CustomcrmSettings customcrm = customcrm(top.section("customcrm"));
+        String storeUrl = store(top.section("store"), folder);
+        Section sync = top.section("sync");
+        SyncSettings settings = sync(sync);
+        top.refuseUnknownKeys();
+        Map<Flow, FlowMapping> mappings = DefaultMappings.all(countryLanguage);
+        return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings);
+    }
+
+    private WebcrmSettings webcrm(Section s) {
+        URI url = url(s, "url");
+        Secret token = new Secret(s.requiredString("token"));
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(s.string("time-zone", "Europe/Copenhagen").strip());
+        } catch (DateTimeException e) {
+            throw new ConfigException(s.key("time-zone"), "'" + s.string("time-zone", "") + "' is not a time zone");
+        }
+        Duration overlap = duration(s, "overlap", "10m");
+        int pageSize = s.integer("page-size", 500, 1, 1000);
+        int rate = s.integer("requests-per-minute", 240, 1, 250);
+        Duration timeout = duration(s, "timeout", "30s");
+        s.refuseUnknownKeys();
+        return new WebcrmSettings(url, token, zone, overlap, pageSize, rate, timeout);
+    }
+
+    private Locale language(Section s) {
+        String tag = s.string("country-language", "en").strip();
+        Locale locale = Locale.forLanguageTag(tag);
+        if (locale.getLanguage().isEmpty()) {
+            throw new ConfigException(s.key("country-language"), "'" + tag + "' is not a language tag such as en or da");
+        }
+        return locale;
+    }
+
+    private CustomcrmSettings customcrm(Section s) {
+        URI url = url(s, "url");
+        Secret key = new Secret(s.requiredString("api-key"));
+        int pageSize = s.integer("page-size", 500, 1, 1000);
+        Duration timeout = duration(s, "timeout", "30s");
+        s.refuseUnknownKeys();
+        return new CustomcrmSettings(url, key, pageSize, timeout);
+    }
+
+    private String store(Section s, Path folder) {
+        String url = s.string("url", "jdbc:sqlite:crmsync.db").strip();
+        s.refuseUnknownKeys();
+        if (!url.startsWith("jdbc:sqlite:")) {
+            throw new ConfigException(s.key("url"), "'" + url + "' is not a supported store; use jdbc:sqlite:FILE");
+        }
+        String file = url.substring("jdbc:sqlite:".length());
+        if (file.isBlank() || file.startsWith(":memory:")) {
+            throw new ConfigException(s.key("url"), "needs a file, e.g. jdbc:sqlite:crmsync.db; the state must survive a restart");
+        }
+        Path path = Path.of(file);
+        return "jdbc:sqlite:" + (path.isAbsolute() || folder == null ? path : folder.resolve(path).normalize());
+    }
+
+    private SyncSettings sync(Section s) {
+        SyncSettings defaults = SyncSettings.ofDefaults();
+        ConflictPolicy base = defaults.conflictPolicy();
+        ConflictPolicy.Kind kind = parse(s, "conflict-policy", base.kind().configName(), ConflictPolicy.Kind::fromConfigName);
+        Duration tolerance = duration(s, "clock-tolerance", base.tolerance().toSeconds() + "s");
+        Side tieBreaker = parse(s, "tie-breaker", "webcrm", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "webcrm" -> Side.WEBCRM;
+            case "customcrm" -> Side.CUSTOMCRM;
+            default -> throw new IllegalArgumentException("'" + v + "' is not a side; use webcrm or customcrm");
+        });
+        boolean emptyOverwrites = s.bool("empty-overwrites", base.emptyOverwrites());
+        double threshold = s.number("delete-threshold", defaults.deleteThreshold());
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new ConfigException(s.key("delete-threshold"), "must be a share between 0 and 1, e.g. 0.2 for 20 %");
+        }
+        int minimum = s.integer("delete-minimum", defaults.deleteMinimum(), 1, Integer.MAX_VALUE);
+        int attempts = s.integer("max-attempts", defaults.maxAttempts(), 1, 100);
+        Duration backoff = duration(s, "retry-backoff", defaults.retryBackoff().toSeconds() + "s");
+        Map<Flow, DeletePolicy> deletes = new EnumMap<>(Flow.class);
+        Section flows = s.section("flows");
+        for (String name : flows.keys()) {
+            Flow flow;
+            try {
+                flow = Flow.fromConfigName(name);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(flows.key(name), e.getMessage());
+            }
+            Section f = flows.section(name);
+            deletes.put(flow, parse(f, "delete", "propagate", DeletePolicy::fromConfigName));
+            f.refuseUnknownKeys();
+        }
+        s.refuseUnknownKeys();
+        return new SyncSettings(new ConflictPolicy(kind, tolerance, tieBreaker, emptyOverwrites), deletes,
+                threshold, minimum, attempts, backoff, defaults.batchSize());
+    }
+
+    private static <T> T parse(Section s, String key, String fallback, java.util.function.Function<String, T> parser) {
+        String text = s.string(key, fallback);
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(s.key(key), e.getMessage());
+        }
+    }
+
+    private static Duration duration(Section s, String key, String fallback) {
+        return Durations.parse(s.key(key), s.string(key, fallback));
+    }
+
+    private static URI url(Section s, String key) {
+        String text = s.requiredString(key).strip();
+        try {
+            URI uri = new URI(text);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new ConfigException(s.key(key), "'" + text + "' is not an http(s) URL");
+            }
+            return new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(s.key(key), "'" + text + "' is not a URL");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.crmsync.adapters.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.crmsync.model.Flow;
+import dev.crmsync.ports.Store;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the {@link StoreContractTest} on {@link SqliteStore}, plus what only SQLite has: the file, its journal mode,
+ * and the URLs it accepts.
+ */
+class SqliteStoreTest extends StoreContractTest {
+
+    @TempDir
+    Path dir;
+
+    private String url() {
+        return "jdbc:sqlite:" + dir.resolve("crmsync.db");
+    }
+
+    @Override
+    protected Store openStore() {
+        return SqliteStore.open(url());
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection other = DriverManager.getConnection(url());
+             Statement statement = other.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void shouldKeepTheFileInWalMode() throws SQLException {
+        // Then: journal_mode is a property of the file, so any other connection sees it
+        assertThat(query("PRAGMA journal_mode")).isEqualTo("wal");
+    }
+
+    @Test
+    void shouldApplyTheMigrationOnceAcrossReopening() throws SQLException {
+        // When
+        reopen();
+
+        // Then
+        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("1");
+        assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL")).isEqualTo("1");
+    }
+
+    @Test
+    void shouldLetAnotherConnectionReadCommittedDataWhileATransactionIsOpen() {
+        // When: another connection reads in the middle of the store's transaction, without waiting for it
+        String seenDuring = store.inTransaction(() -> {
+            store.saveLink(link("L-1", Flow.ORGANISATIONS, "101", "c-1"));
+            try {
+                return query("SELECT COUNT(*) FROM links");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        // Then
+        assertThat(seenDuring).isEqualTo("0");
+        assertThat(store.countLinks(null, null)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStoreInstantsAsSortableUtcText() throws SQLException {
+        // Given
+        store.saveLink(link("L-1", Flow.ORGANISATIONS, "101", "c-1"));
+
+        // Then
+        assertThat(query("SELECT updated_at FROM links")).isEqualTo("2025-03-01T09:00:00.123456789Z");
+        assertThat(query("SELECT base FROM links")).contains("\"price\":{\"d\":\"1234567890.0625\"}");
+    }
+
+    @Test
+    void shouldRefuseAnInMemoryDatabase() {
+        assertThatThrownBy(() -> SqliteStore.open("jdbc:sqlite::memory:"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("in-memory");
+        assertThatThrownBy(() -> SqliteStore.open("jdbc:sqlite:"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SqliteStore.open("jdbc:sqlite:file:x?mode=memory&cache=shared"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldRefuseAUrlOfAnotherDatabase() {
+        assertThatThrownBy(() -> SqliteStore.open("jdbc:postgresql://localhost/crmsync"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("jdbc:sqlite:");
+    }
+
+    @Test
+    void shouldSayWhichFileItCannotOpen() {
+        // Given
+        String url = "jdbc:sqlite:" + dir.resolve("no-such-directory").resolve("crmsync.db");
+
+        // When / Then
+        assertThatThrownBy(() -> SqliteStore.open(url))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no-such-directory");
+    }
+}

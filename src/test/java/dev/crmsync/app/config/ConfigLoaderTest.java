@@ -1,0 +1,136 @@
+package dev.crmsync.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.crmsync.engine.ConflictPolicy;
+import dev.crmsync.engine.DeletePolicy;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Side;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static final String MINIMAL = """
+            webcrm:    { url: http://127.0.0.1:8081, token: ${WEBCRM_TOKEN} }
+            customcrm: { url: http://127.0.0.1:8082, api-key: ${CUSTOMCRM_API_KEY} }
+            store:     { url: jdbc:sqlite:crmsync.db }
+            """;
+
+    private final ConfigLoader loader = new ConfigLoader(Map.of("WEBCRM_TOKEN", "w-secret",
+            "CUSTOMCRM_API_KEY", "c-secret"));
+
+    private CrmsyncConfig parse(String yaml) {
+        return loader.parse(yaml, Path.of("/etc/crmsync"));
+    }
+
+    private static String problem(Runnable load) {
+        try {
+            load.run();
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    @Test
+    void shouldReadTheMinimalFileWithDefaultsForEverythingElse() {
+        CrmsyncConfig config = parse(MINIMAL);
+
+        assertThat(config.webcrm().url()).hasToString("http://127.0.0.1:8081");
+        assertThat(config.webcrm().token().reveal()).isEqualTo("w-secret");
+        assertThat(config.customcrm().apiKey().reveal()).isEqualTo("c-secret");
+        assertThat(config.storeUrl()).isEqualTo("jdbc:sqlite:/etc/crmsync/crmsync.db");
+        assertThat(config.sync().conflictPolicy().kind()).isEqualTo(ConflictPolicy.Kind.NEWEST_WINS);
+        assertThat(config.sync().deleteThreshold()).isEqualTo(0.2);
+        assertThat(config.mappings()).containsOnlyKeys(Flow.values());
+        assertThat(config.webcrm().requestsPerMinute()).isLessThanOrEqualTo(250);
+    }
+
+    @Test
+    void shouldNeverPrintSecrets() {
+        CrmsyncConfig config = parse(MINIMAL);
+
+        assertThat(config.toString()).doesNotContain("w-secret").doesNotContain("c-secret");
+    }
+
+    @Test
+    void shouldReadEveryPolicyKey() {
+        CrmsyncConfig config = parse(MINIMAL + """
+                sync:
+                  conflict-policy: manual
+                  clock-tolerance: 5s
+                  tie-breaker: customcrm
+                  empty-overwrites: true
+                  delete-threshold: 0.5
+                  delete-minimum: 10
+                  max-attempts: 3
+                  retry-backoff: 1m
+                  flows:
+                    persons: { delete: retire }
+                """);
+
+        ConflictPolicy policy = config.sync().conflictPolicy();
+        assertThat(policy.kind()).isEqualTo(ConflictPolicy.Kind.MANUAL);
+        assertThat(policy.tolerance()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(policy.tieBreaker()).isEqualTo(Side.CUSTOMCRM);
+        assertThat(policy.emptyOverwrites()).isTrue();
+        assertThat(config.sync().deleteThreshold()).isEqualTo(0.5);
+        assertThat(config.sync().deleteMinimum()).isEqualTo(10);
+        assertThat(config.sync().maxAttempts()).isEqualTo(3);
+        assertThat(config.sync().retryBackoff()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.sync().deletePolicies()).containsEntry(Flow.PERSONS, DeletePolicy.RETIRE)
+                .containsEntry(Flow.PRODUCTS, DeletePolicy.PROPAGATE);
+    }
+
+    @Test
+    void shouldNameTheKeyOfEachMistake() {
+        assertThat(problem(() -> parse("customcrm: { url: http://x, api-key: k }")))
+                .isEqualTo("webcrm: is required");
+        assertThat(problem(() -> parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "tokn: x"))))
+                .startsWith("webcrm.token: is required");
+        assertThat(problem(() -> parse(MINIMAL.replace("api-key:", "api_key:"))))
+                .startsWith("customcrm.api-key: is required");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { conflict-policy: loudest-wins }")))
+                .startsWith("sync.conflict-policy: unknown conflict policy 'loudest-wins'");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { delete-threshold: 20 }")))
+                .startsWith("sync.delete-threshold:");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { retry-backoff: soon }")))
+                .startsWith("sync.retry-backoff: 'soon' is not a duration");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { deals: { delete: retire } } }")))
+                .startsWith("sync.flows.deals: unknown flow");
+        assertThat(problem(() -> parse(MINIMAL.replace("http://127.0.0.1:8081", "ftp://x"))))
+                .startsWith("webcrm.url: 'ftp://x' is not an http(s) URL");
+        assertThat(problem(() -> parse(MINIMAL + "colour: blue"))).startsWith("colour: unknown key");
+        assertThat(problem(() -> parse(MINIMAL.replace("jdbc:sqlite:crmsync.db", "\"jdbc:sqlite::memory:\""))))
+                .startsWith("store.url:");
+        assertThat(problem(() -> parse("webcrm: [1, 2]\ncustomcrm: {}"))).startsWith("webcrm: must be a mapping");
+    }
+
+    @Test
+    void shouldSayWhichEnvironmentVariableIsMissing() {
+        ConfigLoader bare = new ConfigLoader(Map.of());
+
+        assertThat(problem(() -> bare.parse(MINIMAL, Path.of("."))))
+                .isEqualTo("webcrm.token: environment variable WEBCRM_TOKEN is not set");
+    }
+
+    @Test
+    void shouldUseTheDefaultOfAVariableWhenItIsNotSet() {
+        CrmsyncConfig config = new ConfigLoader(Map.of()).parse("""
+                webcrm:    { url: http://127.0.0.1:8081, token: "${WEBCRM_TOKEN:-demo}" }
+                customcrm: { url: http://127.0.0.1:8082, api-key: k }
+                """, Path.of("/tmp"));
+
+        assertThat(config.webcrm().token().reveal()).isEqualTo("demo");
+    }
+
+    @Test
+    void shouldRefuseYamlThatDoesNotParse() {
+        assertThat(problem(() -> parse("webcrm: { url: [")))
+                .startsWith("the configuration is not valid YAML");
+    }
+}
