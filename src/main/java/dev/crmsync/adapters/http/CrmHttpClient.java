@@ -1,0 +1,249 @@
+package dev.crmsync.adapters.http;
+
+import dev.crmsync.ports.TransientCrmException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The HTTP side both connectors share: paces requests under the system's rate limit, authorises them, waits out
+ * 429s for as long as {@code Retry-After} says, retries 5xx answers, timeouts and dropped connections with
+ * growing pauses, and gives up with a {@link TransientCrmException} when the attempts are spent. Every other
+ * answer goes back to the caller, which knows what a 400 or 404 means for its API.
+ *
+ * <p>Messages name the system, method and path, never a credential.
+ *
+ * <p>This class is threadsafe.
+ */
+public final class CrmHttpClient {
+
+    /** An answer, as far as the connectors need it. */
+    public record Response(int status, String body, HttpHeaders headers) {
+
+        /**
+         * @return the header's first value
+         */
+        public Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+
+        /**
+         * @return whether the status is 2xx
+         */
+        public boolean isSuccess() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /** Puts credentials on requests, and renews them once when the server answers 401. */
+    public interface Authenticator {
+
+        /**
+         * @param request the request being built
+         */
+        void authorize(HttpRequest.Builder request);
+
+        /**
+         * Called once when an authorised request was answered with 401.
+         *
+         * @return whether new credentials were obtained, so the request is worth sending again
+         */
+        boolean renew();
+    }
+
+    /**
+     * How hard to try.
+     *
+     * @param maxAttempts   attempts per request, at least 1
+     * @param firstBackoff  the pause after the first failure; it doubles with each further failure
+     * @param maxBackoff    the longest pause
+     * @param maxRetryAfter the longest {@code Retry-After} honoured; a longer one is cut to this
+     */
+    public record RetrySettings(int maxAttempts, Duration firstBackoff, Duration maxBackoff, Duration maxRetryAfter) {
+
+        public RetrySettings {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
+            }
+        }
+
+        /**
+         * @return six attempts, pauses from 1 s doubling to 30 s, Retry-After honoured up to two minutes
+         */
+        public static RetrySettings ofDefaults() {
+            return new RetrySettings(6, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(2));
+        }
+    }
+
+    private final String system;
+    private final URI baseUrl;
+    private final Duration timeout;
+    private final SlidingWindowRateLimiter pacer;
+    private final RetrySettings retry;
+    private final Sleeper sleeper;
+    private final Authenticator auth;
+    private final HttpClient http;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+
+    /**
+     * @param system            the system's name for messages, e.g. {@code webCRM}
+     * @param baseUrl           the API's base URL, without trailing slash
+     * @param timeout           the limit on one request
+     * @param requestsPerMinute the pace to keep, or 0 for none
+     * @param retry             how hard to try
+     * @param clock             the time source of the pacing
+     * @param sleeper           how to wait
+     * @param auth              how to authorise
+     */
+    public CrmHttpClient(String system, URI baseUrl, Duration timeout, int requestsPerMinute, RetrySettings retry,
+                         InstantSource clock, Sleeper sleeper, Authenticator auth) {
+        this.system = system;
+        this.baseUrl = baseUrl;
+        this.timeout = timeout;
+        this.pacer = requestsPerMinute > 0
+                ? new SlidingWindowRateLimiter(requestsPerMinute, Duration.ofMinutes(1), clock) : null;
+        this.retry = retry;
+        this.sleeper = sleeper;
+        this.auth = auth;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * Sends a request, authorised, paced and retried as described above.
+     *
+     * @param method      the HTTP method
+     * @param pathAndQuery the path below the base URL, with its query, already encoded
+     * @param contentType the body's media type, or null without body
+     * @param body        the body, or null
+     * @param headers     further headers
+     * @return the answer: 2xx, or a 4xx other than 429 (and 401 once renewing did not help)
+     * @throws TransientCrmException when the attempts are spent on 429s, 5xx, timeouts or dropped connections
+     */
+    public Response send(String method, String pathAndQuery, String contentType, String body,
+                         Map<String, String> headers) {
+        String what = system + " " + method + " " + pathOnly(pathAndQuery);
+        boolean renewed = false;
+        String lastProblem = "no answer";
+        Duration backoff = retry.firstBackoff();
+        for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+            pace();
+            Response response;
+            try {
+                requests.incrementAndGet();
+                response = exchange(method, pathAndQuery, contentType, body, headers);
+            } catch (IOException e) {
+                lastProblem = "connection failed (" + e.getClass().getSimpleName() + ")";
+                pause(backoff, what);
+                backoff = next(backoff);
+                continue;
+            }
+            int status = response.status();
+            if (status == 401 && !renewed && auth.renew()) {
+                renewed = true;
+                attempt--;
+                continue;
+            }
+            if (status == 429) {
+                throttled.incrementAndGet();
+                lastProblem = "429 Too Many Requests";
+                pause(retryAfter(response).orElse(backoff), what);
+                backoff = next(backoff);
+                continue;
+            }
+            if (status >= 500) {
+                lastProblem = status + " from the server";
+                pause(retryAfter(response).orElse(backoff), what);
+                backoff = next(backoff);
+                continue;
+            }
+            return response;
+        }
+        throw new TransientCrmException(what + " failed after " + retry.maxAttempts() + " attempts: " + lastProblem,
+                null);
+    }
+
+    /**
+     * @return requests sent so far, retries included
+     */
+    public long requestCount() {
+        return requests.get();
+    }
+
+    /**
+     * @return 429 answers met so far
+     */
+    public long throttledCount() {
+        return throttled.get();
+    }
+
+    private Response exchange(String method, String pathAndQuery, String contentType, String body,
+                              Map<String, String> headers) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        auth.authorize(request);
+        try {
+            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(answer.statusCode(), answer.body(), answer.headers());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientCrmException(system + " request interrupted", e);
+        }
+    }
+
+    private void pace() {
+        if (pacer == null) {
+            return;
+        }
+        Optional<Duration> wait;
+        while ((wait = pacer.tryAcquire(system)).isPresent()) {
+            pause(wait.get(), system + " rate limit");
+        }
+    }
+
+    private void pause(Duration duration, String what) {
+        try {
+            sleeper.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientCrmException(what + " interrupted while waiting", e);
+        }
+    }
+
+    private Optional<Duration> retryAfter(Response response) {
+        return response.header("Retry-After").flatMap(value -> {
+            try {
+                long seconds = Long.parseLong(value.strip());
+                Duration wait = Duration.ofSeconds(Math.max(0, seconds));
+                return Optional.of(wait.compareTo(retry.maxRetryAfter()) > 0 ? retry.maxRetryAfter() : wait);
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private Duration next(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff() : doubled;
+    }
+
+    private static String pathOnly(String pathAndQuery) {
+        int query = pathAndQuery.indexOf('?');
+        return query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+    }
+}
