@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * growing pauses, and gives up with a {@link TransientCrmException} when the attempts are spent. Every other
  * answer goes back to the caller, which knows what a 400 or 404 means for its API.
  *
+ * <p>A request that is not idempotent (POST or PATCH without an {@code Idempotency-Key}) is retried only after a
+ * 429, which the server refused before doing anything. After a 5xx or a lost connection it may have been carried
+ * out, so it fails at once with a {@link TransientCrmException}; the engine's outbox then looks for the record by
+ * its stamp before creating it again.
+ *
  * <p>Messages name the system, method and path, never a credential.
  *
  * <p>This class is threadsafe.
@@ -131,6 +136,7 @@ public final class CrmHttpClient {
     public Response send(String method, String pathAndQuery, String contentType, String body,
                          Map<String, String> headers) {
         String what = system + " " + method + " " + pathOnly(pathAndQuery);
+        boolean idempotent = !(method.equals("POST") || method.equals("PATCH")) || headers.containsKey("Idempotency-Key");
         boolean renewed = false;
         String lastProblem = "no answer";
         Duration backoff = retry.firstBackoff();
@@ -142,6 +148,9 @@ public final class CrmHttpClient {
                 response = exchange(method, pathAndQuery, contentType, body, headers);
             } catch (IOException e) {
                 lastProblem = "connection failed (" + e.getClass().getSimpleName() + ")";
+                if (!idempotent) {
+                    throw new TransientCrmException(what + ": " + lastProblem + "; not retried, it may have landed", e);
+                }
                 pause(backoff, what);
                 backoff = next(backoff);
                 continue;
@@ -161,6 +170,10 @@ public final class CrmHttpClient {
             }
             if (status >= 500) {
                 lastProblem = status + " from the server";
+                if (!idempotent) {
+                    throw new TransientCrmException(what + ": " + lastProblem + "; not retried, it may have landed",
+                            null);
+                }
                 pause(retryAfter(response).orElse(backoff), what);
                 backoff = next(backoff);
                 continue;
