@@ -20,9 +20,9 @@ import java.util.Locale;
 record PageRequest(int page, int size) {
 
     /** The page size when a request names none; webCRM does not document its own default. */
-    static final int DEFAULT_SIZE = 50;
-    static final int MAX_SIZE = 1000;
-    static final int MAX_PAGE = 1_000_000;
+    private static final int DEFAULT_SIZE = 50;
+    private static final int MAX_SIZE = 1000;
+    private static final int MAX_PAGE = 1_000_000;
 
     /**
      * Reads {@code Page} and {@code Size}, also in lower case, which clients use too (API-NOTES §3.2).

@@ -23,7 +23,7 @@ import java.util.Set;
 final class WebcrmAuth {
 
     /** The {@code ExpiresIn} webCRM reports and the lifetime of an access token. */
-    static final Duration ACCESS_LIFETIME = Duration.ofHours(1);
+    private static final Duration ACCESS_LIFETIME = Duration.ofHours(1);
     private static final Duration REFRESH_LIFETIME = Duration.ofDays(14);
 
     private record Grant(String applicationToken, Instant expiresAt) {

@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ArrayNode;
 final class WebcrmEntityRoutes {
 
     /** Who the created and updated stamps name for writes through the API. */
-    static final String API_AUTHOR = "API";
+    private static final String API_AUTHOR = "API";
 
     private final WebcrmRecords records;
     private final boolean emptyOrganisationPostBody;

@@ -39,8 +39,8 @@ final class WebcrmValidator {
         boolean exists(WebcrmEntity entity, int id);
     }
 
-    static final String LAST_NAME_MANDATORY = "It is mandatory to define last name (PersonLastName)";
-    static final String ORGANISATION_IMMUTABLE = "It is not allowed to change the organisation ID of a person";
+    private static final String LAST_NAME_MANDATORY = "It is mandatory to define last name (PersonLastName)";
+    private static final String ORGANISATION_IMMUTABLE = "It is not allowed to change the organisation ID of a person";
 
     private WebcrmValidator() {
     }

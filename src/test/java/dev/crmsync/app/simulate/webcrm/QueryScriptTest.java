@@ -49,8 +49,10 @@ class QueryScriptTest {
 
     @Test
     void shouldSelectNamedColumnsInTheOrderGivenWithCanonicalNames() {
-        List<Map<String, Object>> rows = QueryScript.parse("select personemail, PersonId from person").run(PERSONS);
+        QueryScript script = QueryScript.parse("select personemail, PersonId, PERSONID from person");
+        List<Map<String, Object>> rows = script.run(PERSONS);
 
+        assertThat(script.columns()).extracting(WebcrmField::name).containsExactly("PersonEmail", "PersonId");
         assertThat(rows.get(0).keySet()).containsExactly("PersonEmail", "PersonId", "RowNumber");
         assertThat(rows.get(0)).containsEntry("PersonEmail", "anna@nordisk.dk");
     }
