@@ -42,6 +42,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class WebcrmSimulator implements AutoCloseable {
 
+    /** Logging in changes no tenant data, so the traffic log does not count it as a write. */
+    private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+
     private final WebcrmRecords records;
     private final FaultInjector faults;
     private final TrafficLog traffic = new TrafficLog();
@@ -61,7 +64,7 @@ public final class WebcrmSimulator implements AutoCloseable {
             // Faults first, so an injected failure is answered before a token is checked or counted.
             FaultFilter.install(cfg, faults, access::writeFault);
             SimulatorControl.install(cfg, faults, traffic,
-                    (method, route) -> !method.equals("GET") && !route.startsWith("/Auth/"));
+                    (method, route) -> WRITE_METHODS.contains(method) && !route.startsWith("/Auth/"));
             access.install(cfg);
             new WebcrmEntityRoutes(records, b.emptyOrganisationPostBody).install(cfg);
             new WebcrmReadRoutes(records).install(cfg);
