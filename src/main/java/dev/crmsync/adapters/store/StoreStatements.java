@@ -1,6 +1,5 @@
 package dev.crmsync.adapters.store;
 
-import dev.crmsync.model.FieldValues;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.LinkState;
