@@ -1,0 +1,349 @@
+package dev.crmsync.app.simulate.customcrm;
+
+import dev.crmsync.app.simulate.FaultFilter;
+import dev.crmsync.app.simulate.FaultInjector;
+import dev.crmsync.app.simulate.FaultSettings;
+import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.app.simulate.SeedWorld;
+import dev.crmsync.app.simulate.SimulatorControl;
+import dev.crmsync.app.simulate.SimulatorServers;
+import dev.crmsync.app.simulate.SlidingWindowRateLimiter;
+import dev.crmsync.app.simulate.TrafficLog;
+import io.javalin.Javalin;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The reference server of the Customcrm contract ({@code contracts/customcrm-openapi.yaml}): a real HTTP server
+ * on a real SQLite database, with the simulators' fault injection, traffic counts and control routes.
+ *
+ * <pre>{@code
+ * try (CustomcrmSimulator sim = CustomcrmSimulator.builder().apiKey("K").seedPlan(new SeedPlan(40, 50, 120, 60))
+ *         .build().start("127.0.0.1", 0)) {
+ *     String customers = sim.baseUrl() + "/customers";
+ * }
+ * }</pre>
+ *
+ * <p>Besides the API, tests can act as the customer's own users ({@link #createAsUser}, {@link #editAsUser},
+ * {@link #deleteAsUser}): those changes skip HTTP but obey the same rules and show in the change feed like any
+ * other.
+ *
+ * <p>This class is threadsafe. A simulator starts once; after {@link #stop()} a new one is built, on the same
+ * database file when the data must survive.
+ *
+ * @see dev.crmsync.app.simulate.SimulatorControl
+ */
+public final class CustomcrmSimulator implements AutoCloseable {
+
+    private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    private final String apiKey;
+    private final Path database;
+    private final long seed;
+    private final SeedPlan seedPlan;
+    private final InstantSource clock;
+    private final Optional<SlidingWindowRateLimiter> limiter;
+    private final FaultInjector faults;
+    private final TrafficLog traffic = new TrafficLog();
+
+    private Javalin server;
+    private CustomcrmDatabase db;
+    private CustomcrmRecords records;
+    private String host;
+
+    private CustomcrmSimulator(Builder b) {
+        this.apiKey = b.apiKey;
+        this.database = b.database;
+        this.seed = b.seed;
+        this.seedPlan = b.seedPlan;
+        this.clock = b.clock;
+        this.limiter = b.rateLimit == 0 ? Optional.empty()
+                : Optional.of(new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock));
+        this.faults = new FaultInjector(b.seed);
+        this.faults.settings(b.faults);
+    }
+
+    /**
+     * @return a builder; only {@link Builder#apiKey} is required
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens (or creates) the database, seeds it when it is empty and a seed plan is set, and starts serving.
+     *
+     * @param bindHost the address to listen on, e.g. {@code 127.0.0.1}
+     * @param port     the port; 0 for any free one
+     * @return this simulator
+     * @throws IllegalStateException when it was started before
+     */
+    public synchronized CustomcrmSimulator start(String bindHost, int port) {
+        if (db != null) {
+            throw new IllegalStateException("a simulator starts once; build a new one to start again");
+        }
+        CustomcrmDatabase opened = CustomcrmDatabase.open(database);
+        try {
+            CustomcrmRecords opening = new CustomcrmRecords(opened, clock);
+            if (seedPlan != null && opening.isEmpty()) {
+                CustomcrmSeeder.seed(opening, new SeedWorld(seed), seedPlan);
+            }
+            CustomcrmApi api = new CustomcrmApi(opening, new ChangeFeed(opened));
+            AccessGuard guard = new AccessGuard(apiKey, limiter);
+            server = SimulatorServers.create(cfg -> {
+                SimulatorControl.install(cfg, faults, traffic, (method, route) -> WRITE_METHODS.contains(method));
+                FaultFilter.install(cfg, faults, (ctx, status, retryAfter) ->
+                        Problem.ofFault(status, retryAfter).writeTo(ctx));
+                guard.install(cfg);
+                api.install(cfg);
+                Problem.installHandlers(cfg);
+            }).start(bindHost, port);
+            db = opened;
+            records = opening;
+            host = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
+            return this;
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    /** Stops serving and closes the database (deleting it when it was private). Does nothing when not started. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
+            db.close();
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * @return the port the server listens on
+     * @throws IllegalStateException when not started
+     */
+    public synchronized int port() {
+        return running().port();
+    }
+
+    /**
+     * @return where the API is, {@code http://127.0.0.1:8082}, without a trailing slash
+     * @throws IllegalStateException when not started
+     */
+    public synchronized String baseUrl() {
+        return "http://" + host + ":" + running().port();
+    }
+
+    /**
+     * @return the API key clients must send
+     */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /**
+     * @return the fault injector, to queue or switch faults from a test
+     */
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    /**
+     * @return the count of requests answered
+     */
+    public TrafficLog traffic() {
+        return traffic;
+    }
+
+    /**
+     * Creates a record as one of the customer's own users would, in the CRM's own screens.
+     *
+     * @param type   the record type
+     * @param fields the client fields, as in a {@code POST} body
+     * @return the record as the API would show it
+     * @throws IllegalArgumentException when the contract's rules refuse it; the message says why
+     */
+    public JsonNode createAsUser(RecordType type, Map<String, ?> fields) {
+        return asUser(() -> records().create(type, CustomcrmJson.MAPPER.valueToTree(fields), null));
+    }
+
+    /**
+     * Changes a record as one of the customer's own users would, whatever its version.
+     *
+     * @param type    the record type
+     * @param id      the record's id
+     * @param changes the fields to change, as in a merge patch: a null value removes the field
+     * @return the record after the change
+     * @throws IllegalArgumentException when there is no such live record or the rules refuse the change
+     */
+    public JsonNode editAsUser(RecordType type, String id, Map<String, ?> changes) {
+        return asUser(() -> records().patch(type, id, CustomcrmJson.MAPPER.valueToTree(changes),
+                OptionalLong.empty()));
+    }
+
+    /**
+     * Deletes a record as one of the customer's own users would.
+     *
+     * @param type the record type
+     * @param id   the record's id
+     * @throws IllegalArgumentException when there is no such live record, or live records still refer to it
+     */
+    public void deleteAsUser(RecordType type, String id) {
+        asUser(() -> {
+            records().delete(type, id, OptionalLong.empty());
+            return null;
+        });
+    }
+
+    /**
+     * Reads a record without going through HTTP, so that a check does not count as traffic.
+     *
+     * @param type the record type
+     * @param id   the record's id
+     * @return the record as the API shows it, a tombstone when deleted; empty when there never was one
+     */
+    public Optional<JsonNode> record(RecordType type, String id) {
+        return records().find(type, id).map(JsonNode.class::cast);
+    }
+
+    private static <T> T asUser(Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (ProblemException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private synchronized CustomcrmRecords records() {
+        running();
+        return records;
+    }
+
+    private Javalin running() {
+        if (server == null) {
+            throw new IllegalStateException("the simulator is not running");
+        }
+        return server;
+    }
+
+    /**
+     * Collects a simulator's settings; {@link #build()} checks and copies them.
+     *
+     * <p>This class is not threadsafe.
+     */
+    public static final class Builder {
+        private String apiKey;
+        private Path database;
+        private long seed = 42;
+        private SeedPlan seedPlan;
+        private InstantSource clock = InstantSource.system();
+        private int rateLimit;
+        private Duration rateWindow;
+        private FaultSettings faults = FaultSettings.NONE;
+
+        private Builder() {
+        }
+
+        /**
+         * @param key the API key clients must send as {@code Authorization: Bearer <key>}; required
+         * @return this builder
+         */
+        public Builder apiKey(String key) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("apiKey must not be blank");
+            }
+            this.apiKey = key;
+            return this;
+        }
+
+        /**
+         * @param file the SQLite file, kept across restarts; null (the default) for a private database that is
+         *             deleted on stop
+         * @return this builder
+         */
+        public Builder database(Path file) {
+            this.database = file;
+            return this;
+        }
+
+        /**
+         * @param worldSeed seed of the {@link SeedWorld} and of the random faults (default 42)
+         * @return this builder
+         */
+        public Builder seed(long worldSeed) {
+            this.seed = worldSeed;
+            return this;
+        }
+
+        /**
+         * @param plan which records to seed into an empty database; null (the default) seeds nothing. A database
+         *             that holds any record, even a tombstone, is never seeded again.
+         * @return this builder
+         */
+        public Builder seedPlan(SeedPlan plan) {
+            this.seedPlan = plan;
+            return this;
+        }
+
+        /**
+         * @param source the time stamped on changes and seen by the rate limiter (default: the system clock)
+         * @return this builder
+         */
+        public Builder clock(InstantSource source) {
+            this.clock = Objects.requireNonNull(source, "clock");
+            return this;
+        }
+
+        /**
+         * Limits requests per API key in a sliding window; without this call there is no limit.
+         *
+         * @param limit  requests per window, at least 1
+         * @param window the window, positive
+         * @return this builder
+         */
+        public Builder rateLimit(int limit, Duration window) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1: " + limit);
+            }
+            if (window == null || window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("window must be positive: " + window);
+            }
+            this.rateLimit = limit;
+            this.rateWindow = window;
+            return this;
+        }
+
+        /**
+         * @param settings the standing faults from the start (default none)
+         * @return this builder
+         */
+        public Builder faults(FaultSettings settings) {
+            this.faults = Objects.requireNonNull(settings, "faults");
+            return this;
+        }
+
+        /**
+         * @return a simulator, not yet started
+         * @throws IllegalStateException when no API key was set
+         */
+        public CustomcrmSimulator build() {
+            if (apiKey == null) {
+                throw new IllegalStateException("apiKey is required");
+            }
+            return new CustomcrmSimulator(this);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The reference server of the Customcrm contract, {@code contracts/customcrm-openapi.yaml}: the contract crmsync
+ * defines for a customer's own CRM, here served from a real SQLite database so that tests, the demo and
+ * benchmarks sync against the same behaviour a real implementation must show.
+ *
+ * <p>{@link dev.crmsync.app.simulate.customcrm.CustomcrmSimulator} is the public entry point. Inside: the HTTP
+ * side ({@code CustomcrmApi}, {@code AccessGuard}, {@code Problem}), the rules of every change
+ * ({@code CustomcrmRecords}, {@code CustomcrmValidator}, {@code MergePatch}), the change feed ({@code ChangeFeed})
+ * and the database ({@code CustomcrmDatabase}, {@code RecordStore}, {@code IdempotencyKeys}).
+ */
+package dev.crmsync.app.simulate.customcrm;
