@@ -1,0 +1,320 @@
+package dev.crmsync.adapters.webcrm;
+
+import dev.crmsync.adapters.http.CrmHttpClient;
+import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.adapters.webcrm.internal.QueryPager;
+import dev.crmsync.adapters.webcrm.internal.WebcrmJson;
+import dev.crmsync.adapters.webcrm.internal.WebcrmRows;
+import dev.crmsync.adapters.webcrm.internal.WebcrmScripts;
+import dev.crmsync.adapters.webcrm.internal.WebcrmSession;
+import dev.crmsync.adapters.webcrm.internal.WebcrmTime;
+import dev.crmsync.adapters.webcrm.internal.WebcrmWriter;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Side;
+import dev.crmsync.model.SideRecord;
+import dev.crmsync.ports.Connector;
+import dev.crmsync.ports.PermanentCrmException;
+import dev.crmsync.ports.TransientCrmException;
+import dev.crmsync.ports.Write;
+import dev.crmsync.ports.WriteOutcome;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * webCRM as the engine sees it, over webCRM REST API v1 ({@code shared/webcrm/API-NOTES.md}).
+ *
+ * <ul>
+ *   <li><b>Login</b> ({@link WebcrmSession}): the application token buys a one-hour bearer token, kept until
+ *       shortly before it runs out and renewed once on a 401. A refused token is a
+ *       {@link PermanentCrmException}; the token appears in no message or log.</li>
+ *   <li><b>Reads</b> go through {@code GET /Queries} ({@link QueryPager}), ordered by {@code …UpdatedAt}, page by
+ *       page until an empty page. The cursor is webCRM's own offset-less {@code …UpdatedAt} text; a read starts
+ *       {@link WebcrmSettings#overlap()} before it.</li>
+ *   <li><b>Writes</b> ({@link WebcrmWriter}): POST with id 0, full-object PUT, DELETE for products only.</li>
+ *   <li><b>Requests</b> all go through one {@link CrmHttpClient}: paced under the configured rate, 429s waited out
+ *       for their {@code Retry-After}, 5xx and dropped connections retried where that is safe.</li>
+ * </ul>
+ *
+ * <p>Record properties pass through as webCRM sends them, minus {@code /Queries}' internal columns; the connector
+ * converts no field values. webCRM keeps no tombstones, so deletes are found by {@link #allIds}.
+ *
+ * <p>Errors: {@link TransientCrmException} when webCRM stays unreachable, throttled or keeps sending unreadable
+ * pages past the retries; {@link PermanentCrmException} when it refuses the token or a query. Writes report a
+ * refused record in its {@link WriteOutcome} instead.
+ *
+ * <p>This class is threadsafe; the engine drives it from one thread at a time.
+ *
+ * @see WebcrmSettings
+ */
+public final class WebcrmConnector implements Connector {
+
+    /** webCRM's page size ceiling (API-NOTES §3.2), used where a listing should take as few requests as can be. */
+    static final int MAX_PAGE_SIZE = 1000;
+    /** Attempts at a page whose body does not parse, before the read gives up for this cycle. */
+    static final int MALFORMED_PAGE_ATTEMPTS = 4;
+    /** The pause after the first unreadable page; it doubles after each further one. */
+    static final Duration MALFORMED_PAGE_PAUSE = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(WebcrmConnector.class);
+    private static final Pattern PROPERTY_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
+    private final WebcrmSettings settings;
+    private final Map<Flow, String> stampProperties;
+    private final WebcrmTime time;
+    private final WebcrmSession session;
+    private final CrmHttpClient http;
+    private final QueryPager pager;
+    private final WebcrmWriter writer;
+
+    /**
+     * @param settings        how to reach the account
+     * @param stampProperties per flow, the webCRM custom field that holds the link id (e.g.
+     *                        {@code OrganisationCustom5}); every flow needs one
+     * @param clock           the time source of token expiry and pacing
+     * @param sleeper         how to wait for rate limits and retries
+     * @throws IllegalArgumentException when a flow has no stamp property, or one not of its entity
+     */
+    public WebcrmConnector(WebcrmSettings settings, Map<Flow, String> stampProperties, InstantSource clock,
+                           Sleeper sleeper) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.stampProperties = checkedStamps(stampProperties);
+        this.time = new WebcrmTime(settings.timeZone());
+        this.session = new WebcrmSession(settings.token(), clock, this::sendLogin);
+        this.http = new CrmHttpClient("webCRM", settings.url(), settings.timeout(), settings.requestsPerMinute(),
+                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, session);
+        this.pager = new QueryPager(http, sleeper, MALFORMED_PAGE_ATTEMPTS, MALFORMED_PAGE_PAUSE);
+        this.writer = new WebcrmWriter(http, time, this.stampProperties, this::findByStamp);
+    }
+
+    /**
+     * @param settings        how to reach the account
+     * @param stampProperties per flow, the custom field that holds the link id
+     * @return a connector on the system clock that really sleeps
+     */
+    public static WebcrmConnector of(WebcrmSettings settings, Map<Flow, String> stampProperties) {
+        return new WebcrmConnector(settings, stampProperties, InstantSource.system(), Sleeper.SYSTEM);
+    }
+
+    @Override
+    public Side side() {
+        return Side.WEBCRM;
+    }
+
+    /**
+     * @return true for products only: webCRM's API has no DELETE for organisations and persons (API-NOTES §8)
+     */
+    @Override
+    public boolean canDelete(Flow flow) {
+        return flow == Flow.PRODUCTS;
+    }
+
+    /**
+     * Reads {@code SELECT * FROM {Entity} [WHERE {Entity}UpdatedAt >= '{cursor − overlap}'] ORDER BY
+     * {Entity}UpdatedAt, {Entity}Id}, page by page until an empty page, handing each page to {@code sink} before
+     * the next is asked for.
+     *
+     * <p>The returned cursor is the greatest {@code …UpdatedAt} read, as webCRM wrote it, and never earlier than
+     * {@code cursor}. One exception keeps it honest: paging by page number over a moving result can skip a row
+     * when a record already read is edited during the read, since it moves to the end and the rows behind it move
+     * up a page (API-NOTES §6.5). Such a record shows up twice; the cursor then stays at its first timestamp, so
+     * the next read covers the rows that may have slipped past.
+     *
+     * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable
+     * @throws PermanentCrmException when webCRM refuses the token or the query, or the cursor is no timestamp
+     */
+    @Override
+    public String readChanges(Flow flow, String cursor, Consumer<List<SideRecord>> sink) {
+        String script = WebcrmScripts.changesSince(flow, cursor == null ? null : windowStart(cursor));
+        Map<String, String> firstSeen = new HashMap<>();
+        String greatest = cursor;
+        String slipped = null;
+        int read = 0;
+        for (int page = 1; ; page++) {
+            List<Map<String, Object>> rows = pager.page(script, page, settings.pageSize());
+            if (rows.isEmpty()) {
+                break;
+            }
+            List<SideRecord> records = new ArrayList<>(rows.size());
+            for (Map<String, Object> row : rows) {
+                SideRecord record = WebcrmRows.toRecord(flow, row, time);
+                String updatedAt = WebcrmRows.updatedAt(flow, row);
+                if (updatedAt != null && readable(updatedAt)) {
+                    greatest = later(greatest, updatedAt);
+                    String before = firstSeen.putIfAbsent(record.id(), updatedAt);
+                    if (before != null) {
+                        slipped = slipped == null ? before : earlier(slipped, before);
+                    }
+                }
+                records.add(record);
+            }
+            read += records.size();
+            sink.accept(records);
+        }
+        String next = slipped == null ? greatest : earlier(greatest, slipped);
+        log.atDebug().addKeyValue("flow", flow.configName()).addKeyValue("records", read)
+                .addKeyValue("cursor", next).addKeyValue("slipped", slipped != null).log("read webCRM changes");
+        return next;
+    }
+
+    /**
+     * Lists every id with {@code SELECT {Entity}Id FROM {Entity}}, 1000 at a time. The pages are keyed by id
+     * ({@code WHERE {Entity}Id > last}) rather than numbered, so that a record deleted meanwhile cannot shift a
+     * page and hide a living record, which the engine would take for a delete.
+     *
+     * @return the complete set of ids; never empty, since webCRM keeps no tombstones
+     * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable
+     * @throws PermanentCrmException when webCRM refuses the token or the query, or ignores the id filter
+     */
+    @Override
+    public Optional<Set<String>> allIds(Flow flow) {
+        String idField = WebcrmScripts.idField(flow);
+        Set<String> ids = new HashSet<>();
+        long last = 0;
+        while (true) {
+            List<Map<String, Object>> rows = pager.page(WebcrmScripts.idsAfter(flow, last), 1, MAX_PAGE_SIZE);
+            if (rows.isEmpty()) {
+                return Optional.of(Set.copyOf(ids));
+            }
+            long greatest = last;
+            for (Map<String, Object> row : rows) {
+                String id = WebcrmJson.idText(row.get(idField)).orElseThrow(() -> new PermanentCrmException(
+                        "webCRM listed a " + flow.webcrmEntity() + " without a usable " + idField, null));
+                ids.add(id);
+                greatest = Math.max(greatest, Long.parseLong(id));
+            }
+            if (greatest <= last) {
+                throw new PermanentCrmException("webCRM ignored the filter " + idField + " > " + last
+                        + " while listing ids", null);
+            }
+            last = greatest;
+        }
+    }
+
+    /**
+     * Finds the record whose stamp property holds {@code linkId}. webCRM cannot make a person's custom field
+     * unique (API-NOTES §14), so several records may carry one stamp; then the lowest id wins and a warning is
+     * logged. Rows whose stamp does not match after all are ignored, as webCRM warns that filters on custom
+     * fields "may lead to incorrect results".
+     *
+     * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable
+     * @throws PermanentCrmException when webCRM refuses the token or the query
+     */
+    @Override
+    public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
+        String stamp = stampProperties.get(flow);
+        String script = WebcrmScripts.byStamp(flow, stamp, linkId);
+        List<SideRecord> found = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            List<Map<String, Object>> rows = pager.page(script, page, MAX_PAGE_SIZE);
+            for (Map<String, Object> row : rows) {
+                Object value = row.get(stamp);
+                if (value != null && String.valueOf(value).strip().equalsIgnoreCase(linkId.strip())) {
+                    found.add(WebcrmRows.toRecord(flow, row, time));
+                }
+            }
+            // A stamp is meant to be unique: a short page is the end, and saves asking for the empty one.
+            if (rows.size() < MAX_PAGE_SIZE) {
+                break;
+            }
+        }
+        found.sort(Comparator.comparingLong(r -> Long.parseLong(r.id())));
+        if (found.size() > 1) {
+            log.atWarn().addKeyValue("flow", flow.configName()).addKeyValue("linkId", linkId)
+                    .addKeyValue("ids", found.stream().map(SideRecord::id).toList())
+                    .log("several webCRM records carry one link stamp; using the lowest id");
+        }
+        return found.stream().findFirst();
+    }
+
+    /**
+     * Carries out writes in order, one request each for now (see {@link WebcrmWriter} for where a bulk PATCH
+     * fits). A create stamps the record with its link id if the engine's properties do not already.
+     *
+     * @throws PermanentCrmException when webCRM refuses the token
+     */
+    @Override
+    public List<WriteOutcome> write(Flow flow, List<Write> writes) {
+        return writer.write(flow, writes);
+    }
+
+    /**
+     * @return the requests sent so far, logins and retries included
+     */
+    public long requestCount() {
+        return http.requestCount();
+    }
+
+    /** Forgets the access token; the connector holds no other resources. */
+    @Override
+    public void close() {
+        session.forget();
+    }
+
+    /** The login goes through the same client as everything else, so it is paced under the same quota. */
+    private CrmHttpClient.Response sendLogin(String form) {
+        return http.send("POST", "/Auth/ApiLogin", "application/x-www-form-urlencoded", form, Map.of());
+    }
+
+    // ---------------------------------------------------------------- cursor arithmetic
+
+    private String windowStart(String cursor) {
+        try {
+            return time.minus(cursor, settings.overlap());
+        } catch (DateTimeException e) {
+            throw new PermanentCrmException("the stored webCRM cursor '" + cursor + "' is not a timestamp", e);
+        }
+    }
+
+    private boolean readable(String timestamp) {
+        try {
+            time.local(timestamp);
+            return true;
+        } catch (DateTimeException e) {
+            log.atWarn().addKeyValue("updatedAt", timestamp).log("webCRM sent an unreadable UpdatedAt; ignored for the cursor");
+            return false;
+        }
+    }
+
+    private String later(String a, String b) {
+        return a == null ? b : local(b).isAfter(local(a)) ? b : a;
+    }
+
+    private String earlier(String a, String b) {
+        return local(b).isBefore(local(a)) ? b : a;
+    }
+
+    private LocalDateTime local(String timestamp) {
+        return time.local(timestamp);
+    }
+
+    private static Map<Flow, String> checkedStamps(Map<Flow, String> stamps) {
+        Map<Flow, String> out = new EnumMap<>(Flow.class);
+        for (Flow flow : Flow.values()) {
+            String property = stamps.get(flow);
+            if (property == null || !PROPERTY_NAME.matcher(property).matches()
+                    || !property.startsWith(flow.webcrmEntity())) {
+                throw new IllegalArgumentException(flow.configName() + ": the webCRM stamp property must be a "
+                        + flow.webcrmEntity() + " property such as " + flow.webcrmEntity() + "Custom5, got "
+                        + property);
+            }
+            out.put(flow, property);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.crmsync.adapters.webcrm.internal;
+
+import dev.crmsync.model.Flow;
+
+/**
+ * The {@code /Queries} scripts the connector sends, in the dialect of API-NOTES §6.2: tables named after the
+ * entity in the singular, columns named as the DTO properties, text literals in {@code '…'} with {@code ''} for
+ * an embedded quote.
+ *
+ * <p>Every script orders by a key that ends in the id, so that paging by page number is stable even where
+ * several rows share one timestamp: webCRM documents no tie-break, and a database paging over a non-unique order
+ * may repeat one row and skip another.
+ *
+ * <p>This class is threadsafe: it holds no state.
+ */
+public final class WebcrmScripts {
+
+    private WebcrmScripts() {
+    }
+
+    /**
+     * @param flow the flow
+     * @param from the earliest {@code …UpdatedAt} to read, offset-less local time; null for everything
+     * @return the records changed at or after {@code from}, oldest change first
+     */
+    public static String changesSince(Flow flow, String from) {
+        String entity = flow.webcrmEntity();
+        String updatedAt = entity + "UpdatedAt";
+        return "SELECT * FROM " + entity
+                + (from == null ? "" : " WHERE " + updatedAt + " >= " + literal(from))
+                + " ORDER BY " + updatedAt + ", " + idField(flow);
+    }
+
+    /**
+     * Lists ids by key rather than by page number: a record deleted during the listing then cannot shift a page
+     * boundary and hide a record that still exists, which the engine would take for a delete.
+     *
+     * @param flow  the flow
+     * @param after the greatest id listed so far, 0 at the start
+     * @return the ids greater than {@code after}, ascending
+     */
+    public static String idsAfter(Flow flow, long after) {
+        String id = idField(flow);
+        return "SELECT " + id + " FROM " + flow.webcrmEntity() + " WHERE " + id + " > " + after + " ORDER BY " + id;
+    }
+
+    /**
+     * @param flow          the flow
+     * @param stampProperty the custom field holding the link id
+     * @param linkId        the link id
+     * @return the records stamped with {@code linkId}, lowest id first
+     */
+    public static String byStamp(Flow flow, String stampProperty, String linkId) {
+        return "SELECT * FROM " + flow.webcrmEntity() + " WHERE " + stampProperty + " = " + literal(linkId)
+                + " ORDER BY " + idField(flow);
+    }
+
+    /**
+     * @param flow the flow
+     * @return the entity's id property, e.g. {@code PersonId}
+     */
+    public static String idField(Flow flow) {
+        return flow.webcrmEntity() + "Id";
+    }
+
+    /**
+     * @param text any text
+     * @return the text as a quoted literal, {@code '} doubled
+     */
+    public static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}

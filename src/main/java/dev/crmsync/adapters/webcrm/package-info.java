@@ -1,0 +1,11 @@
+/**
+ * The webCRM connector: {@link dev.crmsync.adapters.webcrm.WebcrmConnector} implements
+ * {@link dev.crmsync.ports.Connector} over webCRM REST API v1, configured by
+ * {@link dev.crmsync.adapters.webcrm.WebcrmSettings}.
+ *
+ * <p>What shapes it is in {@code shared/webcrm/API-NOTES.md}: bearer login with an application token (§2), bare
+ * array paging to an empty page (§3), incremental reads through {@code /Queries} (§6), POST with id 0 and
+ * full-object PUT (§7), DELETE for products only and no tombstones (§8), 250 requests a minute with 429 and
+ * {@code Retry-After} (§10), offset-less timestamps (§12). The workings are in {@code internal}.
+ */
+package dev.crmsync.adapters.webcrm;
