@@ -1,0 +1,433 @@
+package dev.crmsync.adapters.customcrm;
+
+import dev.crmsync.adapters.http.CrmHttpClient;
+import dev.crmsync.adapters.http.CrmHttpClient.Response;
+import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.mapping.DefaultMappings;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Secret;
+import dev.crmsync.model.Side;
+import dev.crmsync.model.SideRecord;
+import dev.crmsync.ports.Connector;
+import dev.crmsync.ports.PermanentCrmException;
+import dev.crmsync.ports.TransientCrmException;
+import dev.crmsync.ports.Write;
+import dev.crmsync.ports.WriteOutcome;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+
+/**
+ * The Customcrm side of a connection, spoken through crmsync's published contract
+ * ({@code contracts/customcrm-openapi.yaml}): the change feed for reads, tombstones for deletes, the link id in
+ * {@code external_ids} as the stamp, idempotent creates, merge patches guarded by {@code If-Match} for updates.
+ *
+ * <p><b>Reads.</b> {@link #readChanges} walks {@code GET /{type}?since=…&limit=…} page by page and hands each page
+ * to the sink before asking for the next; it stops when a page is empty, says {@code has_more: false}, or its
+ * {@code next} does not move. A page that arrives malformed (cut-off JSON, no {@code items}) is asked for again a
+ * few times and then fails the read with a {@link TransientCrmException}; a page is never skipped, since the
+ * cursor would then pass changes nobody saw.
+ *
+ * <p><b>Writes.</b> Each write is one request and one outcome, independent of the others in the call, so the
+ * writes of one call could be sent concurrently or batched without changing their meaning. A create is sent with
+ * {@code Idempotency-Key: <link id>}: the HTTP client may then retry it after a lost answer, and the server replays
+ * the first answer instead of making a second record. An update is a JSON merge patch, so fields crmsync does not
+ * map and {@code external_ids} keys of other tools are left alone.
+ *
+ * <p><b>Errors.</b> 429s and 5xx are waited out and retried by {@link CrmHttpClient}; when its attempts are spent
+ * a read throws {@link TransientCrmException} and a write answers {@link WriteOutcome.Retry}. A refused API key
+ * throws {@link PermanentCrmException} from every method, writes included: it concerns the whole connection, not
+ * one record. Messages never contain the key.
+ *
+ * <p>This class is threadsafe: it keeps no state between calls beyond the HTTP client's pacing.
+ *
+ * @see CustomcrmSettings
+ * @see CrmHttpClient
+ */
+public final class CustomcrmConnector implements Connector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomcrmConnector.class);
+    private static final String SYSTEM = Side.CUSTOMCRM.label();
+    private static final String JSON = "application/json";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
+    /**
+     * Added to the client's {@code Accept: application/json}: errors come as problem JSON, and a DELETE answers
+     * nothing else, so without it a strict server could refuse a delete with 406.
+     */
+    private static final Map<String, String> ACCEPT_PROBLEMS = Map.of("Accept", "application/problem+json");
+    /** A malformed page is usually a proxy or network hiccup; four tries with short pauses ride it out. */
+    private static final int PAGE_ATTEMPTS = 4;
+    private static final Duration FIRST_PAGE_PAUSE = Duration.ofSeconds(1);
+
+    private final CustomcrmSettings settings;
+    private final Map<Flow, String> stampKeys;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private final CrmHttpClient http;
+
+    /**
+     * Stamps every flow under {@link DefaultMappings#CUSTOMCRM_STAMP_KEY}.
+     *
+     * @param settings where Customcrm is and how to reach it
+     * @param clock    the time source of the client's pacing and of the tombstones deletes answer
+     * @param sleeper  how to wait for {@code Retry-After} and between retries
+     */
+    public CustomcrmConnector(CustomcrmSettings settings, InstantSource clock, Sleeper sleeper) {
+        this(settings, Map.of(), clock, sleeper);
+    }
+
+    /**
+     * @param settings  where Customcrm is and how to reach it
+     * @param stampKeys the {@code external_ids} key holding the link id, per flow (a mapping's
+     *                  {@code customcrmStampKey}); flows left out use {@link DefaultMappings#CUSTOMCRM_STAMP_KEY}
+     * @param clock     the time source of the client's pacing and of the tombstones deletes answer
+     * @param sleeper   how to wait for {@code Retry-After} and between retries
+     */
+    public CustomcrmConnector(CustomcrmSettings settings, Map<Flow, String> stampKeys, InstantSource clock,
+                              Sleeper sleeper) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.stampKeys = new EnumMap<>(Flow.class);
+        for (Flow flow : Flow.values()) {
+            this.stampKeys.put(flow, stampKeys.getOrDefault(flow, DefaultMappings.CUSTOMCRM_STAMP_KEY));
+        }
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        // Customcrm publishes no fixed limit, so there is no pacing: a server that has one says so with 429 and
+        // Retry-After, which the client honours.
+        this.http = new CrmHttpClient(SYSTEM, withoutTrailingSlash(settings.url()), settings.timeout(), 0,
+                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, new BearerKey(settings.apiKey()));
+    }
+
+    /**
+     * @param settings where Customcrm is and how to reach it
+     * @return a connector on the system clock that really sleeps
+     */
+    public static CustomcrmConnector of(CustomcrmSettings settings) {
+        return new CustomcrmConnector(settings, InstantSource.system(), Sleeper.SYSTEM);
+    }
+
+    @Override
+    public Side side() {
+        return Side.CUSTOMCRM;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Customcrm can delete every record type; a customer or contact that live records still refer to is
+     * refused until they are gone (see {@link #write}).
+     */
+    @Override
+    public boolean canDelete(Flow flow) {
+        return true;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Idempotent: reading from the same cursor again gives the same changes or later states of them.
+     *
+     * @throws TransientCrmException when Customcrm keeps failing or keeps sending malformed pages
+     * @throws PermanentCrmException when the key is refused or the cursor is not one this Customcrm issued
+     */
+    @Override
+    public String readChanges(Flow flow, String cursor, Consumer<List<SideRecord>> sink) {
+        String position = cursor;
+        while (true) {
+            RecordJson.Page page = readPage(flow, position);
+            if (!page.records().isEmpty()) {
+                sink.accept(page.records());
+            }
+            boolean moved = !page.next().equals(position);
+            position = page.next();
+            if (page.records().isEmpty() || !page.hasMore() || !moved) {
+                return position;
+            }
+        }
+    }
+
+    /**
+     * @return always empty: Customcrm reports deletes as tombstones in its change feed
+     */
+    @Override
+    public Optional<Set<String>> allIds(Flow flow) {
+        return Optional.empty();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Asks {@code GET /{type}/by-external-id/{stamp key}/{link id}}; only live records are found.
+     *
+     * @throws TransientCrmException when Customcrm keeps failing
+     * @throws PermanentCrmException when the key is refused or the answer cannot be read
+     */
+    @Override
+    public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
+        String path = collection(flow) + "/by-external-id/" + segment(stampKeys.get(flow)) + "/" + segment(linkId);
+        Response response = http.send("GET", path, null, null, ACCEPT_PROBLEMS);
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        if (!response.isSuccess()) {
+            throw refused("GET", path, response);
+        }
+        try {
+            return Optional.of(RecordJson.record(flow, RecordJson.object(response.body())));
+        } catch (RecordJson.MalformedAnswer e) {
+            throw new PermanentCrmException(SYSTEM + " GET " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private RecordJson.Page readPage(Flow flow, String cursor) {
+        String path = collection(flow) + "?" + (cursor == null ? "" : "since=" + query(cursor) + "&")
+                + "limit=" + settings.pageSize();
+        Duration pause = FIRST_PAGE_PAUSE;
+        RecordJson.MalformedAnswer last = null;
+        for (int attempt = 1; attempt <= PAGE_ATTEMPTS; attempt++) {
+            Response response = http.send("GET", path, null, null, ACCEPT_PROBLEMS);
+            if (!response.isSuccess()) {
+                throw refused("GET", collection(flow), response);
+            }
+            try {
+                return RecordJson.page(flow, response.body());
+            } catch (RecordJson.MalformedAnswer e) {
+                last = e;
+                LOG.atWarn().addKeyValue("flow", flow.configName()).addKeyValue("attempt", attempt)
+                        .addKeyValue("problem", e.getMessage()).log("malformed Customcrm change page");
+                if (attempt < PAGE_ATTEMPTS) {
+                    pause(pause);
+                    pause = pause.multipliedBy(2);
+                }
+            }
+        }
+        throw new TransientCrmException(SYSTEM + " GET " + collection(flow) + " answered a malformed page "
+                + PAGE_ATTEMPTS + " times in a row (" + last.getMessage() + "); the read stops here", last);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * {@inheritDoc}
+     *
+     * <ul>
+     *   <li>Create: {@code POST /{type}} with {@code Idempotency-Key: <link id>}; a repeat of a create that landed
+     *       answers the record it made. Should the key have been bound to a different body, or have expired, the
+     *       record stamped with the link id is taken over and patched instead of failing.</li>
+     *   <li>Update: {@code PATCH /{type}/{id}} as a merge patch with {@code If-Match} of the version last read;
+     *       412 answers {@link WriteOutcome.Retry}, so the engine reads the record again and merges.</li>
+     *   <li>Delete: {@code DELETE /{type}/{id}} without {@code If-Match} (the port's delete carries no version);
+     *       404 and 410 count as done. A customer or contact still referred to answers
+     *       {@link WriteOutcome.Retry}: the delete can pass once its children are deleted or moved.</li>
+     * </ul>
+     * 422 answers {@link WriteOutcome.Rejected} with the problem's detail and every offending field, any other
+     * 4xx {@link WriteOutcome.Rejected} with status and detail; spent retries {@link WriteOutcome.Retry}.
+     *
+     * @throws PermanentCrmException when the API key is refused
+     */
+    @Override
+    public List<WriteOutcome> write(Flow flow, List<Write> writes) {
+        return writes.stream().map(w -> apply(flow, w)).toList();
+    }
+
+    /** One write, on its own: no state shared with the other writes of the call. */
+    private WriteOutcome apply(Flow flow, Write write) {
+        try {
+            return switch (write) {
+                case Write.Create create -> create(flow, create);
+                case Write.Update update -> update(flow, update);
+                case Write.Delete delete -> delete(flow, delete);
+            };
+        } catch (TransientCrmException e) {
+            return new WriteOutcome.Retry(e.getMessage());
+        } catch (JacksonException e) {
+            return new WriteOutcome.Rejected("the properties cannot be written as JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private WriteOutcome create(Flow flow, Write.Create create) {
+        String path = collection(flow);
+        Response response = http.send("POST", path, JSON, RecordJson.write(create.properties()),
+                headers(Map.of("Idempotency-Key", create.linkId())));
+        if (response.isSuccess()) {
+            return done(flow, response);
+        }
+        checkKey("POST", path, response);
+        ProblemAnswer problem = ProblemAnswer.of(response);
+        if (problem.is("idempotency-key-reused") || problem.is("external-id-taken")) {
+            // The link's record exists already: made by an earlier attempt whose answer was lost, under a body
+            // that has changed since or a key the server no longer keeps. Make it what this create wants.
+            Optional<SideRecord> stamped = findByStamp(flow, create.linkId());
+            if (stamped.isPresent() && (problem.existingId() == null
+                    || problem.existingId().equals(stamped.get().id()))) {
+                LOG.atInfo().addKeyValue("flow", flow.configName()).addKeyValue("linkId", create.linkId())
+                        .addKeyValue("recordId", stamped.get().id()).log("create found its record already made");
+                return patch(flow, stamped.get().id(), version(stamped.get()), create.properties());
+            }
+        }
+        return failure(problem);
+    }
+
+    private WriteOutcome update(Flow flow, Write.Update update) {
+        if (update.current() != null) {
+            return patch(flow, update.current().id(), version(update.current()), update.properties());
+        }
+        // The engine had no copy of the record: find it by its stamp. No If-Match then, since crmsync never read
+        // a version it could claim; the merge patch still touches only the mapped fields.
+        return findByStamp(flow, update.linkId())
+                .map(found -> patch(flow, found.id(), Optional.empty(), update.properties()))
+                .orElseGet(() -> new WriteOutcome.Rejected("no " + flow.customcrmEntity() + " is stamped with link "
+                        + update.linkId() + " and the update named no record"));
+    }
+
+    private WriteOutcome patch(Flow flow, String id, Optional<String> version, Map<String, Object> properties) {
+        String path = collection(flow) + "/" + segment(id);
+        Map<String, String> ifMatch = version.map(v -> Map.of("If-Match", "\"" + v + "\"")).orElse(Map.of());
+        Response response = http.send("PATCH", path, MERGE_PATCH, RecordJson.write(properties), headers(ifMatch));
+        if (response.isSuccess()) {
+            return done(flow, response);
+        }
+        checkKey("PATCH", path, response);
+        if (response.status() == 412) {
+            return new WriteOutcome.Retry("changed on " + SYSTEM + " since it was read");
+        }
+        return failure(ProblemAnswer.of(response));
+    }
+
+    private WriteOutcome delete(Flow flow, Write.Delete delete) {
+        String path = collection(flow) + "/" + segment(delete.recordId());
+        Response response = http.send("DELETE", path, null, null, ACCEPT_PROBLEMS);
+        checkKey("DELETE", path, response);
+        if (response.isSuccess() || response.status() == 404 || response.status() == 410) {
+            // The server does not say when; the feed's tombstone brings its own time later.
+            return new WriteOutcome.Done(SideRecord.deletion(Side.CUSTOMCRM, flow, delete.recordId(),
+                    clock.instant()));
+        }
+        ProblemAnswer problem = ProblemAnswer.of(response);
+        if (problem.is("still-referenced")) {
+            return new WriteOutcome.Retry(problem.detail());
+        }
+        return failure(problem);
+    }
+
+    private static WriteOutcome failure(ProblemAnswer problem) {
+        return new WriteOutcome.Rejected(problem.reason());
+    }
+
+    private static WriteOutcome done(Flow flow, Response response) {
+        try {
+            return new WriteOutcome.Done(RecordJson.record(flow, RecordJson.object(response.body())));
+        } catch (RecordJson.MalformedAnswer e) {
+            // The write landed but its answer cannot be read. Trying again is safe: a create replays under its
+            // key, a patch meets 412 (its version moved) and the engine reads the record afresh.
+            return new WriteOutcome.Retry(SYSTEM + " answered the write with an unreadable record: " + e.getMessage());
+        }
+    }
+
+    private static Optional<String> version(SideRecord current) {
+        Object version = current.properties().get("version");
+        if (version instanceof Number number) {
+            // A copy that went through a store may hold 3 as 3.0; If-Match wants the bare integer.
+            return Optional.of(new BigDecimal(number.toString()).stripTrailingZeros().toPlainString());
+        }
+        return version == null ? Optional.empty() : Optional.of(version.toString());
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private static void checkKey(String method, String path, Response response) {
+        if (response.status() == 401) {
+            throw keyRefused(method, path);
+        }
+    }
+
+    private static RuntimeException refused(String method, String path, Response response) {
+        if (response.status() == 401) {
+            return keyRefused(method, path);
+        }
+        return new PermanentCrmException(SYSTEM + " " + method + " " + path + " answered "
+                + ProblemAnswer.of(response).reason(), null);
+    }
+
+    private static PermanentCrmException keyRefused(String method, String path) {
+        return new PermanentCrmException(SYSTEM + " refused the API key (401 on " + method + " " + path
+                + "); check customcrm.api-key", null);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void pause(Duration duration) {
+        try {
+            sleeper.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientCrmException(SYSTEM + " read interrupted while waiting", e);
+        }
+    }
+
+    private static Map<String, String> headers(Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(ACCEPT_PROBLEMS);
+        all.putAll(more);
+        return all;
+    }
+
+    private static String collection(Flow flow) {
+        return "/" + flow.customcrmCollection();
+    }
+
+    private static String segment(String value) {
+        // URLEncoder encodes for forms; in a path a space is %20, not +.
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static URI withoutTrailingSlash(URI url) {
+        String text = url.toString();
+        return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : url;
+    }
+
+    /** Nothing to release: the JDK client's connections close when idle. */
+    @Override
+    public void close() {
+    }
+
+    /** The static API key as a bearer token. It cannot be renewed, so a 401 is final. */
+    private static final class BearerKey implements CrmHttpClient.Authenticator {
+
+        private final Secret key;
+
+        BearerKey(Secret key) {
+            this.key = key;
+        }
+
+        @Override
+        public void authorize(HttpRequest.Builder request) {
+            request.header("Authorization", "Bearer " + key.reveal());
+        }
+
+        @Override
+        public boolean renew() {
+            return false;
+        }
+    }
+}
