@@ -52,6 +52,20 @@ public record FlowPlan(Flow flow, List<PlannedChange> changes) {
         return changes.stream().noneMatch(PlannedChange::changesState);
     }
 
+    /**
+     * @return the same plan without the changes that delete or retire links
+     */
+    public FlowPlan withoutRemovals() {
+        return new FlowPlan(flow, changes.stream().filter(c -> !c.removesLink()).toList());
+    }
+
+    /**
+     * @return only the changes that delete or retire links
+     */
+    public FlowPlan removalsOnly() {
+        return new FlowPlan(flow, changes.stream().filter(PlannedChange::removesLink).toList());
+    }
+
     private long count(java.util.function.Predicate<Action> test) {
         return changes.stream().flatMap(c -> c.actions().stream()).filter(test).count();
     }

@@ -247,8 +247,8 @@ public final class PlanApplier {
     private static Write toWrite(Action action) {
         return switch (action) {
             case Action.Create c -> new Write.Create(c.link().id(), c.properties());
-            case Action.Update u -> new Write.Update(u.link().id(), u.current() == null ? null : u.current().record(),
-                    u.properties());
+            case Action.Update u -> new Write.Update(u.link().id(), u.link().idOn(u.target()),
+                    u.current() == null ? null : u.current().record(), u.properties());
             case Action.Delete d -> new Write.Delete(d.link().id(), d.recordId());
             default -> throw new IllegalStateException("not a write: " + action);
         };

@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  */
 public final class Planner {
 
+    /** The one reference webCRM refuses to change after create. */
+    private static final String WEBCRM_IMMUTABLE_REFERENCE = "PersonOrganisationId";
+
     private final Map<Flow, RecordMapper> mappers;
     private final SyncSettings settings;
     private final BiPredicate<Side, Flow> canDelete;
@@ -136,7 +139,9 @@ public final class Planner {
             SideValues mine = new SideValues(mapped.values(), record.record().modifiedAt(),
                     !mapped.values().hash().equals(link.hashOn(side)));
             SideValues theirs = currentValues(otherRecord.orElse(null), link, other);
-            otherRecord.filter(this::isDue).filter(r -> !view.isHandled(r)).ifPresent(r -> {
+            // The other record is reconciled with this one; a dead letter of it clears too once it maps again.
+            otherRecord.filter(r -> isDue(r) || r.status() == RecordStatus.DEAD && mapper.toCanonical(r.record(), view).isReady())
+                    .filter(r -> !view.isHandled(r)).ifPresent(r -> {
                 view.markHandled(r);
                 actions.add(new Action.Settle(r, RecordStatus.SETTLED, null));
             });
@@ -184,6 +189,11 @@ public final class Planner {
                 if (merged.equals(current.values())) {
                     next = next.withHashOn(target, current.values().hash());
                     continue;
+                }
+                String immovable = movedPerson(target, current.values(), merged);
+                if (immovable != null) {
+                    actions.clear();
+                    return settleOnly(source, RecordStatus.DEAD, immovable, "dead letter: " + describe(source));
                 }
                 Map<String, Object> properties;
                 try {
@@ -376,6 +386,25 @@ public final class Planner {
         }
 
         // ------------------------------------------------------------ helpers
+
+        /**
+         * webCRM cannot move a person to another organisation through its API (API-NOTES §7.4). Rather than let
+         * the two sides silently disagree, the change stops here with a reason a person can act on.
+         */
+        private String movedPerson(Side target, FieldValues current, FieldValues merged) {
+            if (target != Side.WEBCRM) {
+                return null;
+            }
+            for (var field : mapper.mapping().fields()) {
+                if (field.webcrmProperty().equals(WEBCRM_IMMUTABLE_REFERENCE) && current.get(field.field()) != null
+                        && !java.util.Objects.equals(current.get(field.field()), merged.get(field.field()))) {
+                    return "the contact was moved to another customer in Customcrm, but webCRM cannot move a person "
+                            + "to another organisation through its API; move the person in webCRM by hand (or "
+                            + "create it anew there), then the pair syncs again";
+                }
+            }
+            return null;
+        }
 
         private Map<String, Object> propertiesFor(Side target, FieldValues values, Link link) {
             Map<String, Object> properties = new LinkedHashMap<>(mapper.toSystem(target, values, view));

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * One pass over every flow, parents first: settle the outbox, read what changed on both sides into the store,
- * notice deletes from complete id listings, plan, check the delete circuit breaker, and apply.
+ * notice deletes from complete id listings, plan, check the delete circuit breaker, and apply. Deletes and
+ * retirements are applied last, children first, so that a parent is deleted after the children that point at it.
  *
  * <p>A dry run does the same reads and planning inside a store transaction that is rolled back, so neither the
  * systems nor the store change.
@@ -97,6 +98,7 @@ public final class SyncCycle {
         List<String> trips = new ArrayList<>();
         ApplyResult applied = new ApplyResult();
         int read = 0;
+        List<FlowPlan> removals = new ArrayList<>();
         for (Flow flow : Flow.values()) {
             if (!options.dryRun()) {
                 settleOutbox(flow);
@@ -116,8 +118,13 @@ public final class SyncCycle {
             }
             plans.add(plan);
             if (!options.dryRun()) {
-                applied.add(applier.apply(plan));
+                applied.add(applier.apply(plan.withoutRemovals()));
+                removals.add(0, plan.removalsOnly());
             }
+        }
+        // Deletes go children first: a customer that still has contacts cannot be deleted before them.
+        for (FlowPlan plan : removals) {
+            applied.add(applier.apply(plan));
         }
         return new CycleReport(plans, applied, read, trips, options.dryRun());
     }

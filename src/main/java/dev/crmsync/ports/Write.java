@@ -26,10 +26,13 @@ public sealed interface Write {
      * Changes the mapped properties of a record and leaves its other properties alone.
      *
      * @param linkId     the record's link
-     * @param current    the record as last read, for systems that replace whole objects or check versions
+     * @param recordId   the record's id
+     * @param current    the record as last read, for systems that replace whole objects or check versions; null
+     *                   when crmsync holds no copy
      * @param properties the mapped properties to set, stamp included
      */
-    record Update(String linkId, SideRecord current, Map<String, Object> properties) implements Write {
+    record Update(String linkId, String recordId, SideRecord current, Map<String, Object> properties)
+            implements Write {
     }
 
     /**

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,7 +68,6 @@ public final class CustomcrmConnector implements Connector {
      * Added to the client's {@code Accept: application/json}: errors come as problem JSON, and a DELETE answers
      * nothing else, so without it a strict server could refuse a delete with 406.
      */
-    private static final Map<String, String> ACCEPT_PROBLEMS = Map.of("Accept", "application/problem+json");
     /** A malformed page is usually a proxy or network hiccup; four tries with short pauses ride it out. */
     private static final int PAGE_ATTEMPTS = 4;
     private static final Duration FIRST_PAGE_PAUSE = Duration.ofSeconds(1);
@@ -182,7 +180,7 @@ public final class CustomcrmConnector implements Connector {
     @Override
     public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
         String path = collection(flow) + "/by-external-id/" + segment(stampKeys.get(flow)) + "/" + segment(linkId);
-        Response response = http.send("GET", path, null, null, ACCEPT_PROBLEMS);
+        Response response = http.send("GET", path, null, null, Map.of());
         if (response.status() == 404) {
             return Optional.empty();
         }
@@ -202,7 +200,7 @@ public final class CustomcrmConnector implements Connector {
         Duration pause = FIRST_PAGE_PAUSE;
         RecordJson.MalformedAnswer last = null;
         for (int attempt = 1; attempt <= PAGE_ATTEMPTS; attempt++) {
-            Response response = http.send("GET", path, null, null, ACCEPT_PROBLEMS);
+            Response response = http.send("GET", path, null, null, Map.of());
             if (!response.isSuccess()) {
                 throw refused("GET", collection(flow), response);
             }
@@ -265,7 +263,7 @@ public final class CustomcrmConnector implements Connector {
     private WriteOutcome create(Flow flow, Write.Create create) {
         String path = collection(flow);
         Response response = http.send("POST", path, JSON, RecordJson.write(create.properties()),
-                headers(Map.of("Idempotency-Key", create.linkId())));
+                Map.of("Idempotency-Key", create.linkId()));
         if (response.isSuccess()) {
             return done(flow, response);
         }
@@ -287,20 +285,17 @@ public final class CustomcrmConnector implements Connector {
 
     private WriteOutcome update(Flow flow, Write.Update update) {
         if (update.current() != null) {
-            return patch(flow, update.current().id(), version(update.current()), update.properties());
+            return patch(flow, update.recordId(), version(update.current()), update.properties());
         }
-        // The engine had no copy of the record: find it by its stamp. No If-Match then, since crmsync never read
-        // a version it could claim; the merge patch still touches only the mapped fields.
-        return findByStamp(flow, update.linkId())
-                .map(found -> patch(flow, found.id(), Optional.empty(), update.properties()))
-                .orElseGet(() -> new WriteOutcome.Rejected("no " + flow.customcrmEntity() + " is stamped with link "
-                        + update.linkId() + " and the update named no record"));
+        // The engine had no copy of the record: no If-Match then, since crmsync never read a version it could
+        // claim; the merge patch still touches only the mapped fields.
+        return patch(flow, update.recordId(), Optional.empty(), update.properties());
     }
 
     private WriteOutcome patch(Flow flow, String id, Optional<String> version, Map<String, Object> properties) {
         String path = collection(flow) + "/" + segment(id);
         Map<String, String> ifMatch = version.map(v -> Map.of("If-Match", "\"" + v + "\"")).orElse(Map.of());
-        Response response = http.send("PATCH", path, MERGE_PATCH, RecordJson.write(properties), headers(ifMatch));
+        Response response = http.send("PATCH", path, MERGE_PATCH, RecordJson.write(properties), ifMatch);
         if (response.isSuccess()) {
             return done(flow, response);
         }
@@ -313,7 +308,7 @@ public final class CustomcrmConnector implements Connector {
 
     private WriteOutcome delete(Flow flow, Write.Delete delete) {
         String path = collection(flow) + "/" + segment(delete.recordId());
-        Response response = http.send("DELETE", path, null, null, ACCEPT_PROBLEMS);
+        Response response = http.send("DELETE", path, null, null, Map.of());
         checkKey("DELETE", path, response);
         if (response.isSuccess() || response.status() == 404 || response.status() == 410) {
             // The server does not say when; the feed's tombstone brings its own time later.
@@ -382,11 +377,6 @@ public final class CustomcrmConnector implements Connector {
         }
     }
 
-    private static Map<String, String> headers(Map<String, String> more) {
-        Map<String, String> all = new HashMap<>(ACCEPT_PROBLEMS);
-        all.putAll(more);
-        return all;
-    }
 
     private static String collection(Flow flow) {
         return "/" + flow.customcrmCollection();
@@ -409,6 +399,7 @@ public final class CustomcrmConnector implements Connector {
     /** Nothing to release: the JDK client's connections close when idle. */
     @Override
     public void close() {
+        http.close();
     }
 
     /** The static API key as a bearer token. It cannot be renewed, so a 401 is final. */

@@ -135,8 +135,20 @@ public final class CrmHttpClient {
      */
     public Response send(String method, String pathAndQuery, String contentType, String body,
                          Map<String, String> headers) {
-        String what = system + " " + method + " " + pathOnly(pathAndQuery);
         boolean idempotent = !(method.equals("POST") || method.equals("PATCH")) || headers.containsKey("Idempotency-Key");
+        return send(method, pathAndQuery, contentType, body, headers, idempotent);
+    }
+
+    /**
+     * Sends a request whose caller knows better than its method whether repeating it is safe, e.g. a login,
+     * which is a POST that changes nothing.
+     *
+     * @param idempotent whether the request may be repeated after a 5xx or a lost connection
+     * @see #send(String, String, String, String, Map)
+     */
+    public Response send(String method, String pathAndQuery, String contentType, String body,
+                         Map<String, String> headers, boolean idempotent) {
+        String what = system + " " + method + " " + pathOnly(pathAndQuery);
         boolean renewed = false;
         String lastProblem = "no answer";
         Duration backoff = retry.firstBackoff();
@@ -198,11 +210,18 @@ public final class CrmHttpClient {
         return throttled.get();
     }
 
+    /**
+     * Releases the HTTP client's connections and threads.
+     */
+    public void close() {
+        http.close();
+    }
+
     private Response exchange(String method, String pathAndQuery, String contentType, String body,
                               Map<String, String> headers) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(timeout)
-                .header("Accept", "application/json")
+                .header("Accept", "application/json, application/problem+json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {

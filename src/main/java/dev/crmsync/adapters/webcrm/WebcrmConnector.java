@@ -264,11 +264,13 @@ public final class WebcrmConnector implements Connector {
     @Override
     public void close() {
         session.forget();
+        http.close();
     }
 
     /** The login goes through the same client as everything else, so it is paced under the same quota. */
     private CrmHttpClient.Response sendLogin(String form) {
-        return http.send("POST", "/Auth/ApiLogin", "application/x-www-form-urlencoded", form, Map.of());
+        // A login changes nothing on the server, so it may be repeated after a 5xx or a lost connection.
+        return http.send("POST", "/Auth/ApiLogin", "application/x-www-form-urlencoded", form, Map.of(), true);
     }
 
     // ---------------------------------------------------------------- cursor arithmetic

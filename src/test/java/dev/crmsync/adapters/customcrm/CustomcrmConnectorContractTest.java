@@ -105,8 +105,8 @@ class CustomcrmConnectorContractTest {
                 new Write.Create("L-new", created),
                 new Write.Create("L-new", created),
                 new Write.Create("L-bad", invalid),
-                new Write.Update("L-acme", acmeRecord, rename),
-                new Write.Update("L-acme", acmeRecord, Map.of("phone", "+45 1234")),
+                new Write.Update("L-acme", acmeRecord.id(), acmeRecord, rename),
+                new Write.Update("L-acme", acmeRecord.id(), acmeRecord, Map.of("phone", "+45 1234")),
                 new Write.Delete("L-spare", spare),
                 new Write.Delete("L-spare", spare),
                 new Write.Delete("L-parent", parent),
@@ -139,8 +139,8 @@ class CustomcrmConnectorContractTest {
     void shouldCatchAViolation() {
         // Given a real exchange, and two copies broken the way a careless client or server would break them
         createAsUser(RecordType.CUSTOMER, Map.of("name", "Acme A/S", "external_ids", Map.of("crmsync", "L-1")));
-        connector.write(Flow.ORGANISATIONS, List.of(new Write.Update("L-1",
-                connector.findByStamp(Flow.ORGANISATIONS, "L-1").orElseThrow(), Map.of("name", "Acme 2"))));
+        SideRecord acme = connector.findByStamp(Flow.ORGANISATIONS, "L-1").orElseThrow();
+        connector.write(Flow.ORGANISATIONS, List.of(new Write.Update("L-1", acme.id(), acme, Map.of("name", "Acme 2"))));
         Exchange patch = proxy.exchanges().getLast();
         assertThat(violations(List.of(patch))).isEmpty();
         Map<String, List<String>> badIfMatch = new LinkedHashMap<>(patch.requestHeaders());

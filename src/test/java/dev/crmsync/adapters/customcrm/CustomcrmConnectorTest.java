@@ -240,7 +240,7 @@ class CustomcrmConnectorTest {
 
         // When
         SideRecord patched = done(connector.write(Flow.ORGANISATIONS,
-                List.of(new Write.Update("L-5", current, changes))).getFirst());
+                List.of(new Write.Update("L-5", current.id(), current, changes))).getFirst());
 
         // Then
         JsonNode stored = sim.record(RecordType.CUSTOMER, id).orElseThrow();
@@ -263,7 +263,7 @@ class CustomcrmConnectorTest {
 
         // When
         WriteOutcome outcome = connector.write(Flow.ORGANISATIONS,
-                List.of(new Write.Update("L-6", stale, Map.of("name", "Acme 2")))).getFirst();
+                List.of(new Write.Update("L-6", stale.id(), stale, Map.of("name", "Acme 2")))).getFirst();
 
         // Then
         assertThat(outcome).isEqualTo(new WriteOutcome.Retry("changed on Customcrm since it was read"));
@@ -271,13 +271,13 @@ class CustomcrmConnectorTest {
     }
 
     @Test
-    void shouldFindTheRecordByItsStampWhenAnUpdateNamesNone() {
+    void shouldPatchWithoutIfMatchWhenNoCopyIsHeld() {
         // Given
         String id = userCreatesCustomer("Acme", Map.of("crmsync", "L-8"));
 
         // When
         SideRecord patched = done(connector.write(Flow.ORGANISATIONS,
-                List.of(new Write.Update("L-8", null, Map.of("website", "acme.example")))).getFirst());
+                List.of(new Write.Update("L-8", id, null, Map.of("website", "acme.example")))).getFirst());
 
         // Then
         assertThat(patched.id()).isEqualTo(id);
@@ -390,7 +390,7 @@ class CustomcrmConnectorTest {
         SideRecord created = done(connector.write(Flow.ORGANISATIONS, List.of(create)).getFirst());
         sim.faults().failNext(1, 500, Duration.ZERO);
         WriteOutcome patched = connector.write(Flow.ORGANISATIONS,
-                List.of(new Write.Update("L-1", created, Map.of("name", "Acme 2")))).getFirst();
+                List.of(new Write.Update("L-1", created.id(), created, Map.of("name", "Acme 2")))).getFirst();
         assertThat(patched).isInstanceOfSatisfying(WriteOutcome.Retry.class, retry ->
                 assertThat(retry.reason()).contains("may have landed"));
     }

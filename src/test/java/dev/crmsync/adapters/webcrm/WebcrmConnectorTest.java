@@ -396,7 +396,7 @@ class WebcrmConnectorTest {
         ObjectNode before = (ObjectNode) sim.record(WebcrmEntity.PERSON, 2).orElseThrow();
 
         // When only the title is written
-        List<WriteOutcome> outcomes = connector.write(Flow.PERSONS, List.of(new Write.Update("link-2", current,
+        List<WriteOutcome> outcomes = connector.write(Flow.PERSONS, List.of(new Write.Update("link-2", current.id(), current,
                 props("PersonTitle", "CFO", "PersonCustom5", "link-2"))));
 
         // Then every other property survived webCRM's full-replace PUT
@@ -413,15 +413,14 @@ class WebcrmConnectorTest {
 
     @Test
     void shouldReadTheRecordFirstWhenNoCopyIsHeld() {
-        // Given person 5 stamped with its link, person 6 known by id only
-        sim.editAsUser(WebcrmEntity.PERSON, 5, Map.of("PersonCustom5", "link-5"));
+        // Given no copy of persons 5 and 6
         ObjectNode before5 = (ObjectNode) sim.record(WebcrmEntity.PERSON, 5).orElseThrow();
         ObjectNode before6 = (ObjectNode) sim.record(WebcrmEntity.PERSON, 6).orElseThrow();
 
         // When
         List<WriteOutcome> outcomes = connector.write(Flow.PERSONS, List.of(
-                new Write.Update("link-5", null, props("PersonTitle", "CFO", "PersonCustom5", "link-5")),
-                new Write.Update("link-6", null, props("PersonId", 6, "PersonTitle", "CTO"))));
+                new Write.Update("link-5", "5", null, props("PersonTitle", "CFO")),
+                new Write.Update("link-6", "6", null, props("PersonTitle", "CTO"))));
 
         // Then
         assertThat(outcomes).allMatch(WriteOutcome.Done.class::isInstance);
@@ -442,7 +441,7 @@ class WebcrmConnectorTest {
         List<WriteOutcome> outcomes = connector.write(Flow.PERSONS, List.of(
                 new Write.Create("a", props("PersonOrganisationId", 1, "PersonLastName", "Ask", "PersonCustom5", "a")),
                 new Write.Create("b", props("PersonOrganisationId", 1, "PersonFirstName", "Bo", "PersonCustom5", "b")),
-                new Write.Update("c", current, props("PersonTitle", "Chef", "PersonCustom5", "c"))));
+                new Write.Update("c", current.id(), current, props("PersonTitle", "Chef", "PersonCustom5", "c"))));
 
         // Then
         assertThat(outcomes).hasSize(3);
@@ -463,8 +462,8 @@ class WebcrmConnectorTest {
 
         // When it is updated from the copy held, and another one known only by id
         List<WriteOutcome> outcomes = connector.write(Flow.PRODUCTS, List.of(
-                new Write.Update("gone", current, props("ProductComment", "x")),
-                new Write.Update("never", null, props("ProductId", 999, "ProductComment", "y"))));
+                new Write.Update("gone", current.id(), current, props("ProductComment", "x")),
+                new Write.Update("never", "999", null, props("ProductComment", "y"))));
 
         // Then
         assertThat(outcomes).containsExactly(

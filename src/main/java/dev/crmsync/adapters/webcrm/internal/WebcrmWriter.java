@@ -140,21 +140,12 @@ public final class WebcrmWriter {
         String idField = WebcrmScripts.idField(flow);
         SideRecord current = update.current();
         if (current == null) {
-            Optional<String> knownId = WebcrmJson.idText(update.properties().get(idField));
-            if (knownId.isPresent()) {
-                Read read = read(flow, knownId.get());
-                if (read.refusal() != null) {
-                    return settled(read.refusal());
-                }
-                current = read.record();
-            } else {
-                Optional<SideRecord> found = lookup.find(flow, update.linkId());
-                if (found.isEmpty()) {
-                    return settled(new WriteOutcome.Rejected("the " + flow.webcrmEntity() + " stamped with link "
-                            + update.linkId() + " no longer exists in webCRM"));
-                }
-                current = found.get();
+            // No copy to build the full object from: read it, one extra call that the engine's copies usually save.
+            Read read = read(flow, update.recordId());
+            if (read.refusal() != null) {
+                return settled(read.refusal());
             }
+            current = read.record();
         }
         if (WebcrmJson.idText(current.id()).isEmpty()) {
             return settled(notAnId(current.id()));

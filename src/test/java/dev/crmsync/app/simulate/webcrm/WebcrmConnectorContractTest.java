@@ -75,12 +75,12 @@ class WebcrmConnectorContractTest {
                     new Write.Create("link-p", Map.of("PersonOrganisationId", 1, "PersonLastName", "Kontrakt",
                             "PersonCustom5", "link-p")),
                     new Write.Create("link-q", Map.of("PersonOrganisationId", 1, "PersonFirstName", "Uden")),
-                    new Write.Update("link-3", null, Map.of("PersonId", 3, "PersonTitle", "CFO"))));
+                    new Write.Update("link-3", "3", null, Map.of("PersonId", 3, "PersonTitle", "CFO"))));
             connector.findByStamp(Flow.PERSONS, "link-p");
             List<WriteOutcome> orgs = connector.write(Flow.ORGANISATIONS, List.of(
                     new Write.Create("link-o", Map.of("OrganisationName", "Kontrakt A/S", "OrganisationCustom5",
                             "link-o")),
-                    new Write.Update("link-1", organisations.getFirst(), Map.of("OrganisationCity", "Vejle",
+                    new Write.Update("link-1", organisations.getFirst().id(), organisations.getFirst(), Map.of("OrganisationCity", "Vejle",
                             "OrganisationCustom5", "link-1"))));
             sim.faults().failNext(1, 429, Duration.ofSeconds(2));
             simClock.advance(Duration.ofHours(2));

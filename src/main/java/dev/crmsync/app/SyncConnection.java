@@ -1,0 +1,112 @@
+package dev.crmsync.app;
+
+import dev.crmsync.adapters.customcrm.CustomcrmConnector;
+import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.adapters.store.SqliteStore;
+import dev.crmsync.adapters.webcrm.WebcrmConnector;
+import dev.crmsync.app.config.CrmsyncConfig;
+import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.engine.SyncRun;
+import dev.crmsync.mapping.FlowMapping;
+import dev.crmsync.mapping.RecordMapper;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.Connector;
+import dev.crmsync.ports.Store;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One connection, wired: a webCRM account paired with a Customcrm, their connectors, the store and the engine.
+ * The unit of work of DESIGN.md section 5; one writer per connection.
+ *
+ * <p>Not threadsafe: one connection is driven from one thread.
+ */
+public final class SyncConnection implements AutoCloseable {
+
+    private final CrmsyncConfig config;
+    private final Store store;
+    private final Map<Side, Connector> connectors;
+    private final SyncCycle cycle;
+
+    private SyncConnection(CrmsyncConfig config, Store store, Map<Side, Connector> connectors, InstantSource clock) {
+        this.config = config;
+        this.store = store;
+        this.connectors = connectors;
+        Map<Flow, RecordMapper> mappers = new LinkedHashMap<>();
+        for (Map.Entry<Flow, FlowMapping> e : config.mappings().entrySet()) {
+            mappers.put(e.getKey(), new RecordMapper(e.getValue()));
+        }
+        this.cycle = new SyncCycle(store, connectors, mappers, config.sync(), clock,
+                () -> UUID.randomUUID().toString());
+    }
+
+    /**
+     * Opens the store (creating or migrating its schema) and the connectors of both systems.
+     *
+     * @param config the configuration
+     * @return the connection
+     */
+    public static SyncConnection open(CrmsyncConfig config) {
+        return open(config, InstantSource.system(), Sleeper.SYSTEM);
+    }
+
+    /**
+     * @param config  the configuration
+     * @param clock   the time source
+     * @param sleeper how connectors wait
+     * @return the connection
+     */
+    public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper) {
+        Store store = SqliteStore.open(config.storeUrl());
+        Map<Flow, String> stamps = new EnumMap<>(Flow.class);
+        config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
+        Map<Side, Connector> connectors = new EnumMap<>(Side.class);
+        connectors.put(Side.WEBCRM, new WebcrmConnector(config.webcrm(), stamps, clock, sleeper));
+        Map<Flow, String> stampKeys = new EnumMap<>(Flow.class);
+        config.mappings().forEach((flow, mapping) -> stampKeys.put(flow, mapping.customcrmStampKey()));
+        connectors.put(Side.CUSTOMCRM, new CustomcrmConnector(config.customcrm(), stampKeys, clock, sleeper));
+        return new SyncConnection(config, store, connectors, clock);
+    }
+
+    /**
+     * Opens only the store, for commands that list what it holds without reaching either system.
+     *
+     * @param config the configuration
+     * @return the store; the caller closes it
+     */
+    public static Store openStore(CrmsyncConfig config) {
+        return SqliteStore.open(config.storeUrl());
+    }
+
+    /**
+     * @param maxCycles the most cycles one run may take
+     * @return a run over this connection's cycle
+     */
+    public SyncRun run(int maxCycles) {
+        return new SyncRun(cycle, maxCycles);
+    }
+
+    /**
+     * @return the store
+     */
+    public Store store() {
+        return store;
+    }
+
+    /**
+     * @return the configuration
+     */
+    public CrmsyncConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        connectors.values().forEach(Connector::close);
+        store.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.crmsync.app.cli;
+
+import dev.crmsync.app.config.ConfigException;
+import dev.crmsync.ports.PermanentCrmException;
+import dev.crmsync.ports.TransientCrmException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code crmsync} command.
+ */
+@Command(name = "crmsync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Two-way sync between webCRM and a customer's own CRM (Customcrm).",
+        subcommands = {DemoCommand.class, SyncCommand.class, LinksCommand.class, ConflictsCommand.class,
+                DeadLettersCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    /** Exit status of a wrong or incomplete configuration. */
+    public static final int CONFIG_ERROR = 2;
+    /** Exit status when a system could not be reached or refused the credentials. */
+    public static final int SYSTEM_ERROR = 3;
+
+    private Main() {
+    }
+
+    /**
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * @return the command line with crmsync's error handling, for {@code main} and for tests
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            PrintWriter err = commandLine.getErr();
+            int status;
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+                err.println("crmsync: configuration error: " + e.getMessage());
+                status = CONFIG_ERROR;
+            } else if (e instanceof TransientCrmException || e instanceof PermanentCrmException) {
+                err.println("crmsync: " + e.getMessage());
+                status = SYSTEM_ERROR;
+            } else {
+                throw e;
+            }
+            err.flush();
+            return status;
+        });
+        return cli;
+    }
+
+    /** Reads the version from the jar's manifest, or says it runs from sources. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"crmsync " + (version == null ? "(from sources)" : version)};
+        }
+    }
+}

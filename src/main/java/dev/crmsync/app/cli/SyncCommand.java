@@ -1,0 +1,114 @@
+package dev.crmsync.app.cli;
+
+import dev.crmsync.app.SyncConnection;
+import dev.crmsync.app.config.CrmsyncConfig;
+import dev.crmsync.engine.ApplyResult;
+import dev.crmsync.engine.CycleReport;
+import dev.crmsync.engine.FlowPlan;
+import dev.crmsync.engine.PlannedChange;
+import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.engine.SyncRun;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.RecordStatus;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code crmsync sync}: one run, cycle after cycle until nothing is left to do.
+ *
+ * <p>Not threadsafe: picocli fills and calls it on one thread.
+ */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = {"Sync webCRM and Customcrm once: link, create, update and delete until both agree, then exit.",
+                "Exit status: 0 when every record went through, 1 when some ended in the dead letters, "
+                        + "2 for a configuration error, 3 when a system could not be reached."})
+public final class SyncCommand implements Callable<Integer> {
+
+    static final int MAX_CYCLES = 10;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--once", description = "Run until nothing is left to do, then exit (the default; the "
+            + "continuous service is 'crmsync run').")
+    boolean once;
+
+    @Option(names = "--dry-run", description = "Print the plan, every create, update, delete and link per flow "
+            + "and side, and write nothing to either system or the store.")
+    boolean dryRun;
+
+    @Option(names = "--allow-mass-delete", description = "Let this run delete or retire more links than "
+            + "sync.delete-threshold allows.")
+    boolean allowMassDelete;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        CrmsyncConfig loaded = config.load();
+        try (SyncConnection connection = SyncConnection.open(loaded)) {
+            SyncRun.Result result = connection.run(MAX_CYCLES).untilQuiet(
+                    new SyncCycle.Options(dryRun, true, allowMassDelete), report -> progress(out, report));
+            if (dryRun) {
+                printPlan(out, result.cycles().get(0));
+                return 0;
+            }
+            return summarise(out, result, connection.store().withStatus(RecordStatus.DEAD));
+        }
+    }
+
+    private void progress(PrintWriter out, CycleReport report) {
+        if (report.dryRun()) {
+            return;
+        }
+        ApplyResult a = report.applied();
+        out.printf("cycle: read %d records; webCRM %d created, %d updated, %d deleted; Customcrm %d created, "
+                        + "%d updated, %d deleted%s%n", report.read(),
+                a.creates(Side.WEBCRM), a.updates(Side.WEBCRM), a.deletes(Side.WEBCRM),
+                a.creates(Side.CUSTOMCRM), a.updates(Side.CUSTOMCRM), a.deletes(Side.CUSTOMCRM),
+                a.retries() > 0 ? "; " + a.retries() + " to retry later" : "");
+        report.breakerTrips().forEach(trip -> out.println("circuit breaker: " + trip));
+        out.flush();
+    }
+
+    private static void printPlan(PrintWriter out, CycleReport report) {
+        out.println("Dry run: nothing was written to webCRM, Customcrm or the store.");
+        for (FlowPlan plan : report.plans()) {
+            List<PlannedChange> visible = plan.changes().stream()
+                    .filter(c -> !c.summary().startsWith("unchanged")).toList();
+            out.printf("%n%s: webCRM %d create, %d update, %d delete; Customcrm %d create, %d update, %d delete%n",
+                    plan.flow().configName(), plan.creates(Side.WEBCRM), plan.updates(Side.WEBCRM),
+                    plan.deletes(Side.WEBCRM), plan.creates(Side.CUSTOMCRM), plan.updates(Side.CUSTOMCRM),
+                    plan.deletes(Side.CUSTOMCRM));
+            visible.forEach(change -> out.println("  " + change.summary()));
+        }
+        report.breakerTrips().forEach(trip -> out.println("circuit breaker: " + trip));
+        out.flush();
+    }
+
+    private static int summarise(PrintWriter out, SyncRun.Result result, List<ObservedRecord> dead) {
+        ApplyResult total = result.applied();
+        out.printf("done: %d writes in %d cycles%s%n", total.writes(), result.cycles().size(),
+                result.settled() ? "" : " (stopped after " + MAX_CYCLES + " cycles without settling)");
+        if (dead.isEmpty()) {
+            out.flush();
+            return 0;
+        }
+        out.printf("%d record(s) in the dead letters:%n", dead.size());
+        for (ObservedRecord record : dead) {
+            out.printf("  %s %s %s: %s%n", record.side().label(), record.flow().entityOn(record.side()),
+                    record.id(), record.reason());
+        }
+        out.flush();
+        return 1;
+    }
+}
