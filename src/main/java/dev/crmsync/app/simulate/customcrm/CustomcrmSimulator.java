@@ -1,15 +1,10 @@
 package dev.crmsync.app.simulate.customcrm;
 
-import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.SeedWorld;
-import dev.crmsync.app.simulate.SimulatorControl;
-import dev.crmsync.app.simulate.SimulatorServers;
-import dev.crmsync.app.simulate.SlidingWindowRateLimiter;
 import dev.crmsync.app.simulate.TrafficLog;
-import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
@@ -43,32 +37,18 @@ import tools.jackson.databind.JsonNode;
  */
 public final class CustomcrmSimulator implements AutoCloseable {
 
-    private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
-
-    private final String apiKey;
-    private final Path database;
-    private final long seed;
-    private final SeedPlan seedPlan;
-    private final InstantSource clock;
-    private final Optional<SlidingWindowRateLimiter> limiter;
+    private final SimulatorSettings settings;
     private final FaultInjector faults;
     private final TrafficLog traffic = new TrafficLog();
 
-    private Javalin server;
-    private CustomcrmDatabase db;
-    private CustomcrmRecords records;
+    private CustomcrmServer server;
+    private boolean started;
     private String host;
 
-    private CustomcrmSimulator(Builder b) {
-        this.apiKey = b.apiKey;
-        this.database = b.database;
-        this.seed = b.seed;
-        this.seedPlan = b.seedPlan;
-        this.clock = b.clock;
-        this.limiter = b.rateLimit == 0 ? Optional.empty()
-                : Optional.of(new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock));
-        this.faults = new FaultInjector(b.seed);
-        this.faults.settings(b.faults);
+    private CustomcrmSimulator(SimulatorSettings settings) {
+        this.settings = settings;
+        this.faults = new FaultInjector(settings.seed());
+        this.faults.settings(settings.faults());
     }
 
     /**
@@ -87,41 +67,20 @@ public final class CustomcrmSimulator implements AutoCloseable {
      * @throws IllegalStateException when it was started before
      */
     public synchronized CustomcrmSimulator start(String bindHost, int port) {
-        if (db != null) {
+        if (started) {
             throw new IllegalStateException("a simulator starts once; build a new one to start again");
         }
-        CustomcrmDatabase opened = CustomcrmDatabase.open(database);
-        try {
-            CustomcrmRecords opening = new CustomcrmRecords(opened, clock);
-            if (seedPlan != null && opening.isEmpty()) {
-                CustomcrmSeeder.seed(opening, new SeedWorld(seed), seedPlan);
-            }
-            CustomcrmApi api = new CustomcrmApi(opening, new ChangeFeed(opened));
-            AccessGuard guard = new AccessGuard(apiKey, limiter);
-            server = SimulatorServers.create(cfg -> {
-                SimulatorControl.install(cfg, faults, traffic, (method, route) -> WRITE_METHODS.contains(method));
-                FaultFilter.install(cfg, faults, (ctx, status, retryAfter) ->
-                        Problem.ofFault(status, retryAfter).writeTo(ctx));
-                guard.install(cfg);
-                api.install(cfg);
-                Problem.installHandlers(cfg);
-            }).start(bindHost, port);
-            db = opened;
-            records = opening;
-            host = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
-            return this;
-        } catch (RuntimeException e) {
-            opened.close();
-            throw e;
-        }
+        server = CustomcrmServer.start(settings, faults, traffic, bindHost, port);
+        started = true;
+        host = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
+        return this;
     }
 
-    /** Stops serving and closes the database (deleting it when it was private). Does nothing when not started. */
+    /** Stops serving and closes the database (deleting it when it was private). Does nothing when not running. */
     public synchronized void stop() {
         if (server != null) {
             server.stop();
             server = null;
-            db.close();
         }
     }
 
@@ -151,7 +110,7 @@ public final class CustomcrmSimulator implements AutoCloseable {
      * @return the API key clients must send
      */
     public String apiKey() {
-        return apiKey;
+        return settings.apiKey();
     }
 
     /**
@@ -227,12 +186,11 @@ public final class CustomcrmSimulator implements AutoCloseable {
         }
     }
 
-    private synchronized CustomcrmRecords records() {
-        running();
-        return records;
+    private CustomcrmRecords records() {
+        return running().records();
     }
 
-    private Javalin running() {
+    private synchronized CustomcrmServer running() {
         if (server == null) {
             throw new IllegalStateException("the simulator is not running");
         }
@@ -343,7 +301,8 @@ public final class CustomcrmSimulator implements AutoCloseable {
             if (apiKey == null) {
                 throw new IllegalStateException("apiKey is required");
             }
-            return new CustomcrmSimulator(this);
+            return new CustomcrmSimulator(new SimulatorSettings(apiKey, database, seed, seedPlan, clock, rateLimit,
+                    rateWindow, faults));
         }
     }
 }
