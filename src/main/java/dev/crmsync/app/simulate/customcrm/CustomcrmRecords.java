@@ -92,8 +92,8 @@ final class CustomcrmRecords {
      * @throws ProblemException 404 when no live record has it
      */
     ObjectNode getByExternalId(RecordType type, String key, String value) {
-        return db.read(h -> RecordStore.externalIdHolder(h, type, key, value).flatMap(id -> RecordStore.find(h,
-                        type, id)))
+        return db.read(h -> RecordStore.externalIdHolder(h, type, key, value)
+                        .flatMap(id -> RecordStore.find(h, type, id)))
                 .map(StoredRecord::toJson)
                 .orElseThrow(() -> Problem.of(Type.NOT_FOUND, "no live " + type.singular() + " has the external id "
                         + key + " = " + value).toException());
