@@ -6,6 +6,8 @@ import java.util.Optional;
 /**
  * The three record types of the Customcrm contract, in dependency order: a contact refers to a customer, a product
  * to a customer and a contact.
+ *
+ * <p>This type is threadsafe: its constants are immutable.
  */
 public enum RecordType {
 
