@@ -1,5 +1,6 @@
 package dev.crmsync.adapters.customcrm;
 
+import dev.crmsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.crmsync.app.simulate.webcrm;
 
+import dev.crmsync.testing.MutableClock;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.allOf;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.anyOf;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isRequest;

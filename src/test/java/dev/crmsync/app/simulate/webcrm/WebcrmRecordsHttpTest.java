@@ -1,5 +1,6 @@
 package dev.crmsync.app.simulate.webcrm;
 
+import dev.crmsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.simulate.SeedPlan;
