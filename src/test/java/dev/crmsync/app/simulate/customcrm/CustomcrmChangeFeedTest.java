@@ -4,6 +4,7 @@ import static dev.crmsync.app.simulate.customcrm.CustomcrmTestClient.body;
 import static dev.crmsync.app.simulate.customcrm.CustomcrmTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

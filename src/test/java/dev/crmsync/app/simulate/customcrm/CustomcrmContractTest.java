@@ -11,6 +11,7 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.testing.MutableClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crmsync.app.simulate.SimulatorJson;
 import dev.crmsync.app.simulate.TrafficLog;
+import dev.crmsync.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;

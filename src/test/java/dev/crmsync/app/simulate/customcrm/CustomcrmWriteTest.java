@@ -5,6 +5,7 @@ import static dev.crmsync.app.simulate.customcrm.CustomcrmTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.simulate.SimulatorJson;
+import dev.crmsync.testing.MutableClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
