@@ -18,6 +18,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * One connection, wired: a webCRM account paired with a Customcrm, their connectors, the store and the engine.
@@ -61,7 +63,24 @@ public final class SyncConnection implements AutoCloseable {
      * @return the connection
      */
     public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper) {
-        Store store = SqliteStore.open(config.storeUrl());
+        return open(config, clock, sleeper, UnaryOperator.identity(), (side, connector) -> connector);
+    }
+
+    /**
+     * Opens the connection with the store and connectors passed through wrappers before the engine gets them, so
+     * that a test can stand in for a process that dies at any point.
+     *
+     * @param config           the configuration
+     * @param clock            the time source
+     * @param sleeper          how connectors wait
+     * @param storeWrapper     wraps the store
+     * @param connectorWrapper wraps each side's connector
+     * @return the connection
+     */
+    public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
+                                      UnaryOperator<Store> storeWrapper,
+                                      BiFunction<Side, Connector, Connector> connectorWrapper) {
+        Store store = storeWrapper.apply(SqliteStore.open(config.storeUrl()));
         Map<Flow, String> stamps = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
         Map<Side, Connector> connectors = new EnumMap<>(Side.class);
@@ -69,6 +88,7 @@ public final class SyncConnection implements AutoCloseable {
         Map<Flow, String> stampKeys = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stampKeys.put(flow, mapping.customcrmStampKey()));
         connectors.put(Side.CUSTOMCRM, new CustomcrmConnector(config.customcrm(), stampKeys, clock, sleeper));
+        connectors.replaceAll(connectorWrapper);
         return new SyncConnection(config, store, connectors, clock);
     }
 

@@ -131,9 +131,9 @@ public final class SyncCycle {
 
     /**
      * Settles creates whose outcome is unknown (the process stopped between the call and recording its answer):
-     * if the target holds a record stamped with the link id, it is observed and the planner completes the link
-     * from its stamp; if not, the source record is made due again so the create is planned anew under the same
-     * link id.
+     * if the target holds a record stamped with the link id, the link is completed with it and the record is
+     * observed, so the planner merges the pair like any other; if not, the source record is made due again so the
+     * create is planned anew under the same link id.
      */
     private void settleOutbox(Flow flow) {
         for (CreateIntent intent : store.intents()) {
@@ -144,6 +144,10 @@ public final class SyncCycle {
             Instant now = clock.instant();
             store.inTransaction(() -> {
                 if (created.isPresent()) {
+                    // Complete the link here rather than leave it to the planner: the source record may be planned
+                    // before the found one, and would then see a pending link and create a second record.
+                    store.link(intent.linkId()).ifPresent(link -> store.saveLink(
+                            link.withIdOn(intent.target(), created.get().id()).with(link.base(), LinkState.ACTIVE, now)));
                     store.observe(List.of(observer.observe(created.get(), RecordStatus.DIRTY, now)));
                 } else {
                     Optional<Link> link = store.link(intent.linkId());

@@ -14,6 +14,7 @@ import dev.crmsync.engine.SyncRun;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.Side;
+import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.Store;
 import dev.crmsync.testing.MutableClock;
 import java.io.IOException;
@@ -24,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Both simulators and a store, wired as a user would wire them, for scenario tests over real HTTP. Every
@@ -103,8 +106,19 @@ final class SyncHarness implements AutoCloseable {
      * @return what the run did, with the given options
      */
     SyncRun.Result run(SyncCycle.Options options) {
+        return runWith(options, UnaryOperator.identity(), (side, connector) -> connector);
+    }
+
+    /**
+     * Runs with the store and connectors wrapped, e.g. to make the "process" die at a chosen point.
+     *
+     * @return what the run did
+     */
+    SyncRun.Result runWith(SyncCycle.Options options, UnaryOperator<Store> storeWrapper,
+                           BiFunction<Side, Connector, Connector> connectorWrapper) {
         Sleeper advance = duration -> clock.advance(duration);
-        try (SyncConnection connection = SyncConnection.open(config(), clock, advance)) {
+        try (SyncConnection connection = SyncConnection.open(config(), clock, advance, storeWrapper,
+                connectorWrapper)) {
             SyncRun.Result result = connection.run(10).untilQuiet(options, report -> { });
             assertThat(result.settled()).as("the run settled").isTrue();
             return result;
