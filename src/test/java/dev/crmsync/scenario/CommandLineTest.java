@@ -1,0 +1,165 @@
+package dev.crmsync.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crmsync.app.cli.Main;
+import dev.crmsync.app.simulate.customcrm.RecordType;
+import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
+import dev.crmsync.model.Side;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The commands a user types, run through the real command line against both simulators: exit statuses, the
+ * dry-run plan, the listings and their JSON, and the messages of a wrong configuration.
+ */
+class CommandLineTest {
+
+    private final SyncHarness harness = SyncHarness.empty();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    private int crmsync(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Path configFile(String yaml) throws IOException {
+        Path file = Files.createTempFile("crmsync-cli-", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private Path config() throws IOException {
+        return configFile("""
+                webcrm:    { url: %s, token: %s }
+                customcrm: { url: %s, api-key: %s }
+                store:     { url: "jdbc:sqlite:%s" }
+                """.formatted(harness.webcrm.baseUrl(), SyncHarness.TOKEN, harness.customcrm.baseUrl(),
+                SyncHarness.KEY, Files.createTempDirectory("crmsync-cli-").resolve("state.db")));
+    }
+
+    @Test
+    void shouldPrintThePlanOfADryRunAndWriteNothing() throws IOException {
+        // Given
+        harness.webcrm.createAsUser(WebcrmEntity.ORGANISATION, Map.of("OrganisationName", "Plan A/S"));
+        harness.customcrm.createAsUser(RecordType.CUSTOMER, Map.of("name", "Plan AB"));
+        Path config = config();
+
+        // When
+        int status = crmsync("sync", "--config", config.toString(), "--dry-run");
+
+        // Then
+        assertThat(status).isZero();
+        assertThat(out.toString())
+                .contains("Dry run: nothing was written")
+                .contains("organisations: webCRM 1 create, 0 update, 0 delete; Customcrm 1 create, 0 update, 0 delete")
+                .contains("create Customer on Customcrm from webCRM Organisation 1 \"Plan A/S\"")
+                .contains("create Organisation on webCRM from Customcrm Customer");
+        assertThat(harness.writes(Side.WEBCRM)).isZero();
+        assertThat(harness.writes(Side.CUSTOMCRM)).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(crmsync("links", "--config", config.toString())).isZero();
+        assertThat(out.toString()).contains("0 link(s)");
+    }
+
+    @Test
+    void shouldSyncOnceAndListTheLinksAsTableAndJson() throws IOException {
+        // Given
+        harness.webcrm.createAsUser(WebcrmEntity.ORGANISATION, Map.of("OrganisationName", "Liste A/S"));
+        Path config = config();
+
+        // When
+        int status = crmsync("sync", "--config", config.toString(), "--once");
+        int table = crmsync("links", "--config", config.toString(), "--flow", "organisations");
+        StringWriter before = new StringWriter();
+        before.write(out.toString());
+        out.getBuffer().setLength(0);
+        int json = crmsync("links", "--config", config.toString(), "--json");
+
+        // Then
+        assertThat(status).isZero();
+        assertThat(table).isZero();
+        assertThat(before.toString()).contains("done: 1 writes").contains("organisations  1").contains("ACTIVE");
+        JsonNode links = JsonMapper.builder().build().readTree(out.toString());
+        assertThat(links).hasSize(1);
+        assertThat(links.get(0).path("webcrmId").asString()).isEqualTo("1");
+        assertThat(links.get(0).path("values").path("name").asString()).isEqualTo("Liste A/S");
+    }
+
+    @Test
+    void shouldExitWithOneAndNameTheReasonWhenARecordEndsInTheDeadLetters() throws IOException {
+        // Given a contact without last name, which webCRM refuses
+        String customer = harness.customcrm.createAsUser(RecordType.CUSTOMER, Map.of("name", "Død A/S"))
+                .path("id").asString();
+        harness.customcrm.createAsUser(RecordType.CONTACT, Map.of("first_name", "Anonym", "customer_id", customer));
+        Path config = config();
+
+        // When
+        int status = crmsync("sync", "--config", config.toString(), "--once");
+        String syncOutput = out.toString();
+        out.getBuffer().setLength(0);
+        int listed = crmsync("dead-letters", "--config", config.toString(), "--json");
+
+        // Then
+        assertThat(status).isEqualTo(1);
+        assertThat(syncOutput).contains("1 record(s) in the dead letters:").contains("Customcrm Contact")
+                .contains("webCRM refused the create");
+        assertThat(listed).isZero();
+        JsonNode dead = JsonMapper.builder().build().readTree(out.toString());
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).path("reason").asString()).containsIgnoringCase("last name");
+    }
+
+    @Test
+    void shouldExitWithTwoAndNameTheKeyOfAWrongConfiguration() throws IOException {
+        Path config = configFile("""
+                webcrm:    { url: http://127.0.0.1:1, token: t }
+                customcrm: { url: http://127.0.0.1:1, api_key: k }
+                """);
+
+        int status = crmsync("sync", "--config", config.toString(), "--once");
+
+        assertThat(status).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).contains("customcrm.api-key: is required");
+    }
+
+    @Test
+    void shouldExitWithThreeWithoutTheTokenWhenWebcrmRefusesIt() throws IOException {
+        Path config = configFile("""
+                webcrm:    { url: %s, token: not-the-token-4711 }
+                customcrm: { url: %s, api-key: %s }
+                store:     { url: "jdbc:sqlite:%s" }
+                """.formatted(harness.webcrm.baseUrl(), harness.customcrm.baseUrl(), SyncHarness.KEY,
+                Files.createTempDirectory("crmsync-cli-").resolve("state.db")));
+
+        int status = crmsync("sync", "--config", config.toString(), "--once");
+
+        assertThat(status).isEqualTo(Main.SYSTEM_ERROR);
+        assertThat(err.toString()).contains("webCRM").doesNotContain("not-the-token-4711");
+    }
+
+    @Test
+    void shouldListEveryCommandInTheHelp() {
+        int status = crmsync("--help");
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("demo", "sync", "links", "conflicts", "dead-letters", "simulate");
+    }
+}
