@@ -47,12 +47,16 @@ class CommandLineTest {
     }
 
     private Path config() throws IOException {
+        return config("");
+    }
+
+    private Path config(String extra) throws IOException {
         return configFile("""
                 webcrm:    { url: %s, token: %s }
                 customcrm: { url: %s, api-key: %s }
                 store:     { url: "jdbc:sqlite:%s" }
                 """.formatted(harness.webcrm.baseUrl(), SyncHarness.TOKEN, harness.customcrm.baseUrl(),
-                SyncHarness.KEY, Files.createTempDirectory("crmsync-cli-").resolve("state.db")));
+                SyncHarness.KEY, Files.createTempDirectory("crmsync-cli-").resolve("state.db")) + extra);
     }
 
     @Test
@@ -153,6 +157,41 @@ class CommandLineTest {
 
         assertThat(status).isEqualTo(Main.SYSTEM_ERROR);
         assertThat(err.toString()).contains("webCRM").doesNotContain("not-the-token-4711");
+    }
+
+    @Test
+    void shouldHoldAManualConflictUntilAPersonKeepsOneSideThenWriteIt() throws IOException {
+        // Given a linked pair under the manual policy, renamed differently on both sides
+        Path config = config("sync: { conflict-policy: manual }\n");
+        int id = harness.webcrm.createAsUser(WebcrmEntity.ORGANISATION, Map.of("OrganisationName", "Strid A/S"));
+        assertThat(crmsync("sync", "--config", config.toString(), "--once")).isZero();
+        String customer = harness.link(config, id);
+        harness.later(java.time.Duration.ofMinutes(5));
+        harness.webcrm.editAsUser(WebcrmEntity.ORGANISATION, id, Map.of("OrganisationName", "Strid Vest A/S",
+                "OrganisationCity", "Esbjerg"));
+        harness.customcrm.editAsUser(RecordType.CUSTOMER, customer, Map.of("name", "Strid Øst A/S"));
+
+        // When a sync meets the conflict, a person keeps Customcrm's name, and the next sync runs
+        assertThat(crmsync("sync", "--config", config.toString(), "--once")).isZero();
+        String held = harness.webcrm.record(WebcrmEntity.ORGANISATION, id).orElseThrow().path("OrganisationName")
+                .asString();
+        out.getBuffer().setLength(0);
+        assertThat(crmsync("conflicts", "--config", config.toString(), "--open", "--json")).isZero();
+        JsonNode open = JsonMapper.builder().build().readTree(out.toString());
+        assertThat(crmsync("conflicts", "--config", config.toString(), "--resolve", open.get(0).path("id").asString(),
+                "--keep", "customcrm")).isZero();
+        assertThat(crmsync("sync", "--config", config.toString(), "--once")).isZero();
+
+        // Then nothing was overwritten while held; afterwards both sides hold the kept name and the other edit
+        assertThat(held).isEqualTo("Strid Vest A/S");
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).path("fields").get(0).path("field").asString()).isEqualTo("name");
+        JsonNode organisation = harness.webcrm.record(WebcrmEntity.ORGANISATION, id).orElseThrow();
+        assertThat(organisation.path("OrganisationName").asString()).isEqualTo("Strid Øst A/S");
+        assertThat(organisation.path("OrganisationCity").asString()).isEqualTo("Esbjerg");
+        JsonNode c = harness.customcrm.record(RecordType.CUSTOMER, customer).orElseThrow();
+        assertThat(c.path("name").asString()).isEqualTo("Strid Øst A/S");
+        assertThat(c.path("address").path("city").asString()).isEqualTo("Esbjerg");
     }
 
     @Test

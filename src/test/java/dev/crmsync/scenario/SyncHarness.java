@@ -135,6 +135,17 @@ final class SyncHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the Customcrm id linked to a webCRM organisation, read from the store a configuration names
+     */
+    String link(Path config, int webcrmOrganisation) {
+        CrmsyncConfig loaded = new ConfigLoader(Map.of()).load(config);
+        try (Store store = SyncConnection.openStore(loaded)) {
+            return store.linkOf(Flow.ORGANISATIONS, Side.WEBCRM, Integer.toString(webcrmOrganisation))
+                    .orElseThrow().customcrmId();
+        }
+    }
+
     Optional<Link> link(Flow flow, Side side, String id) {
         return store(s -> s.linkOf(flow, side, id));
     }

@@ -1,9 +1,12 @@
 package dev.crmsync.app.cli;
 
+import dev.crmsync.engine.ConflictResolution;
+import dev.crmsync.model.Side;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.FieldConflict;
 import dev.crmsync.ports.Store;
 import java.io.PrintWriter;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,9 @@ import picocli.CommandLine.Spec;
  * <p>Not threadsafe: picocli fills and calls it on one thread.
  */
 @Command(name = "conflicts", mixinStandardHelpOptions = true,
-        description = "List conflicts: fields edited differently on both sides, with the value that won.")
+        description = {"List conflicts: fields edited differently on both sides, with the value that won.",
+                "With --resolve ID --keep SIDE, decide a conflict held under the manual policy; the next sync "
+                        + "writes the kept values to the other side."})
 public final class ConflictsCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,6 +37,13 @@ public final class ConflictsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--resolve", paramLabel = "ID", description = "The open conflict to decide.")
+    String resolve;
+
+    @Option(names = "--keep", paramLabel = "SIDE", description = "With --resolve: webcrm or customcrm, the side "
+            + "whose values win.")
+    String keep;
+
     @Spec
     CommandSpec spec;
 
@@ -39,15 +51,18 @@ public final class ConflictsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Store store = dev.crmsync.app.SyncConnection.openStore(config.load())) {
+            if (resolve != null) {
+                return resolve(store, out);
+            }
             List<Conflict> conflicts = store.conflicts(openOnly);
             if (json) {
                 Json.print(out, conflicts.stream().map(ConflictsCommand::toMap).toList());
                 return 0;
             }
-            TextTable table = new TextTable("DETECTED", "FLOW", "FIELD", "WEBCRM", "CUSTOMCRM", "OUTCOME", "LINK");
+            TextTable table = new TextTable("ID", "DETECTED", "FLOW", "FIELD", "WEBCRM", "CUSTOMCRM", "OUTCOME", "LINK");
             for (Conflict c : conflicts) {
                 for (FieldConflict f : c.fields()) {
-                    table.row(c.detectedAt(), c.flow().configName(), f.field(), f.webcrm(), f.customcrm(),
+                    table.row(c.id(), c.detectedAt(), c.flow().configName(), f.field(), f.webcrm(), f.customcrm(),
                             c.isOpen() ? "open" : f.winner() == null ? c.resolvedBy()
                                     : f.winner().label() + " won (" + c.resolvedBy() + ")", c.linkId());
                 }
@@ -57,6 +72,22 @@ public final class ConflictsCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+    }
+
+    private int resolve(Store store, PrintWriter out) {
+        if (keep == null) {
+            throw new IllegalArgumentException("--resolve needs --keep webcrm or --keep customcrm");
+        }
+        Side side = switch (keep.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "webcrm" -> Side.WEBCRM;
+            case "customcrm" -> Side.CUSTOMCRM;
+            default -> throw new IllegalArgumentException("--keep must be webcrm or customcrm, not '" + keep + "'");
+        };
+        Conflict resolved = new ConflictResolution(store, InstantSource.system()).resolve(resolve, side);
+        out.printf("conflict %s resolved: %s's values kept for %s; the next sync writes them%n", resolved.id(),
+                side.label(), String.join(", ", resolved.fields().stream().map(FieldConflict::field).toList()));
+        out.flush();
+        return 0;
     }
 
     private static Map<String, Object> toMap(Conflict c) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 DeadLettersCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
-    /** Exit status of a wrong or incomplete configuration. */
+    /** Exit status of a wrong or incomplete configuration or command line. */
     public static final int CONFIG_ERROR = 2;
     /** Exit status when a system could not be reached or refused the credentials. */
     public static final int SYSTEM_ERROR = 3;
@@ -39,8 +39,11 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             PrintWriter err = commandLine.getErr();
             int status;
-            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+            if (e instanceof ConfigException) {
                 err.println("crmsync: configuration error: " + e.getMessage());
+                status = CONFIG_ERROR;
+            } else if (e instanceof IllegalArgumentException) {
+                err.println("crmsync: " + e.getMessage());
                 status = CONFIG_ERROR;
             } else if (e instanceof TransientCrmException || e instanceof PermanentCrmException) {
                 err.println("crmsync: " + e.getMessage());
