@@ -1,6 +1,6 @@
 package dev.crmsync.app.simulate.customcrm;
 
-import dev.crmsync.app.simulate.SlidingWindowRateLimiter;
+import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import dev.crmsync.app.simulate.customcrm.Problem.Type;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;

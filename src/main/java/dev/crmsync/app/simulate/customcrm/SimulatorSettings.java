@@ -2,7 +2,7 @@ package dev.crmsync.app.simulate.customcrm;
 
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.SeedPlan;
-import dev.crmsync.app.simulate.SlidingWindowRateLimiter;
+import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;

@@ -1,6 +1,6 @@
 package dev.crmsync.app.simulate.webcrm;
 
-import dev.crmsync.app.simulate.SlidingWindowRateLimiter;
+import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.SimulatorControl;
 import dev.crmsync.app.simulate.SimulatorJson;
 import dev.crmsync.app.simulate.SimulatorServers;
-import dev.crmsync.app.simulate.SlidingWindowRateLimiter;
+import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import dev.crmsync.app.simulate.TrafficLog;
 import io.javalin.Javalin;
 import java.time.Duration;
