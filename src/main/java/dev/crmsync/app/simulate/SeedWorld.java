@@ -6,6 +6,7 @@ import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -75,9 +76,15 @@ public final class SeedWorld {
             "Supplier");
     private static final List<String> STATUSES = List.of("A customer", "A customer", "B customer", "C customer",
             "Lead");
-    private static final List<String> STREETS = List.of(
-            "Vestergade", "Østergade", "Nørregade", "Søndergade", "Havnegade", "Industrivej", "Strandvejen",
-            "Kongevejen", "Hovedgaden", "Parkvej", "Skolegade", "Banegårdspladsen");
+    private static final Map<String, List<String>> STREETS = Map.of(
+            "DK", List.of("Vestergade", "Østergade", "Nørregade", "Søndergade", "Havnegade", "Industrivej",
+                    "Strandvejen", "Kongevejen", "Hovedgaden", "Parkvej", "Skolegade", "Banegårdspladsen"),
+            "SE", List.of("Storgatan", "Kungsgatan", "Drottninggatan", "Hamngatan", "Industrigatan"),
+            "NO", List.of("Storgata", "Kirkegata", "Karl Johans gate", "Havnegata"),
+            "DE", List.of("Hauptstraße", "Bahnhofstraße", "Hafenstraße", "Industriestraße", "Schulstraße"),
+            "NL", List.of("Kerkstraat", "Havenstraat", "Stationsweg", "Coolsingel"),
+            "FI", List.of("Mannerheimintie", "Aleksanterinkatu", "Satamakatu", "Teollisuuskatu"),
+            "GB", List.of("High Street", "Station Road", "Market Street", "Mill Lane"));
     private static final List<String> FIRST_NAMES = List.of(
             "Anders", "Mette", "Søren", "Camilla", "Lars", "Pernille", "Jesper", "Sofie", "Mikkel", "Line",
             "Rasmus", "Ida", "Henrik", "Louise", "Thomas", "Maja", "Kasper", "Anne", "Niels", "Signe", "Erik",
@@ -122,7 +129,7 @@ public final class SeedWorld {
         String domain = slug + "." + place.countryCode().toLowerCase(Locale.ROOT);
         String vat = place.vatPrefix() + String.format(Locale.ROOT, "%08d", 10_000_000 + index * 7_919 % 89_999_999);
         return new Company(index, name, vat,
-                pick(r, STREETS) + " " + (1 + r.nextInt(120)),
+                pick(r, STREETS.get(place.countryCode())) + " " + (1 + r.nextInt(120)),
                 place.postalCode(), place.city(), place.state(), place.countryCode(),
                 place.phonePrefix() + " " + digits(r, 8),
                 "https://www." + domain, domain,
