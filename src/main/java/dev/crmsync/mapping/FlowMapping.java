@@ -62,6 +62,15 @@ public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKe
     }
 
     /**
+     * @param property another webCRM custom field to stamp records with
+     * @return a copy that stamps with {@code property}
+     * @throws IllegalArgumentException when the field is also mapped
+     */
+    public FlowMapping withWebcrmStampProperty(String property) {
+        return new FlowMapping(flow, fields, matchKey, property, customcrmStampKey);
+    }
+
+    /**
      * @return the first-link match key, if this flow has one
      */
     public Optional<MatchKey> match() {

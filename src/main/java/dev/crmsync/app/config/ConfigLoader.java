@@ -42,6 +42,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class ConfigLoader {
 
+    private static final String WEBCRM_STAMP_FIELD = "webcrm-stamp-field";
+
     private final Map<String, String> env;
 
     /**
@@ -93,8 +95,8 @@ public final class ConfigLoader {
         String storeUrl = store(top.section("store"), folder);
         Section sync = top.section("sync");
         SyncSettings settings = sync(sync);
+        Map<Flow, FlowMapping> mappings = stamps(sync.section("flows"), DefaultMappings.all(countryLanguage));
         top.refuseUnknownKeys();
-        Map<Flow, FlowMapping> mappings = DefaultMappings.all(countryLanguage);
         return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings);
     }
 
@@ -176,11 +178,40 @@ public final class ConfigLoader {
             }
             Section f = flows.section(name);
             deletes.put(flow, parse(f, "delete", "propagate", DeletePolicy::fromConfigName));
+            f.string(WEBCRM_STAMP_FIELD, null);
             f.refuseUnknownKeys();
         }
         s.refuseUnknownKeys();
         return new SyncSettings(new ConflictPolicy(kind, tolerance, tieBreaker, emptyOverwrites), deletes,
                 threshold, minimum, attempts, backoff, defaults.batchSize());
+    }
+
+    /**
+     * Reads {@code sync.flows.<flow>.webcrm-stamp-field}: the webCRM custom field a flow stamps the records it
+     * creates with. It must be one of the entity's free text slots, since crmsync writes a link id into it.
+     */
+    private static Map<Flow, FlowMapping> stamps(Section flows, Map<Flow, FlowMapping> mappings) {
+        Map<Flow, FlowMapping> out = new EnumMap<>(mappings);
+        for (String name : flows.keys()) {
+            Flow flow = Flow.fromConfigName(name);
+            Section f = flows.section(name);
+            String field = f.string(WEBCRM_STAMP_FIELD, null);
+            if (field == null) {
+                continue;
+            }
+            String entity = flow.webcrmEntity();
+            if (!field.strip().matches(entity + "(Custom([1-9]|1[0-5])|Plus([1-9]|1[0-9]|20))"
+                    + (flow == Flow.ORGANISATIONS ? "|OrganisationExtraCustom[1-8]" : ""))) {
+                throw new ConfigException(f.key(WEBCRM_STAMP_FIELD), "'" + field + "' is not a free text field of a "
+                        + "webCRM " + entity + "; use one of " + entity + "Custom1.." + entity + "Custom15");
+            }
+            try {
+                out.put(flow, out.get(flow).withWebcrmStampProperty(field.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(f.key(WEBCRM_STAMP_FIELD), e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static <T> T parse(Section s, String key, String fallback, java.util.function.Function<String, T> parser) {

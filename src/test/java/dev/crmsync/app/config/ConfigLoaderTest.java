@@ -111,6 +111,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldStampWithTheConfiguredWebcrmFieldAndRefuseOneThatCannotHoldIt() {
+        CrmsyncConfig config = parse(MINIMAL + "sync: { flows: { persons: { webcrm-stamp-field: PersonCustom12 } } }");
+
+        assertThat(config.mappings().get(Flow.PERSONS).webcrmStampProperty()).isEqualTo("PersonCustom12");
+        assertThat(config.mappings().get(Flow.ORGANISATIONS).webcrmStampProperty()).isEqualTo("OrganisationCustom5");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { persons: { webcrm-stamp-field: PersonEmail } } }")))
+                .startsWith("sync.flows.persons.webcrm-stamp-field: 'PersonEmail' is not a free text field");
+        assertThat(problem(() -> parse(MINIMAL
+                + "sync: { flows: { products: { webcrm-stamp-field: ProductCustom1 } } }")))
+                .startsWith("sync.flows.products.webcrm-stamp-field:").contains("also a mapped field");
+    }
+
+    @Test
     void shouldSayWhichEnvironmentVariableIsMissing() {
         ConfigLoader bare = new ConfigLoader(Map.of());
 
