@@ -132,8 +132,8 @@ public final class SyncCycle {
     /**
      * Settles creates whose outcome is unknown (the process stopped between the call and recording its answer):
      * if the target holds a record stamped with the link id, the link is completed with it and the record is
-     * observed, so the planner merges the pair like any other; if not, the source record is made due again so the
-     * create is planned anew under the same link id.
+     * observed, so the planner merges the pair like any other; if not, the source record is made due again (once
+     * its backoff has passed) so the create is planned anew under the same link id.
      */
     private void settleOutbox(Flow flow) {
         for (CreateIntent intent : store.intents()) {
@@ -150,11 +150,16 @@ public final class SyncCycle {
                             link.withIdOn(intent.target(), created.get().id()).with(link.base(), LinkState.ACTIVE, now)));
                     store.observe(List.of(observer.observe(created.get(), RecordStatus.DIRTY, now)));
                 } else {
+                    // The source is made due again, but keeps its failed attempts and backoff: a create that
+                    // failed for a passing reason leaves its intent too, and must not be retried at once, every
+                    // cycle, without ever becoming a dead letter. One that was given up stays a dead letter.
                     Optional<Link> link = store.link(intent.linkId());
                     Side sourceSide = intent.target().other();
                     link.map(l -> l.idOn(sourceSide))
                             .flatMap(id -> store.observed(flow, sourceSide, id))
-                            .ifPresent(source -> store.observe(List.of(source.with(RecordStatus.DIRTY, null, 0, null))));
+                            .filter(source -> source.status() != RecordStatus.DEAD)
+                            .ifPresent(source -> store.observe(List.of(source.with(RecordStatus.DIRTY,
+                                    source.reason(), source.attempts(), source.nextAttemptAt()))));
                 }
                 store.removeIntent(intent.linkId(), intent.target());
                 return null;
