@@ -317,17 +317,10 @@ class OrganisationScenarioTest {
         harness.webcrm.createAsUser(WebcrmEntity.ORGANISATION, organisation("Fynsk A/S", "DK11223344"));
         harness.customcrm.createAsUser(RecordType.CUSTOMER, customer("Øresund AB", "SE556677889901"));
         harness.sync();
-        long webcrmWrites = harness.writes(Side.WEBCRM);
-        long customcrmWrites = harness.writes(Side.CUSTOMCRM);
+        assertThat(harness.writes(Side.WEBCRM)).isPositive();
+        assertThat(harness.writes(Side.CUSTOMCRM)).isPositive();
 
-        // When
-        harness.later(Duration.ofMinutes(1));
-        harness.sync();
-
-        // Then
-        assertThat(harness.writes(Side.WEBCRM)).isEqualTo(webcrmWrites);
-        assertThat(harness.writes(Side.CUSTOMCRM)).isEqualTo(customcrmWrites);
-        assertThat(webcrmWrites).isPositive();
-        assertThat(customcrmWrites).isPositive();
+        // When, Then
+        harness.assertAnotherSyncWritesNothing();
     }
 }

@@ -157,6 +157,19 @@ final class SyncHarness implements AutoCloseable {
         return side == Side.WEBCRM ? webcrm.traffic().snapshot().writes() : customcrm.traffic().snapshot().writes();
     }
 
+    /**
+     * Runs another sync a minute later, with nothing changed in between, and checks that it wrote nothing to
+     * either system: only real changes move.
+     */
+    void assertAnotherSyncWritesNothing() {
+        long webcrmWrites = writes(Side.WEBCRM);
+        long customcrmWrites = writes(Side.CUSTOMCRM);
+        later(Duration.ofMinutes(1));
+        sync();
+        assertThat(writes(Side.WEBCRM)).as("webCRM writes of a sync without change").isEqualTo(webcrmWrites);
+        assertThat(writes(Side.CUSTOMCRM)).as("Customcrm writes of a sync without change").isEqualTo(customcrmWrites);
+    }
+
     /** Moves the shared clock, so the next edit is clearly newer than the last. */
     void later(Duration step) {
         clock.advance(step);
