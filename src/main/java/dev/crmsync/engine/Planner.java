@@ -117,7 +117,7 @@ public final class Planner {
             return switch (link.get().state()) {
                 case RETIRED -> settleOnly(record, RecordStatus.SETTLED, null,
                         "ignore: " + describe(record) + " belongs to a retired link");
-                case CONFLICT -> held(record, mapped, link.get());
+                case CONFLICT -> held(record);
                 case ACTIVE, PENDING -> linked(record, mapped, link.get());
             };
         }
@@ -235,7 +235,11 @@ public final class Planner {
             return new PlannedChange(summary, actions, false);
         }
 
-        private PlannedChange held(ObservedRecord record, MappedRecord mapped, Link link) {
+        /**
+         * A pair held for a person: the record is settled without a write. The resolution marks both records due
+         * again, so edits made while the pair was held are merged then, not lost.
+         */
+        private PlannedChange held(ObservedRecord record) {
             actions.add(new Action.Settle(record, RecordStatus.SETTLED, null));
             return new PlannedChange("held: " + describe(record) + " waits for its conflict to be resolved",
                     actions, false);
