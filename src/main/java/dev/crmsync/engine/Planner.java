@@ -412,8 +412,22 @@ public final class Planner {
 
         private Map<String, Object> propertiesFor(Side target, FieldValues values, Link link) {
             Map<String, Object> properties = new LinkedHashMap<>(mapper.toSystem(target, values, view));
-            properties.putAll(mapper.stampProperties(target, link.id(), link.webcrmId()));
+            mergeInto(properties, mapper.stampProperties(target, link.id(), link.webcrmId()));
             return properties;
+        }
+
+        /** Merges nested maps key by key, so a stamp in external_ids keeps mapped fields kept there too. */
+        @SuppressWarnings("unchecked")
+        private static void mergeInto(Map<String, Object> target, Map<String, Object> more) {
+            more.forEach((key, value) -> {
+                if (value instanceof Map<?, ?> nested && target.get(key) instanceof Map<?, ?> existing) {
+                    Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) existing);
+                    mergeInto(merged, (Map<String, Object>) nested);
+                    target.put(key, merged);
+                } else {
+                    target.put(key, value);
+                }
+            });
         }
 
         private PlannedChange settleOnly(ObservedRecord record, RecordStatus status, String reason, String summary) {

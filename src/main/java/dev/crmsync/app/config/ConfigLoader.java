@@ -95,7 +95,9 @@ public final class ConfigLoader {
         String storeUrl = store(top.section("store"), folder);
         Section sync = top.section("sync");
         SyncSettings settings = sync(sync);
-        Map<Flow, FlowMapping> mappings = stamps(sync.section("flows"), DefaultMappings.all(countryLanguage));
+        Map<Flow, FlowMapping> mappings = new MappingReader(countryLanguage)
+                .read(top.section("mappings"), DefaultMappings.all(countryLanguage));
+        mappings = stamps(sync.section("flows"), mappings);
         top.refuseUnknownKeys();
         return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings);
     }

@@ -48,6 +48,74 @@ final class Section {
         return new Section(key(key), node == null ? null : node.get(key), env);
     }
 
+    /**
+     * @return the mappings of a YAML list under {@code key}, each as a section named {@code key[i]}
+     */
+    List<Section> sections(String key) {
+        read.add(key);
+        JsonNode value = node == null ? null : node.get(key);
+        List<Section> out = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return out;
+        }
+        if (!value.isArray()) {
+            throw new ConfigException(key(key), "must be a list");
+        }
+        for (int i = 0; i < value.size(); i++) {
+            out.add(new Section(key(key) + "[" + i + "]", value.get(i), env));
+        }
+        return out;
+    }
+
+    /**
+     * @return the strings of a YAML list under {@code key}, or a single string as a list of one
+     */
+    List<String> strings(String key) {
+        read.add(key);
+        JsonNode value = node == null ? null : node.get(key);
+        List<String> out = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return out;
+        }
+        if (value.isValueNode()) {
+            out.add(substitute(key, value.asString()));
+            return out;
+        }
+        if (!value.isArray()) {
+            throw new ConfigException(key(key), "must be a value or a list of values");
+        }
+        for (JsonNode item : value) {
+            if (!item.isValueNode()) {
+                throw new ConfigException(key(key), "must hold plain values only");
+            }
+            out.add(substitute(key, item.asString()));
+        }
+        return out;
+    }
+
+    /**
+     * @return the string pairs of a YAML mapping under {@code key}, in file order
+     */
+    java.util.LinkedHashMap<String, String> pairs(String key) {
+        read.add(key);
+        JsonNode value = node == null ? null : node.get(key);
+        java.util.LinkedHashMap<String, String> out = new java.util.LinkedHashMap<>();
+        if (value == null || value.isNull()) {
+            return out;
+        }
+        if (!value.isObject()) {
+            throw new ConfigException(key(key), "must be a mapping of values, e.g. { Active: active }");
+        }
+        for (String name : value.propertyNames()) {
+            JsonNode item = value.get(name);
+            if (!item.isValueNode() || item.isNull()) {
+                throw new ConfigException(key(key) + "." + name, "must be a plain value");
+            }
+            out.put(name, substitute(key, item.asString()));
+        }
+        return out;
+    }
+
     List<String> keys() {
         List<String> keys = new ArrayList<>();
         if (node != null) {

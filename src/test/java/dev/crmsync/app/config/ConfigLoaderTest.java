@@ -124,6 +124,56 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldAddReplaceAndRemoveRowsOfTheDefaultTables() {
+        CrmsyncConfig config = parse(MINIMAL + """
+                mappings:
+                  organisations:
+                    fields:
+                      - { webcrm: OrganisationCustom1, customcrm: notes }
+                      - { webcrm: OrganisationIndustry, customcrm: industry, direction: webcrm-to-customcrm }
+                      - { webcrm: OrganisationStatus, customcrm: status, values: { A Kunde: a_customer } }
+                    remove: [ website ]
+                  persons:
+                    match: { normalise: none }
+                """);
+
+        var organisations = config.mappings().get(Flow.ORGANISATIONS);
+        assertThat(organisations.field("notes").orElseThrow().webcrmProperty()).isEqualTo("OrganisationCustom1");
+        assertThat(organisations.fields()).noneMatch(f -> f.webcrmProperty().equals("OrganisationComment"));
+        assertThat(organisations.field("website")).isEmpty();
+        assertThat(organisations.field("industry").orElseThrow().direction())
+                .isEqualTo(dev.crmsync.mapping.Direction.WEBCRM_TO_CUSTOMCRM);
+        assertThat(organisations.field("status").orElseThrow().webcrm().toCanonical("a kunde")).isEqualTo("a_customer");
+        assertThat(organisations.field("status").orElseThrow().webcrm().fromCanonical("a_customer")).isEqualTo("A Kunde");
+        assertThat(organisations.fields()).hasSize(13);
+        assertThat(config.mappings().get(Flow.PERSONS).match()).isEmpty();
+        assertThat(config.mappings().get(Flow.PRODUCTS).fields()).hasSize(12);
+    }
+
+    @Test
+    void shouldNameTheKeyOfEachMappingMistake() {
+        assertThat(problem(() -> parse(MINIMAL + "mappings: { deals: {} }"))).startsWith("mappings.deals: unknown flow");
+        assertThat(problem(() -> parse(MINIMAL + "mappings: { persons: { fields: [ { webcrm: PersonTitle } ] } }")))
+                .isEqualTo("mappings.persons.fields[0].customcrm: is required");
+        assertThat(problem(() -> parse(MINIMAL
+                + "mappings: { persons: { fields: [ { webcrm: OrganisationName, customcrm: notes } ] } }")))
+                .startsWith("mappings.persons.fields[0].webcrm: 'OrganisationName' is not a property of a webCRM Person");
+        assertThat(problem(() -> parse(MINIMAL
+                + "mappings: { products: { fields: [ { webcrm: ProductCustom2, customcrm: sku, type: money } ] } }")))
+                .startsWith("mappings.products.fields[0].type: unknown type 'money'");
+        assertThat(problem(() -> parse(MINIMAL
+                + "mappings: { products: { fields: [ { webcrm: ProductCustom2, customcrm: sku, direction: up } ] } }")))
+                .startsWith("mappings.products.fields[0].direction: unknown direction 'up'");
+        assertThat(problem(() -> parse(MINIMAL + "mappings: { organisations: { remove: [ fax ] } }")))
+                .startsWith("mappings.organisations.remove: no row of the organisations table maps 'fax'");
+        assertThat(problem(() -> parse(MINIMAL + "mappings: { organisations: { remove: [ vat_number ] } }")))
+                .startsWith("mappings.organisations.match: the match key 'vat_number' is not a mapped field");
+        assertThat(problem(() -> parse(MINIMAL
+                + "mappings: { persons: { fields: [ { webcrm: PersonCustom2, customcrm: x, colour: red } ] } }")))
+                .startsWith("mappings.persons.fields[0].colour: unknown key");
+    }
+
+    @Test
     void shouldSayWhichEnvironmentVariableIsMissing() {
         ConfigLoader bare = new ConfigLoader(Map.of());
 

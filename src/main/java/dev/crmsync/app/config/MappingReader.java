@@ -1,0 +1,190 @@
+package dev.crmsync.app.config;
+
+import dev.crmsync.mapping.Countries;
+import dev.crmsync.mapping.Direction;
+import dev.crmsync.mapping.FieldMapping;
+import dev.crmsync.mapping.FlowMapping;
+import dev.crmsync.mapping.MatchKey;
+import dev.crmsync.mapping.Transforms;
+import dev.crmsync.mapping.ValueTransform;
+import dev.crmsync.model.Flow;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the {@code mappings:} section: per flow, rows that add to or replace rows of the default property table,
+ * rows to remove, and the first-link match key.
+ *
+ * <pre>
+ * mappings:
+ *   organisations:
+ *     fields:
+ *       - { webcrm: OrganisationCustom1, customcrm: notes }                        # a custom field, both ways
+ *       - { webcrm: OrganisationIndustry, customcrm: industry, direction: webcrm-to-customcrm }
+ *       - { webcrm: OrganisationStatus, customcrm: status, values: { A Kunde: a_customer, B Kunde: b_customer } }
+ *     remove: [ website ]                                                          # by Customcrm property
+ *     match: { field: vat_number, normalise: vat-number }
+ * </pre>
+ *
+ * A listed row replaces the default row that maps the same webCRM or Customcrm property. The canonical name of a
+ * new row is its Customcrm property. Row types: {@code text} (default), {@code decimal}, {@code integer},
+ * {@code date}, {@code date-as-date-time} (a date webCRM holds as a date-time) and {@code country} (a country
+ * name in webCRM, an ISO code in Customcrm). A {@code values} map translates webCRM values to Customcrm values.
+ *
+ * <p>Not threadsafe: used while loading only.
+ */
+final class MappingReader {
+
+    private final Countries countries;
+
+    MappingReader(Locale webcrmCountryLanguage) {
+        this.countries = new Countries(webcrmCountryLanguage);
+    }
+
+    Map<Flow, FlowMapping> read(Section mappings, Map<Flow, FlowMapping> defaults) {
+        Map<Flow, FlowMapping> out = new EnumMap<>(defaults);
+        for (String name : mappings.keys()) {
+            Flow flow;
+            try {
+                flow = Flow.fromConfigName(name);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(mappings.key(name), e.getMessage());
+            }
+            out.put(flow, flow(mappings.section(name), defaults.get(flow)));
+        }
+        mappings.refuseUnknownKeys();
+        return out;
+    }
+
+    private FlowMapping flow(Section s, FlowMapping base) {
+        List<FieldMapping> fields = new ArrayList<>(base.fields());
+        for (String removed : s.strings("remove")) {
+            if (!fields.removeIf(f -> f.customcrmProperty().equals(removed) || f.webcrmProperty().equals(removed))) {
+                throw new ConfigException(s.key("remove"), "no row of the " + base.flow().configName()
+                        + " table maps '" + removed + "'");
+            }
+        }
+        for (Section row : s.sections("fields")) {
+            FieldMapping field = row(row, base, fields);
+            fields.removeIf(f -> f.customcrmProperty().equals(field.customcrmProperty())
+                    || f.webcrmProperty().equals(field.webcrmProperty()));
+            fields.add(field);
+        }
+        MatchKey match = s.has("match") ? match(s.section("match")) : base.matchKey();
+        s.refuseUnknownKeys();
+        if (match != null && fields.stream().noneMatch(f -> f.field().equals(match.field()))) {
+            throw new ConfigException(s.key("match"), "the match key '" + match.field() + "' is not a mapped field; "
+                    + "map it or set match: { normalise: none }");
+        }
+        try {
+            return new FlowMapping(base.flow(), fields, match, base.webcrmStampProperty(), base.customcrmStampKey());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(s.key("fields"), e.getMessage());
+        }
+    }
+
+    private FieldMapping row(Section row, FlowMapping base, List<FieldMapping> current) {
+        String webcrm = row.requiredString("webcrm").strip();
+        String customcrm = row.requiredString("customcrm").strip();
+        if (!webcrm.startsWith(base.flow().webcrmEntity())) {
+            throw new ConfigException(row.key("webcrm"), "'" + webcrm + "' is not a property of a webCRM "
+                    + base.flow().webcrmEntity() + "; its name starts with " + base.flow().webcrmEntity());
+        }
+        Direction direction = direction(row);
+        String referenced = row.string("references", null);
+        String type = row.string("type", null);
+        Map<String, String> values = row.pairs("values");
+        row.refuseUnknownKeys();
+        // A row that replaces a default keeps the default's canonical name, so references and match keys still
+        // find it.
+        String name = current.stream()
+                .filter(f -> f.customcrmProperty().equals(customcrm) || f.webcrmProperty().equals(webcrm))
+                .map(FieldMapping::field).findFirst().orElse(customcrm);
+        if (referenced != null) {
+            Flow target;
+            try {
+                target = Flow.fromConfigName(referenced);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(row.key("references"), e.getMessage());
+            }
+            if (type != null || !values.isEmpty()) {
+                throw new ConfigException(row.key("references"), "a reference has no type or values of its own");
+            }
+            return new FieldMapping(name, webcrm, Transforms.text(), customcrm, Transforms.text(), direction, target);
+        }
+        ValueTransform webcrmSide;
+        ValueTransform customcrmSide;
+        String kind = type == null ? "text" : type.strip().toLowerCase(Locale.ROOT);
+        switch (kind) {
+            case "text" -> {
+                webcrmSide = Transforms.text();
+                customcrmSide = Transforms.text();
+            }
+            case "decimal" -> {
+                webcrmSide = Transforms.decimal();
+                customcrmSide = Transforms.decimal();
+            }
+            case "integer" -> {
+                webcrmSide = Transforms.integer();
+                customcrmSide = Transforms.integer();
+            }
+            case "date" -> {
+                webcrmSide = Transforms.date();
+                customcrmSide = Transforms.date();
+            }
+            case "date-as-date-time" -> {
+                webcrmSide = Transforms.dateAsDateTime();
+                customcrmSide = Transforms.date();
+            }
+            case "country" -> {
+                webcrmSide = Transforms.countryName(countries);
+                customcrmSide = Transforms.countryCode();
+            }
+            default -> throw new ConfigException(row.key("type"), "unknown type '" + type + "': expected text, "
+                    + "decimal, integer, date, date-as-date-time or country");
+        }
+        if (!values.isEmpty()) {
+            if (!kind.equals("text")) {
+                throw new ConfigException(row.key("values"), "a value map works on text rows only");
+            }
+            try {
+                webcrmSide = Transforms.valueMap(values);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(row.key("values"), e.getMessage());
+            }
+        }
+        return new FieldMapping(name, webcrm, webcrmSide, customcrm, customcrmSide, direction, null);
+    }
+
+    private static Direction direction(Section row) {
+        String text = row.string("direction", "both").strip().toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "both" -> Direction.BOTH;
+            case "webcrm-to-customcrm" -> Direction.WEBCRM_TO_CUSTOMCRM;
+            case "customcrm-to-webcrm" -> Direction.CUSTOMCRM_TO_WEBCRM;
+            default -> throw new ConfigException(row.key("direction"), "unknown direction '" + text
+                    + "': expected both, webcrm-to-customcrm or customcrm-to-webcrm");
+        };
+    }
+
+    private static MatchKey match(Section s) {
+        String normalise = s.string("normalise", "none").strip().toLowerCase(Locale.ROOT);
+        String field = s.string("field", null);
+        s.refuseUnknownKeys();
+        if (normalise.equals("none")) {
+            return null;
+        }
+        if (field == null || field.isBlank()) {
+            throw new ConfigException(s.key("field"), "is required unless normalise is none");
+        }
+        return switch (normalise) {
+            case "vat-number" -> MatchKey.vatNumber(field.strip());
+            case "email" -> MatchKey.email(field.strip());
+            default -> throw new ConfigException(s.key("normalise"), "unknown normalisation '" + normalise
+                    + "': expected vat-number, email or none");
+        };
+    }
+}
