@@ -1,0 +1,89 @@
+package dev.crmsync.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Keeps the three descriptions of the configuration in step: the loader, the JSON Schema editors use, and the
+ * example file that shows every key. The example must load, every key path of the example must be in the
+ * schema, and every key the schema describes must be shown in the example (for one flow at least).
+ */
+class ConfigSchemaTest {
+
+    private static final Path EXAMPLE = Path.of("docs/crmsync.example.yaml");
+
+    private static JsonNode schema() throws IOException {
+        try (InputStream in = ConfigSchemaTest.class.getResourceAsStream("/contracts/crmsync-config.schema.json")) {
+            return JsonMapper.builder().build().readTree(in);
+        }
+    }
+
+    @Test
+    void shouldLoadTheExampleThatShowsEveryKey() {
+        CrmsyncConfig config = new ConfigLoader(Map.of("WEBCRM_TOKEN", "t", "CUSTOMCRM_API_KEY", "k")).load(EXAMPLE);
+
+        assertThat(config.webcrm().url()).hasToString("https://api.webcrm.com");
+        assertThat(config.mappings()).hasSize(3);
+    }
+
+    @Test
+    void shouldDescribeInTheSchemaExactlyTheKeysOfTheExample() throws IOException {
+        JsonNode schema = schema();
+        JsonNode example = YAMLMapper.builder().build().readTree(Files.readString(EXAMPLE)
+                .replace("${WEBCRM_TOKEN}", "t").replace("${CUSTOMCRM_API_KEY}", "k"));
+
+        TreeSet<String> inSchema = new TreeSet<>();
+        schemaPaths(schema, schema, "", inSchema);
+        TreeSet<String> inExample = new TreeSet<>();
+        examplePaths(example, "", inExample);
+
+        assertThat(anyFlow(inExample)).isEqualTo(anyFlow(inSchema));
+        assertThat(inSchema).containsAll(inExample);
+    }
+
+    /** The three flows share their keys, so the example needs to show each key for one flow only. */
+    private static TreeSet<String> anyFlow(TreeSet<String> paths) {
+        TreeSet<String> out = new TreeSet<>();
+        paths.forEach(p -> out.add(p.replaceAll("^(mappings|sync\\.flows)\\.(organisations|persons|products)", "$1.*")));
+        return out;
+    }
+
+    private static void schemaPaths(JsonNode root, JsonNode node, String prefix, TreeSet<String> out) {
+        JsonNode resolved = node.has("$ref")
+                ? root.at(node.path("$ref").asString().substring(1)) : node;
+        if (resolved.has("items")) {
+            schemaPaths(root, resolved.path("items"), prefix + "[]", out);
+        }
+        JsonNode properties = resolved.path("properties");
+        for (String name : properties.propertyNames()) {
+            String path = prefix.isEmpty() ? name : prefix + "." + name;
+            out.add(path);
+            schemaPaths(root, properties.get(name), path, out);
+        }
+    }
+
+    private static void examplePaths(JsonNode node, String prefix, TreeSet<String> out) {
+        if (node.isArray()) {
+            node.forEach(item -> examplePaths(item, prefix + "[]", out));
+            return;
+        }
+        if (!node.isObject() || prefix.endsWith(".values")) {
+            return;
+        }
+        for (String name : node.propertyNames()) {
+            String path = prefix.isEmpty() ? name : prefix + "." + name;
+            out.add(path);
+            examplePaths(node.get(name), path, out);
+        }
+    }
+}
