@@ -35,6 +35,10 @@ import java.util.function.Supplier;
  */
 public final class Planner {
 
+    /** History actions of a record that left its flow's filter, with its partner kept or deleted. */
+    private static final String LEFT_FILTER = "left-filter";
+    private static final String LEFT_FILTER_DELETED = "left-filter-deleted";
+
     /** The one reference webCRM refuses to change after create. */
     private static final String WEBCRM_IMMUTABLE_REFERENCE = "PersonOrganisationId";
 
@@ -100,6 +104,12 @@ public final class Planner {
             }
             if (record.record().deleted()) {
                 return deleted(record, link.orElse(null));
+            }
+            if (!mapper.mapping().filter().accepts(record.record())) {
+                return leftFilter(record, link.orElse(null));
+            }
+            if (link.isPresent() && link.get().state() == LinkState.RETIRED) {
+                link = Optional.of(reentered(link.get(), record.side()));
             }
             MappedRecord mapped = mapper.toCanonical(record.record(), view);
             if (!mapped.problems().isEmpty()) {
@@ -340,6 +350,55 @@ public final class Planner {
                     + describe(record), actions, false);
         }
 
+        // ------------------------------------------------------------ selective sync
+
+        /**
+         * A record outside its side's filter takes no part. One that was linked has just left the filter: its
+         * link is retired, or with delete-on-leave its partner is deleted. The history says which, so that the
+         * record can be linked again if it comes back.
+         */
+        private PlannedChange leftFilter(ObservedRecord record, Link link) {
+            if (link == null || link.state() != LinkState.ACTIVE) {
+                return settleOnly(record, RecordStatus.SETTLED, null, "ignore: " + describe(record)
+                        + " is outside the filter");
+            }
+            actions.add(new Action.Settle(record, RecordStatus.SETTLED, null));
+            Side other = record.side().other();
+            String otherId = link.idOn(other);
+            if (mapper.mapping().filter().deleteOnLeave() && otherId != null && canDelete.test(other, flow)) {
+                Link retired = link.with(link.base(), LinkState.RETIRED, now);
+                view.plan(retired);
+                actions.add(new Action.Delete(other, retired, otherId, record));
+                actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, record.side(), LEFT_FILTER_DELETED,
+                        describe(record) + " left the filter, so " + flow.entityOn(other) + " " + otherId
+                                + " was deleted on " + other.label(), Map.of())));
+                return new PlannedChange("delete " + other.label() + " " + flow.entityOn(other) + " " + otherId
+                        + " (" + describe(record) + " left the filter)", actions, true);
+            }
+            return retire(link, record, describe(record) + " left the filter: link retired, "
+                    + flow.entityOn(other) + " " + otherId + " left as it is", LEFT_FILTER);
+        }
+
+        /** A retired link whose record left the filter comes back to life when the record passes it again. */
+        private Link reentered(Link link, Side side) {
+            Optional<String> last = view.lastAction(link.id());
+            if (last.isEmpty() || !last.get().startsWith(LEFT_FILTER)) {
+                return link;
+            }
+            Link back = new Link(link.id(), flow, link.webcrmId(), link.customcrmId(), link.base(), null, null,
+                    LinkState.ACTIVE, now);
+            if (last.get().equals(LEFT_FILTER_DELETED)) {
+                // The partner was deleted when the record left: create it again under the same link.
+                back = new Link(link.id(), flow, side == Side.WEBCRM ? link.webcrmId() : null,
+                        side == Side.CUSTOMCRM ? link.customcrmId() : null, link.base(), null, null,
+                        LinkState.PENDING, now);
+            }
+            view.plan(back);
+            actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, null, "re-entered",
+                    "back inside the filter: linked again", Map.of())));
+            return back;
+        }
+
         // ------------------------------------------------------------ deletes
 
         private PlannedChange deleted(ObservedRecord tombstone, Link link) {
@@ -381,10 +440,14 @@ public final class Planner {
         }
 
         private PlannedChange retire(Link link, ObservedRecord source, String why) {
+            return retire(link, source, why, "retired");
+        }
+
+        private PlannedChange retire(Link link, ObservedRecord source, String why, String action) {
             Link retired = link.with(link.base(), LinkState.RETIRED, now);
             view.plan(retired);
             actions.add(new Action.SaveLink(retired));
-            actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, source.side(), "retired", why,
+            actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, source.side(), action, why,
                     Map.of())));
             return new PlannedChange("retire link " + link.id() + ": " + why, actions, true);
         }

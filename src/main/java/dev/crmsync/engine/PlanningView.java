@@ -62,6 +62,14 @@ final class PlanningView implements RefResolver {
         return store.byMatchKey(flow, side, matchKey);
     }
 
+    /**
+     * @return the last thing the store's history says happened to a link, e.g. {@code left-filter}
+     */
+    Optional<String> lastAction(String linkId) {
+        List<dev.crmsync.ports.HistoryEntry> history = store.history(linkId);
+        return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1).action());
+    }
+
     boolean isHandled(ObservedRecord record) {
         return handled.contains(key(record.flow(), record.side(), record.id()));
     }

@@ -15,9 +15,18 @@ import java.util.Set;
  * @param matchKey            the first-link match key, or null when records of this flow are never matched
  * @param webcrmStampProperty the webCRM custom field that holds the link id (e.g. {@code OrganisationCustom5})
  * @param customcrmStampKey   the key in Customcrm's {@code external_ids} that holds the link id
+ * @param filter              which records take part (selective sync)
  */
 public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKey, String webcrmStampProperty,
-                          String customcrmStampKey) {
+                          String customcrmStampKey, RecordFilter filter) {
+
+    /**
+     * A flow in which every record takes part.
+     */
+    public FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKey, String webcrmStampProperty,
+                       String customcrmStampKey) {
+        this(flow, fields, matchKey, webcrmStampProperty, customcrmStampKey, RecordFilter.none());
+    }
 
     public FlowMapping {
         Objects.requireNonNull(flow, "flow");
@@ -59,6 +68,7 @@ public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKe
         if (customcrmStampKey == null || customcrmStampKey.isBlank()) {
             throw new IllegalArgumentException(flow.configName() + ": customcrm stamp key must not be blank");
         }
+        java.util.Objects.requireNonNull(filter, "filter");
     }
 
     /**
@@ -67,7 +77,15 @@ public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKe
      * @throws IllegalArgumentException when the field is also mapped
      */
     public FlowMapping withWebcrmStampProperty(String property) {
-        return new FlowMapping(flow, fields, matchKey, property, customcrmStampKey);
+        return new FlowMapping(flow, fields, matchKey, property, customcrmStampKey, filter);
+    }
+
+    /**
+     * @param newFilter which records take part
+     * @return a copy with that filter
+     */
+    public FlowMapping withFilter(RecordFilter newFilter) {
+        return new FlowMapping(flow, fields, matchKey, webcrmStampProperty, customcrmStampKey, newFilter);
     }
 
     /**

@@ -5,14 +5,18 @@ import dev.crmsync.mapping.Direction;
 import dev.crmsync.mapping.FieldMapping;
 import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.mapping.MatchKey;
+import dev.crmsync.mapping.RecordFilter;
 import dev.crmsync.mapping.Transforms;
 import dev.crmsync.mapping.ValueTransform;
 import dev.crmsync.model.Flow;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the {@code mappings:} section: per flow, rows that add to or replace rows of the default property table,
@@ -27,6 +31,7 @@ import java.util.Map;
  *       - { webcrm: OrganisationStatus, customcrm: status, values: { A Kunde: a_customer, B Kunde: b_customer } }
  *     remove: [ website ]                                                          # by Customcrm property
  *     match: { field: vat_number, normalise: vat-number }
+ *     filter: { webcrm: { OrganisationType: [ Customer ] }, on-leave: retire }     # selective sync
  * </pre>
  *
  * A listed row replaces the default row that maps the same webCRM or Customcrm property. The canonical name of a
@@ -74,13 +79,15 @@ final class MappingReader {
             fields.add(field);
         }
         MatchKey match = s.has("match") ? match(s.section("match")) : base.matchKey();
+        RecordFilter filter = filter(s.section("filter"), base.flow());
         s.refuseUnknownKeys();
         if (match != null && fields.stream().noneMatch(f -> f.field().equals(match.field()))) {
             throw new ConfigException(s.key("match"), "the match key '" + match.field() + "' is not a mapped field; "
                     + "map it or set match: { normalise: none }");
         }
         try {
-            return new FlowMapping(base.flow(), fields, match, base.webcrmStampProperty(), base.customcrmStampKey());
+            return new FlowMapping(base.flow(), fields, match, base.webcrmStampProperty(), base.customcrmStampKey(),
+                    filter);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(s.key("fields"), e.getMessage());
         }
@@ -157,6 +164,43 @@ final class MappingReader {
             }
         }
         return new FieldMapping(name, webcrm, webcrmSide, customcrm, customcrmSide, direction, null);
+    }
+
+    /**
+     * Reads {@code filter: { webcrm: { OrganisationType: [Customer] }, customcrm: { type: [customer] },
+     * on-leave: retire }}: which records take part, and what happens when one leaves.
+     */
+    private static RecordFilter filter(Section s, Flow flow) {
+        Map<String, Set<String>> webcrm = conditions(s.section("webcrm"));
+        Map<String, Set<String>> customcrm = conditions(s.section("customcrm"));
+        String onLeave = s.string("on-leave", "retire").strip().toLowerCase(Locale.ROOT);
+        s.refuseUnknownKeys();
+        for (String property : webcrm.keySet()) {
+            if (!property.startsWith(flow.webcrmEntity())) {
+                throw new ConfigException(s.key("webcrm") + "." + property, "is not a property of a webCRM "
+                        + flow.webcrmEntity());
+            }
+        }
+        boolean delete = switch (onLeave) {
+            case "retire" -> false;
+            case "delete" -> true;
+            default -> throw new ConfigException(s.key("on-leave"), "unknown policy '" + onLeave
+                    + "': expected retire or delete");
+        };
+        return new RecordFilter(webcrm, customcrm, delete);
+    }
+
+    private static Map<String, Set<String>> conditions(Section s) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (String property : s.keys()) {
+            List<String> values = s.strings(property);
+            if (values.isEmpty()) {
+                throw new ConfigException(s.key(property), "needs at least one value the property may have");
+            }
+            out.put(property, new LinkedHashSet<>(values));
+        }
+        s.refuseUnknownKeys();
+        return out;
     }
 
     private static Direction direction(Section row) {

@@ -77,7 +77,8 @@ class ConfigSchemaTest {
             node.forEach(item -> examplePaths(item, prefix + "[]", out));
             return;
         }
-        if (!node.isObject() || prefix.endsWith(".values")) {
+        if (!node.isObject() || prefix.endsWith(".values") || prefix.endsWith(".filter.webcrm")
+                || prefix.endsWith(".filter.customcrm")) {
             return;
         }
         for (String name : node.propertyNames()) {
