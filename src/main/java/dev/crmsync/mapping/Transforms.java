@@ -216,6 +216,88 @@ public final class Transforms {
         };
     }
 
+    /**
+     * Reads an empty value as {@code fallback}, on either side; e.g. {@code -} for a contact without last name,
+     * which webCRM refuses.
+     *
+     * @param base     the transform of the value itself
+     * @param fallback the canonical value of an empty property
+     * @return the transform
+     */
+    public static ValueTransform defaultWhenEmpty(ValueTransform base, Object fallback) {
+        return new Wrapped(base, "empty becomes '" + fallback + "'") {
+            @Override
+            public Object toCanonical(Object raw) {
+                Object value = base.toCanonical(raw);
+                return value == null || value.toString().isBlank() ? fallback : value;
+            }
+        };
+    }
+
+    /**
+     * Reads text in upper or lower case, so that the other side gets it so.
+     *
+     * @param base  the transform of the value itself
+     * @param upper upper case when true, lower case when false
+     * @return the transform
+     */
+    public static ValueTransform inCase(ValueTransform base, boolean upper) {
+        return new Wrapped(base, upper ? "upper case" : "lower case") {
+            @Override
+            public Object toCanonical(Object raw) {
+                Object value = base.toCanonical(raw);
+                return value instanceof String text
+                        ? (upper ? text.toUpperCase(Locale.ROOT) : text.toLowerCase(Locale.ROOT)) : value;
+            }
+        };
+    }
+
+    /**
+     * Reads every value as {@code value}: with a one-way direction, the other side always gets the constant.
+     *
+     * @param value the constant
+     * @return the transform
+     */
+    public static ValueTransform constant(String value) {
+        return new Plain("string") {
+            @Override
+            public Object toCanonical(Object raw) {
+                return value;
+            }
+
+            @Override
+            public String describe() {
+                return "always '" + value + "'";
+            }
+        };
+    }
+
+    /** A transform that changes what another one reads, and writes as it does. */
+    private abstract static class Wrapped implements ValueTransform {
+        private final ValueTransform base;
+        private final String description;
+
+        Wrapped(ValueTransform base, String description) {
+            this.base = base;
+            this.description = description;
+        }
+
+        @Override
+        public Object fromCanonical(Object canonical) {
+            return base.fromCanonical(canonical);
+        }
+
+        @Override
+        public String systemType() {
+            return base.systemType();
+        }
+
+        @Override
+        public String describe() {
+            return base.describe().isEmpty() ? description : base.describe() + "; " + description;
+        }
+    }
+
     private abstract static class Plain implements ValueTransform {
         private final String type;
 

@@ -26,6 +26,9 @@ class ConfiguredMappingScenarioTest {
                   - { webcrm: OrganisationCustom1, customcrm: notes }
                   - { webcrm: OrganisationStatus, customcrm: status, values: { A Kunde: a_customer, B Kunde: b_customer } }
                   - { webcrm: OrganisationIndustry, customcrm: industry, direction: webcrm-to-customcrm }
+              persons:
+                fields:
+                  - { webcrm: PersonLastName, customcrm: last_name, default: "-" }
             """);
 
     @AfterEach
@@ -64,6 +67,26 @@ class ConfiguredMappingScenarioTest {
         assertThat(organisation.path("OrganisationIndustry").asString()).isEqualTo("Retail");
         assertThat(harness.customcrm.record(RecordType.CUSTOMER, link.customcrmId()).orElseThrow()
                 .path("industry").asString()).isEqualTo("Retail");
+        harness.assertAnotherSyncWritesNothing();
+    }
+
+    @Test
+    void shouldStandInTheDefaultForALastNameThatWebcrmRequires() {
+        // Given a contact without last name, which webCRM would refuse
+        String customer = harness.customcrm.createAsUser(RecordType.CUSTOMER, Map.of("name", "Navnløs ApS"))
+                .path("id").asString();
+        String contact = harness.customcrm.createAsUser(RecordType.CONTACT, Map.of("first_name", "Mette",
+                "customer_id", customer)).path("id").asString();
+
+        // When
+        harness.sync();
+
+        // Then webCRM gets the stand-in, and there is no dead letter and no ping-pong
+        Link link = harness.link(Flow.PERSONS, Side.CUSTOMCRM, contact).orElseThrow();
+        JsonNode person = harness.webcrm.record(WebcrmEntity.PERSON, Integer.parseInt(link.webcrmId())).orElseThrow();
+        assertThat(person.path("PersonLastName").asString()).isEqualTo("-");
+        assertThat(person.path("PersonFirstName").asString()).isEqualTo("Mette");
+        assertThat(harness.<java.util.List<?>>store(s -> s.withStatus(dev.crmsync.ports.RecordStatus.DEAD))).isEmpty();
         harness.assertAnotherSyncWritesNothing();
     }
 }

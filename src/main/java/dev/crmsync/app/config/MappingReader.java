@@ -37,7 +37,10 @@ import java.util.Set;
  * A listed row replaces the default row that maps the same webCRM or Customcrm property. The canonical name of a
  * new row is its Customcrm property. Row types: {@code text} (default), {@code decimal}, {@code integer},
  * {@code date}, {@code date-as-date-time} (a date webCRM holds as a date-time) and {@code country} (a country
- * name in webCRM, an ISO code in Customcrm). A {@code values} map translates webCRM values to Customcrm values.
+ * name in webCRM, an ISO code in Customcrm). A {@code values} map translates webCRM values to Customcrm values;
+ * {@code case: upper|lower} folds text as it is read; {@code default} stands in for an empty value (e.g. {@code -}
+ * for a last name webCRM requires); {@code constant} reads every value as the constant, which with a one-way
+ * direction writes it to the other side.
  *
  * <p>Not threadsafe: used while loading only.
  */
@@ -104,6 +107,9 @@ final class MappingReader {
         String referenced = row.string("references", null);
         String type = row.string("type", null);
         Map<String, String> values = row.pairs("values");
+        String fallback = row.string("default", null);
+        String letterCase = row.string("case", null);
+        String constant = row.string("constant", null);
         row.refuseUnknownKeys();
         // A row that replaces a default keeps the default's canonical name, so references and match keys still
         // find it.
@@ -162,6 +168,24 @@ final class MappingReader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(row.key("values"), e.getMessage());
             }
+        }
+        if (constant != null) {
+            webcrmSide = Transforms.constant(constant);
+            customcrmSide = Transforms.constant(constant);
+        }
+        if (letterCase != null) {
+            boolean upper = switch (letterCase.strip().toLowerCase(Locale.ROOT)) {
+                case "upper" -> true;
+                case "lower" -> false;
+                default -> throw new ConfigException(row.key("case"), "expected upper or lower, not '" + letterCase + "'");
+            };
+            webcrmSide = Transforms.inCase(webcrmSide, upper);
+            customcrmSide = Transforms.inCase(customcrmSide, upper);
+        }
+        if (fallback != null) {
+            Object canonicalFallback = customcrmSide.toCanonical(fallback);
+            webcrmSide = Transforms.defaultWhenEmpty(webcrmSide, canonicalFallback);
+            customcrmSide = Transforms.defaultWhenEmpty(customcrmSide, canonicalFallback);
         }
         return new FieldMapping(name, webcrm, webcrmSide, customcrm, customcrmSide, direction, null);
     }

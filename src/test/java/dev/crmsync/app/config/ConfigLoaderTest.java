@@ -151,6 +151,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldApplyDefaultCaseAndConstantAsTheyAreRead() {
+        CrmsyncConfig config = parse(MINIMAL + """
+                mappings:
+                  persons:
+                    fields:
+                      - { webcrm: PersonLastName, customcrm: last_name, default: "-" }
+                      - { webcrm: PersonEmail, customcrm: email, case: lower }
+                      - { webcrm: PersonTitle, customcrm: job_title, constant: Contact, direction: webcrm-to-customcrm }
+                """);
+
+        var persons = config.mappings().get(Flow.PERSONS);
+        assertThat(persons.field("last_name").orElseThrow().customcrm().toCanonical(null)).isEqualTo("-");
+        assertThat(persons.field("last_name").orElseThrow().webcrm().toCanonical("Holm")).isEqualTo("Holm");
+        assertThat(persons.field("email").orElseThrow().webcrm().toCanonical("Mette@X.DK")).isEqualTo("mette@x.dk");
+        assertThat(persons.field("job_title").orElseThrow().webcrm().toCanonical("CFO")).isEqualTo("Contact");
+        assertThat(problem(() -> parse(MINIMAL
+                + "mappings: { persons: { fields: [ { webcrm: PersonEmail, customcrm: email, case: title } ] } }")))
+                .startsWith("mappings.persons.fields[0].case: expected upper or lower");
+    }
+
+    @Test
     void shouldNameTheKeyOfEachMappingMistake() {
         assertThat(problem(() -> parse(MINIMAL + "mappings: { deals: {} }"))).startsWith("mappings.deals: unknown flow");
         assertThat(problem(() -> parse(MINIMAL + "mappings: { persons: { fields: [ { webcrm: PersonTitle } ] } }")))
