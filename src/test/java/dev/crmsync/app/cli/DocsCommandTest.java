@@ -1,0 +1,122 @@
+package dev.crmsync.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code crmsync docs} through the real command line. The configuration points at ports nothing listens on:
+ * the command must not need either system.
+ */
+class DocsCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int crmsync(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Path config() throws IOException {
+        Path file = dir.resolve("crmsync.yaml");
+        Files.writeString(file, """
+                webcrm:    { url: http://127.0.0.1:1, token: t-4711 }
+                customcrm: { url: http://127.0.0.1:1, api-key: k-4711 }
+                store:     { url: jdbc:sqlite:state.db }
+                sync:      { flows: { persons: { delete: retire } } }
+                """);
+        return file;
+    }
+
+    @Test
+    void shouldWriteTheHtmlPageToTheOutputFile() throws IOException {
+        // Given
+        Path output = dir.resolve("site/dataflow.html");
+
+        // When
+        int status = crmsync("docs", "--config", config().toString(), "--format", "html", "--output",
+                output.toString());
+
+        // Then
+        assertThat(status).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).contains("dataflow.html");
+        String html = Files.readString(output);
+        assertThat(html).startsWith("<!DOCTYPE html>")
+                .contains("<h1>Webcrm to Customcrm Dataflow</h1>")
+                .contains("Every Webcrm Persons will be synchronized with a Customcrm Contact.")
+                .contains("<td>OrganisationName</td><td>name</td><td>string</td>")
+                .contains("<td>name</td><td>OrganisationName</td><td>string</td>")
+                .contains("Delete policy: retire.")
+                .doesNotContain("t-4711").doesNotContain("k-4711")
+                .endsWith("</html>\n");
+        assertThat(dir.resolve("state.db")).doesNotExist();
+    }
+
+    @Test
+    void shouldPrintMarkdownByDefault() throws IOException {
+        int status = crmsync("docs", "--config", config().toString());
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).startsWith("# Webcrm to Customcrm Dataflow\n")
+                .contains("## Webcrm Organisations ↔ Customcrm Customer")
+                .contains("| OrganisationVatNumber ");
+    }
+
+    @Test
+    void shouldWriteRestructuredText() throws IOException {
+        int status = crmsync("docs", "-c", config().toString(), "-f", "RST");
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).startsWith("""
+                ============================
+                Webcrm to Customcrm Dataflow
+                ============================
+                """);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFormatAndWriteNothing() throws IOException {
+        Path output = dir.resolve("dataflow.pdf");
+
+        int status = crmsync("docs", "--config", config().toString(), "--format", "pdf", "--output",
+                output.toString());
+
+        assertThat(status).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).contains("unknown format 'pdf': expected md, rst or html");
+        assertThat(output).doesNotExist();
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheKeyOfAWrongConfiguration() throws IOException {
+        Path file = dir.resolve("wrong.yaml");
+        Files.writeString(file, "webcrm: { url: http://127.0.0.1:1, token: t }\n");
+
+        int status = crmsync("docs", "--config", file.toString());
+
+        assertThat(status).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).contains("customcrm: is required");
+    }
+
+    @Test
+    void shouldBeListedInTheHelp() {
+        int status = crmsync("--help");
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).containsPattern("\\n\\s+docs\\s");
+    }
+}
