@@ -2,6 +2,7 @@ package dev.crmsync.adapters.webcrm;
 
 import dev.crmsync.adapters.http.CrmHttpClient;
 import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.adapters.webcrm.internal.FieldsMetadataReader;
 import dev.crmsync.adapters.webcrm.internal.QueryPager;
 import dev.crmsync.adapters.webcrm.internal.WebcrmJson;
 import dev.crmsync.adapters.webcrm.internal.WebcrmRows;
@@ -81,6 +82,7 @@ public final class WebcrmConnector implements Connector {
     private final CrmHttpClient http;
     private final QueryPager pager;
     private final WebcrmWriter writer;
+    private final FieldsMetadataReader metadata;
 
     /**
      * @param settings        how to reach the account
@@ -100,6 +102,7 @@ public final class WebcrmConnector implements Connector {
                 CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, session);
         this.pager = new QueryPager(http, sleeper, MALFORMED_PAGE_ATTEMPTS, MALFORMED_PAGE_PAUSE);
         this.writer = new WebcrmWriter(http, time, this.stampProperties, this::findByStamp);
+        this.metadata = new FieldsMetadataReader(http);
     }
 
     /**
@@ -251,6 +254,21 @@ public final class WebcrmConnector implements Connector {
     @Override
     public List<WriteOutcome> write(Flow flow, List<Write> writes) {
         return writer.write(flow, writes);
+    }
+
+    /**
+     * Reads what the tenant has configured for the flow's entity: {@code GET /FieldsMetadata/{Entity}}
+     * (API-NOTES §4.4). Not part of {@link Connector}: only webCRM labels generic slots per tenant, and only the
+     * preflight and label lookups need it. Idempotent; one request, paced like every other.
+     *
+     * @param flow the flow
+     * @return the configured fields, in webCRM's order; empty when the tenant has configured none
+     * @throws TransientCrmException when webCRM stays unreachable or sends no readable list
+     * @throws PermanentCrmException when webCRM refuses the token or the request
+     * @see WebcrmTenantFields
+     */
+    public List<WebcrmFieldMetadata> fieldsMetadata(Flow flow) {
+        return metadata.read(Objects.requireNonNull(flow, "flow"));
     }
 
     /**

@@ -1,7 +1,9 @@
 /**
  * The webCRM connector: {@link dev.crmsync.adapters.webcrm.WebcrmConnector} implements
  * {@link dev.crmsync.ports.Connector} over webCRM REST API v1, configured by
- * {@link dev.crmsync.adapters.webcrm.WebcrmSettings}.
+ * {@link dev.crmsync.adapters.webcrm.WebcrmSettings}. Beside the port, it reads the tenant's field metadata
+ * ({@link dev.crmsync.adapters.webcrm.WebcrmFieldMetadata}), which
+ * {@link dev.crmsync.adapters.webcrm.WebcrmTenantFields} uses to find a custom field by its label.
  *
  * <p>What shapes it is in {@code shared/webcrm/API-NOTES.md}: bearer login with an application token (§2), bare
  * array paging to an empty page (§3), incremental reads through {@code /Queries} (§6), POST with id 0 and

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crmsync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Two-way sync between webCRM and a customer's own CRM (Customcrm).",
         subcommands = {DemoCommand.class, SyncCommand.class, LinksCommand.class, ConflictsCommand.class,
+                CheckCommand.class,
                 DocsCommand.class,
                 DeadLettersCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

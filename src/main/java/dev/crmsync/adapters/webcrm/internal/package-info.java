@@ -7,7 +7,8 @@
  *   <li>{@link dev.crmsync.adapters.webcrm.internal.WebcrmScripts}: the query scripts;</li>
  *   <li>{@link dev.crmsync.adapters.webcrm.internal.WebcrmRows}, {@link dev.crmsync.adapters.webcrm.internal.WebcrmJson},
  *       {@link dev.crmsync.adapters.webcrm.internal.WebcrmTime}: rows to records, JSON, timestamps;</li>
- *   <li>{@link dev.crmsync.adapters.webcrm.internal.WebcrmWriter}: creates, updates and deletes.</li>
+ *   <li>{@link dev.crmsync.adapters.webcrm.internal.WebcrmWriter}: creates, updates and deletes;</li>
+ *   <li>{@link dev.crmsync.adapters.webcrm.internal.FieldsMetadataReader}: the tenant's field metadata.</li>
  * </ul>
  *
  * <p>All types are threadsafe.
