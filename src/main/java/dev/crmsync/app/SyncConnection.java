@@ -4,6 +4,8 @@ import dev.crmsync.adapters.customcrm.CustomcrmConnector;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.store.SqliteStore;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
+import dev.crmsync.adapters.webcrm.WebcrmTenantFields;
+import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.engine.SyncCycle;
 import dev.crmsync.engine.SyncRun;
@@ -14,7 +16,9 @@ import dev.crmsync.model.Side;
 import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.Store;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -80,6 +84,7 @@ public final class SyncConnection implements AutoCloseable {
     public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
                                       UnaryOperator<Store> storeWrapper,
                                       BiFunction<Side, Connector, Connector> connectorWrapper) {
+        config = withLabelsResolved(config, clock, sleeper);
         Store store = storeWrapper.apply(SqliteStore.open(config.storeUrl()));
         Map<Flow, String> stamps = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
@@ -90,6 +95,37 @@ public final class SyncConnection implements AutoCloseable {
         connectors.put(Side.CUSTOMCRM, new CustomcrmConnector(config.customcrm(), stampKeys, clock, sleeper));
         connectors.replaceAll(connectorWrapper);
         return new SyncConnection(config, store, connectors, clock);
+    }
+
+    /**
+     * Replaces webCRM custom fields named by label ("Customer number") with their properties, read from the
+     * tenant's field metadata; a configuration without labels costs no request.
+     *
+     * @throws ConfigException naming the flow and the label when webCRM has no such field, or several
+     */
+    private static CrmsyncConfig withLabelsResolved(CrmsyncConfig config, InstantSource clock, Sleeper sleeper) {
+        boolean anyLabel = config.mappings().values().stream().anyMatch(m -> !m.webcrmLabels().isEmpty());
+        if (!anyLabel) {
+            return config;
+        }
+        Map<Flow, String> stamps = new EnumMap<>(Flow.class);
+        config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
+        try (WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stamps, clock, sleeper)) {
+            WebcrmTenantFields fields = WebcrmTenantFields.read(webcrm);
+            Map<Flow, FlowMapping> resolved = new EnumMap<>(Flow.class);
+            config.mappings().forEach((flow, mapping) -> {
+                WebcrmTenantFields.Resolution resolution = fields.resolve(flow, mapping.webcrmLabels());
+                if (!resolution.isComplete()) {
+                    List<String> wrong = new ArrayList<>(resolution.unknown());
+                    wrong.addAll(resolution.ambiguous());
+                    throw new ConfigException("mappings." + flow.configName(), "webCRM has no single "
+                            + flow.webcrmEntity() + " field labelled " + wrong + "; its labels are "
+                            + fields.labels(flow));
+                }
+                resolved.put(flow, mapping.withLabelsResolved(resolution.properties()));
+            });
+            return new CrmsyncConfig(config.webcrm(), config.customcrm(), config.storeUrl(), config.sync(), resolved);
+        }
     }
 
     /**

@@ -81,6 +81,37 @@ public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKe
     }
 
     /**
+     * A webCRM property may be named by the label the tenant gave its custom field ("Customer number") instead of
+     * its property name ({@code OrganisationCustom3}); such a label must be resolved against the tenant's field
+     * metadata before the mapping is used.
+     *
+     * @return the webCRM properties of this table that are labels rather than property names
+     */
+    public List<String> webcrmLabels() {
+        return fields.stream().map(FieldMapping::webcrmProperty).filter(p -> !isPropertyName(p)).toList();
+    }
+
+    /**
+     * @param properties label to the property it names
+     * @return a copy with each label replaced by its property
+     */
+    public FlowMapping withLabelsResolved(java.util.Map<String, String> properties) {
+        List<FieldMapping> resolved = fields.stream().map(f -> properties.containsKey(f.webcrmProperty())
+                ? new FieldMapping(f.field(), properties.get(f.webcrmProperty()), f.webcrm(), f.customcrmProperty(),
+                        f.customcrm(), f.direction(), f.references())
+                : f).toList();
+        return new FlowMapping(flow, resolved, matchKey, webcrmStampProperty, customcrmStampKey, filter);
+    }
+
+    /**
+     * @param name a webCRM property as configured
+     * @return whether it is a property name of this flow's entity, e.g. {@code OrganisationCustom3}
+     */
+    public boolean isPropertyName(String name) {
+        return name.matches(flow.webcrmEntity() + "[A-Za-z0-9]+");
+    }
+
+    /**
      * @param newFilter which records take part
      * @return a copy with that filter
      */

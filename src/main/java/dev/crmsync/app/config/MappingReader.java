@@ -34,7 +34,8 @@ import java.util.Set;
  *     filter: { webcrm: { OrganisationType: [ Customer ] }, on-leave: retire }     # selective sync
  * </pre>
  *
- * A listed row replaces the default row that maps the same webCRM or Customcrm property. The canonical name of a
+ * A listed row replaces the default row that maps the same webCRM or Customcrm property. A webCRM custom field
+ * may be named by its label ({@code webcrm: "Customer number"}); labels are resolved when crmsync connects. The canonical name of a
  * new row is its Customcrm property. Row types: {@code text} (default), {@code decimal}, {@code integer},
  * {@code date}, {@code date-as-date-time} (a date webCRM holds as a date-time) and {@code country} (a country
  * name in webCRM, an ISO code in Customcrm). A {@code values} map translates webCRM values to Customcrm values;
@@ -99,9 +100,12 @@ final class MappingReader {
     private FieldMapping row(Section row, FlowMapping base, List<FieldMapping> current) {
         String webcrm = row.requiredString("webcrm").strip();
         String customcrm = row.requiredString("customcrm").strip();
-        if (!webcrm.startsWith(base.flow().webcrmEntity())) {
+        if (!base.isPropertyName(webcrm) && (webcrm.matches("[A-Za-z0-9]+") || webcrm.isBlank())) {
+            // A single word that is no property of this entity is a mistake, not a label, e.g. OrganisationName
+            // under persons; labels ("Customer number") are resolved against webCRM's field metadata at start.
             throw new ConfigException(row.key("webcrm"), "'" + webcrm + "' is not a property of a webCRM "
-                    + base.flow().webcrmEntity() + "; its name starts with " + base.flow().webcrmEntity());
+                    + base.flow().webcrmEntity() + "; its name starts with " + base.flow().webcrmEntity()
+                    + ", or name a custom field by its label");
         }
         Direction direction = direction(row);
         String referenced = row.string("references", null);
