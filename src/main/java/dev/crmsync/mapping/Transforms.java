@@ -185,6 +185,7 @@ public final class Transforms {
             }
         });
         String description = "value map " + systemToCanonical;
+        Map<String, String> pairs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(systemToCanonical));
         return new ValueTransform() {
             @Override
             public Object toCanonical(Object raw) {
@@ -212,6 +213,11 @@ public final class Transforms {
             @Override
             public String describe() {
                 return description;
+            }
+
+            @Override
+            public Map<String, String> valuePairs() {
+                return pairs;
             }
         };
     }
@@ -295,6 +301,11 @@ public final class Transforms {
         @Override
         public String describe() {
             return base.describe().isEmpty() ? description : base.describe() + "; " + description;
+        }
+
+        @Override
+        public Map<String, String> valuePairs() {
+            return base.valuePairs();
         }
     }
 

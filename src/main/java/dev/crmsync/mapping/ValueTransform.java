@@ -36,4 +36,11 @@ public interface ValueTransform {
     default String describe() {
         return "";
     }
+
+    /**
+     * @return for a value map, its pairs of system value to canonical value, in document order; otherwise empty
+     */
+    default java.util.Map<String, String> valuePairs() {
+        return java.util.Map.of();
+    }
 }

@@ -12,16 +12,12 @@ import java.util.Set;
  * for. A value map lets every other value pass through unchanged, so that a status added on one side is carried
  * rather than lost; the preflight warns about such values, since the other system may not know them.
  *
- * <p>The mapping layer keeps a value map's pairs to itself. A value is taken as covered when the transform changes
- * it (a pair turned it into something else) or when the pairs that {@link ValueTransform#describe()} lists name it
- * (a pair that maps a value to itself, which changes nothing). Reading the description is the best effort it
- * looks: should its wording change, only pairs that map a value to itself are missed, and they show as warnings.
+ * <p>A value is covered when a pair names it, or when the transform changes it (a value map wrapped in case
+ * folding changes values that no pair spells exactly).
  *
  * <p>This class is threadsafe: it is immutable.
  */
 final class ValueMapView {
-
-    private static final String PREFIX = "value map {";
 
     private final ValueTransform transform;
     private final Set<String> systemValues;
@@ -38,25 +34,15 @@ final class ValueMapView {
      * @return a view of it, when it is a value map
      */
     static Optional<ValueMapView> of(ValueTransform transform) {
-        String description = transform.describe();
-        if (description == null || !description.startsWith("value map")) {
+        if (transform.valuePairs().isEmpty()) {
             return Optional.empty();
         }
         Set<String> system = new HashSet<>();
         Set<String> canonical = new HashSet<>();
-        // A wrapped value map (case folding, a default) appends "; …" to the description, so the pairs end at
-        // the last brace rather than at the end.
-        int end = description.lastIndexOf('}');
-        if (description.startsWith(PREFIX) && end > PREFIX.length()) {
-            String pairs = description.substring(PREFIX.length(), end);
-            for (String pair : pairs.split(", ")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0) {
-                    system.add(key(pair.substring(0, equals)));
-                    canonical.add(key(pair.substring(equals + 1)));
-                }
-            }
-        }
+        transform.valuePairs().forEach((systemValue, canonicalValue) -> {
+            system.add(key(systemValue));
+            canonical.add(key(canonicalValue));
+        });
         return Optional.of(new ValueMapView(transform, system, canonical));
     }
 
