@@ -49,6 +49,59 @@ public final class Transforms {
     }
 
     /**
+     * A decimal number that a system keeps as text in a local format, as a webCRM custom field may hold a price
+     * as {@code 1.234,50}: read in that format (plain numbers are read too), written in it.
+     *
+     * @param locale the format's language and country, e.g. Danish for {@code 1.234,50}
+     * @return the transform
+     */
+    public static ValueTransform decimalText(Locale locale) {
+        return new ValueTransform() {
+            @Override
+            public Object toCanonical(Object raw) {
+                if (raw == null || raw.toString().isBlank()) {
+                    return null;
+                }
+                if (raw instanceof Number n) {
+                    return new BigDecimal(n.toString());
+                }
+                java.text.DecimalFormat format = format();
+                java.text.ParsePosition position = new java.text.ParsePosition(0);
+                String text = raw.toString().strip();
+                Number parsed = format.parse(text, position);
+                if (parsed == null || position.getIndex() != text.length()) {
+                    throw new MappingException("expected a number written as in " + locale.getDisplayName(Locale.ENGLISH)
+                            + ", e.g. " + format.format(new BigDecimal("1234.5")) + ", got '" + text + "'");
+                }
+                return (BigDecimal) parsed;
+            }
+
+            @Override
+            public Object fromCanonical(Object canonical) {
+                return canonical == null ? null : format().format(canonical);
+            }
+
+            @Override
+            public String systemType() {
+                return "string";
+            }
+
+            @Override
+            public String describe() {
+                return "decimal written as in " + locale.getDisplayName(Locale.ENGLISH);
+            }
+
+            private java.text.DecimalFormat format() {
+                java.text.DecimalFormat format = (java.text.DecimalFormat) java.text.NumberFormat.getNumberInstance(locale);
+                format.setParseBigDecimal(true);
+                format.setMaximumFractionDigits(10);
+                format.setMinimumFractionDigits(0);
+                return format;
+            }
+        };
+    }
+
+    /**
      * @return a whole number; a decimal with a fraction is refused rather than rounded
      */
     public static ValueTransform integer() {

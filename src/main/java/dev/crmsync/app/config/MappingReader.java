@@ -41,7 +41,8 @@ import java.util.Set;
  * name in webCRM, an ISO code in Customcrm). A {@code values} map translates webCRM values to Customcrm values;
  * {@code case: upper|lower} folds text as it is read; {@code default} stands in for an empty value (e.g. {@code -}
  * for a last name webCRM requires); {@code constant} reads every value as the constant, which with a one-way
- * direction writes it to the other side.
+ * direction writes it to the other side; {@code webcrm-number-format: da-DK} reads and writes a decimal that webCRM
+ * keeps as text in a custom field in that locale's format ({@code 1.234,50}).
  *
  * <p>Not threadsafe: used while loading only.
  */
@@ -114,6 +115,7 @@ final class MappingReader {
         String fallback = row.string("default", null);
         String letterCase = row.string("case", null);
         String constant = row.string("constant", null);
+        String numberFormat = row.string("webcrm-number-format", null);
         row.refuseUnknownKeys();
         // A row that replaces a default keeps the default's canonical name, so references and match keys still
         // find it.
@@ -172,6 +174,17 @@ final class MappingReader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(row.key("values"), e.getMessage());
             }
+        }
+        if (numberFormat != null) {
+            if (!kind.equals("decimal")) {
+                throw new ConfigException(row.key("webcrm-number-format"), "works on decimal rows only");
+            }
+            Locale locale = Locale.forLanguageTag(numberFormat.strip());
+            if (locale.getLanguage().isEmpty()) {
+                throw new ConfigException(row.key("webcrm-number-format"), "'" + numberFormat
+                        + "' is not a language tag such as da-DK or en-GB");
+            }
+            webcrmSide = Transforms.decimalText(locale);
         }
         if (constant != null) {
             webcrmSide = Transforms.constant(constant);

@@ -166,6 +166,16 @@ class ConfigLoaderTest {
         assertThat(persons.field("last_name").orElseThrow().webcrm().toCanonical("Holm")).isEqualTo("Holm");
         assertThat(persons.field("email").orElseThrow().webcrm().toCanonical("Mette@X.DK")).isEqualTo("mette@x.dk");
         assertThat(persons.field("job_title").orElseThrow().webcrm().toCanonical("CFO")).isEqualTo("Contact");
+        CrmsyncConfig danish = parse(MINIMAL + """
+                mappings:
+                  products:
+                    fields:
+                      - { webcrm: ProductCustom3, customcrm: cost_price, type: decimal, webcrm-number-format: da-DK }
+                """);
+        var cost = danish.mappings().get(Flow.PRODUCTS).field("cost_price").orElseThrow();
+        assertThat(cost.webcrm().toCanonical("1.234,50")).isEqualTo(new java.math.BigDecimal("1234.50"));
+        assertThat(cost.webcrm().fromCanonical(new java.math.BigDecimal("1234.5"))).isEqualTo("1.234,5");
+        assertThatThrownBy(() -> cost.webcrm().toCanonical("12 kr")).hasMessageContaining("12 kr");
         assertThat(problem(() -> parse(MINIMAL
                 + "mappings: { persons: { fields: [ { webcrm: PersonEmail, customcrm: email, case: title } ] } }")))
                 .startsWith("mappings.persons.fields[0].case: expected upper or lower");
