@@ -1,5 +1,6 @@
 package dev.crmsync.scenario;
 
+import dev.crmsync.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.cli.Main;
@@ -7,14 +8,11 @@ import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.model.Side;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,8 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 class CommandLineTest {
 
     private final SyncHarness harness = SyncHarness.empty();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRun run = new CommandRun();
 
     @AfterEach
     void stop() {
@@ -34,10 +31,7 @@ class CommandLineTest {
     }
 
     private int crmsync(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return run.crmsync(args);
     }
 
     private Path configFile(String yaml) throws IOException {
@@ -71,16 +65,16 @@ class CommandLineTest {
 
         // Then
         assertThat(status).isZero();
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("Dry run: nothing was written")
                 .contains("organisations: webCRM 1 create, 0 update, 0 delete; Customcrm 1 create, 0 update, 0 delete")
                 .contains("create Customer on Customcrm from webCRM Organisation 1 \"Plan A/S\"")
                 .contains("create Organisation on webCRM from Customcrm Customer");
         assertThat(harness.writes(Side.WEBCRM)).isZero();
         assertThat(harness.writes(Side.CUSTOMCRM)).isZero();
-        out.getBuffer().setLength(0);
+        run.clear();
         assertThat(crmsync("links", "--config", config.toString())).isZero();
-        assertThat(out.toString()).contains("0 link(s)");
+        assertThat(run.out()).contains("0 link(s)");
     }
 
     @Test
@@ -92,16 +86,15 @@ class CommandLineTest {
         // When
         int status = crmsync("sync", "--config", config.toString(), "--once");
         int table = crmsync("links", "--config", config.toString(), "--flow", "organisations");
-        StringWriter before = new StringWriter();
-        before.write(out.toString());
-        out.getBuffer().setLength(0);
+        String before = run.out();
+        run.clear();
         int json = crmsync("links", "--config", config.toString(), "--json");
 
         // Then
         assertThat(status).isZero();
         assertThat(table).isZero();
-        assertThat(before.toString()).contains("done: 1 writes").contains("organisations  1").contains("ACTIVE");
-        JsonNode links = JsonMapper.builder().build().readTree(out.toString());
+        assertThat(before).contains("done: 1 writes").contains("organisations  1").contains("ACTIVE");
+        JsonNode links = JsonMapper.builder().build().readTree(run.out());
         assertThat(links).hasSize(1);
         assertThat(links.get(0).path("webcrmId").asString()).isEqualTo("1");
         assertThat(links.get(0).path("values").path("name").asString()).isEqualTo("Liste A/S");
@@ -117,8 +110,8 @@ class CommandLineTest {
 
         // When
         int status = crmsync("sync", "--config", config.toString(), "--once");
-        String syncOutput = out.toString();
-        out.getBuffer().setLength(0);
+        String syncOutput = run.out();
+        run.clear();
         int listed = crmsync("dead-letters", "--config", config.toString(), "--json");
 
         // Then
@@ -126,7 +119,7 @@ class CommandLineTest {
         assertThat(syncOutput).contains("1 record(s) in the dead letters:").contains("Customcrm Contact")
                 .contains("webCRM refused the create");
         assertThat(listed).isZero();
-        JsonNode dead = JsonMapper.builder().build().readTree(out.toString());
+        JsonNode dead = JsonMapper.builder().build().readTree(run.out());
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).path("reason").asString()).containsIgnoringCase("last name");
     }
@@ -141,7 +134,7 @@ class CommandLineTest {
         int status = crmsync("sync", "--config", config.toString(), "--once");
 
         assertThat(status).isEqualTo(Main.CONFIG_ERROR);
-        assertThat(err.toString()).contains("customcrm.api-key: is required");
+        assertThat(run.err()).contains("customcrm.api-key: is required");
     }
 
     @Test
@@ -156,7 +149,7 @@ class CommandLineTest {
         int status = crmsync("sync", "--config", config.toString(), "--once");
 
         assertThat(status).isEqualTo(Main.SYSTEM_ERROR);
-        assertThat(err.toString()).contains("webCRM").doesNotContain("not-the-token-4711");
+        assertThat(run.err()).contains("webCRM").doesNotContain("not-the-token-4711");
     }
 
     @Test
@@ -175,9 +168,9 @@ class CommandLineTest {
         assertThat(crmsync("sync", "--config", config.toString(), "--once")).isZero();
         String held = harness.webcrm.record(WebcrmEntity.ORGANISATION, id).orElseThrow().path("OrganisationName")
                 .asString();
-        out.getBuffer().setLength(0);
+        run.clear();
         assertThat(crmsync("conflicts", "--config", config.toString(), "--open", "--json")).isZero();
-        JsonNode open = JsonMapper.builder().build().readTree(out.toString());
+        JsonNode open = JsonMapper.builder().build().readTree(run.out());
         assertThat(crmsync("conflicts", "--config", config.toString(), "--resolve", open.get(0).path("id").asString(),
                 "--keep", "customcrm")).isZero();
         assertThat(crmsync("sync", "--config", config.toString(), "--once")).isZero();
@@ -199,6 +192,6 @@ class CommandLineTest {
         int status = crmsync("--help");
 
         assertThat(status).isZero();
-        assertThat(out.toString()).contains("demo", "sync", "links", "conflicts", "dead-letters", "simulate");
+        assertThat(run.out()).contains("demo", "sync", "links", "conflicts", "dead-letters", "simulate");
     }
 }

@@ -1,16 +1,14 @@
 package dev.crmsync.app.check;
 
+import dev.crmsync.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.cli.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code crmsync check} as a user types it, through the real command line against both simulators: the report's
@@ -19,8 +17,7 @@ import picocli.CommandLine;
 class CheckCommandTest {
 
     private final PreflightHarness harness = new PreflightHarness();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRun run = new CommandRun();
 
     @AfterEach
     void stop() {
@@ -28,10 +25,7 @@ class CheckCommandTest {
     }
 
     private int crmsync(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return run.crmsync(args);
     }
 
     @Test
@@ -44,7 +38,7 @@ class CheckCommandTest {
 
         // Then
         assertThat(status).isZero();
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("crmsync check: webCRM " + harness.webcrm.baseUrl())
                 .contains("sampled one page: organisations webCRM 12, Customcrm 12; persons webCRM 24, Customcrm 24")
                 .contains("\nconnection\n  INFO     webCRM     -")
@@ -67,7 +61,7 @@ class CheckCommandTest {
 
         // Then
         assertThat(status).isEqualTo(1);
-        assertThat(out.toString())
+        assertThat(run.out())
                 .containsPattern("\norganisations\n  ERROR    webCRM     OrganisationCustom1       stamp field: "
                         + "12 of 12 sampled webCRM Organisations hold other data there "
                         + "\\(the tenant labels it 'Customer number'\\), e.g. 'C1000\\d', .*; "
@@ -86,12 +80,12 @@ class CheckCommandTest {
 
         // Then
         assertThat(status).isEqualTo(Main.SYSTEM_ERROR);
-        assertThat(out.toString())
+        assertThat(run.out())
                 .contains("ERROR    webCRM     -                         connection: webCRM refused the API token")
                 .contains("sampled one page: organisations webCRM not read, Customcrm 12")
                 .contains("1 error, 0 warnings")
                 .doesNotContain("not-the-token-3319");
-        assertThat(err.toString()).doesNotContain("not-the-token-3319");
+        assertThat(run.err()).doesNotContain("not-the-token-3319");
     }
 
     @Test
@@ -105,12 +99,12 @@ class CheckCommandTest {
         int status = crmsync("check", "--config", config.toString());
 
         assertThat(status).isEqualTo(Main.CONFIG_ERROR);
-        assertThat(err.toString()).contains("webcrm.token");
+        assertThat(run.err()).contains("webcrm.token");
     }
 
     @Test
     void shouldBeListedInTheHelp() {
         assertThat(crmsync("--help")).isZero();
-        assertThat(out.toString()).contains("check");
+        assertThat(run.out()).contains("check");
     }
 }

@@ -1,15 +1,13 @@
 package dev.crmsync.app.cli;
 
+import dev.crmsync.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code crmsync docs} through the real command line. The configuration points at ports nothing listens on:
@@ -20,14 +18,10 @@ class DocsCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRun run = new CommandRun();
 
     private int crmsync(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return run.crmsync(args);
     }
 
     private Path config() throws IOException {
@@ -52,8 +46,8 @@ class DocsCommandTest {
 
         // Then
         assertThat(status).isZero();
-        assertThat(err.toString()).isEmpty();
-        assertThat(out.toString()).contains("dataflow.html");
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).contains("dataflow.html");
         String html = Files.readString(output);
         assertThat(html).startsWith("<!DOCTYPE html>")
                 .contains("<h1>Webcrm to Customcrm Dataflow</h1>")
@@ -71,7 +65,7 @@ class DocsCommandTest {
         int status = crmsync("docs", "--config", config().toString());
 
         assertThat(status).isZero();
-        assertThat(out.toString()).startsWith("# Webcrm to Customcrm Dataflow\n")
+        assertThat(run.out()).startsWith("# Webcrm to Customcrm Dataflow\n")
                 .contains("## Webcrm Organisations ↔ Customcrm Customer")
                 .contains("| OrganisationVatNumber ");
     }
@@ -81,7 +75,7 @@ class DocsCommandTest {
         int status = crmsync("docs", "-c", config().toString(), "-f", "RST");
 
         assertThat(status).isZero();
-        assertThat(out.toString()).startsWith("""
+        assertThat(run.out()).startsWith("""
                 ============================
                 Webcrm to Customcrm Dataflow
                 ============================
@@ -96,9 +90,9 @@ class DocsCommandTest {
                 output.toString());
 
         assertThat(status).isEqualTo(Main.CONFIG_ERROR);
-        assertThat(err.toString()).contains("unknown format 'pdf': expected md, rst or html");
+        assertThat(run.err()).contains("unknown format 'pdf': expected md, rst or html");
         assertThat(output).doesNotExist();
-        assertThat(out.toString()).isEmpty();
+        assertThat(run.out()).isEmpty();
     }
 
     @Test
@@ -109,7 +103,7 @@ class DocsCommandTest {
         int status = crmsync("docs", "--config", file.toString());
 
         assertThat(status).isEqualTo(Main.CONFIG_ERROR);
-        assertThat(err.toString()).contains("customcrm: is required");
+        assertThat(run.err()).contains("customcrm: is required");
     }
 
     @Test
@@ -117,6 +111,6 @@ class DocsCommandTest {
         int status = crmsync("--help");
 
         assertThat(status).isZero();
-        assertThat(out.toString()).containsPattern("\\n\\s+docs\\s");
+        assertThat(run.out()).containsPattern("\\n\\s+docs\\s");
     }
 }
