@@ -1,12 +1,12 @@
 package dev.crmsync.scenario;
 
-import dev.crmsync.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.cli.Main;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.model.Side;
+import dev.crmsync.testing.CommandRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

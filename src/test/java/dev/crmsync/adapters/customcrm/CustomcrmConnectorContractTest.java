@@ -1,6 +1,5 @@
 package dev.crmsync.adapters.customcrm;
 
-import dev.crmsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +17,7 @@ import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.PermanentCrmException;
 import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
+import dev.crmsync.testing.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

@@ -1,6 +1,5 @@
 package dev.crmsync.adapters.customcrm;
 
-import dev.crmsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +13,7 @@ import dev.crmsync.ports.PermanentCrmException;
 import dev.crmsync.ports.TransientCrmException;
 import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
+import dev.crmsync.testing.MutableClock;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package dev.crmsync.app.check;
 
-import dev.crmsync.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.cli.Main;
+import dev.crmsync.testing.CommandRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.crmsync.app.cli;
 
-import dev.crmsync.testing.CommandRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.testing.CommandRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.crmsync.app.simulate.customcrm;
 
+import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.SeedPlan;
-import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;

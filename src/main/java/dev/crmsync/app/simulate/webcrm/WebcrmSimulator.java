@@ -1,5 +1,6 @@
 package dev.crmsync.app.simulate.webcrm;
 
+import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.FaultSettings;
@@ -7,7 +8,6 @@ import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.SimulatorControl;
 import dev.crmsync.app.simulate.SimulatorJson;
 import dev.crmsync.app.simulate.SimulatorServers;
-import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
 import dev.crmsync.app.simulate.TrafficLog;
 import io.javalin.Javalin;
 import java.time.Duration;

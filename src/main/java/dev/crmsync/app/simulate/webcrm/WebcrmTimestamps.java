@@ -1,12 +1,12 @@
 package dev.crmsync.app.simulate.webcrm;
 
 import java.time.DateTimeException;
+import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 
 /**

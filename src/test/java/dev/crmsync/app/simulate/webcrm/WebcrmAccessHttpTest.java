@@ -1,8 +1,8 @@
 package dev.crmsync.app.simulate.webcrm;
 
-import dev.crmsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.testing.MutableClock;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;

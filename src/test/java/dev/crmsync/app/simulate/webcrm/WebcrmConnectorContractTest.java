@@ -1,6 +1,5 @@
 package dev.crmsync.app.simulate.webcrm;
 
-import dev.crmsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -17,6 +16,7 @@ import dev.crmsync.model.Secret;
 import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
+import dev.crmsync.testing.MutableClock;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

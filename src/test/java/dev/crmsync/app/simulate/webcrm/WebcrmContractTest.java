@@ -1,6 +1,5 @@
 package dev.crmsync.app.simulate.webcrm;
 
-import dev.crmsync.testing.MutableClock;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.allOf;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.anyOf;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isRequest;
@@ -22,6 +21,7 @@ import com.atlassian.oai.validator.whitelist.ValidationErrorsWhitelist;
 import com.atlassian.oai.validator.whitelist.rule.WhitelistRule;
 import com.atlassian.oai.validator.whitelist.rule.WhitelistRules;
 import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.testing.MutableClock;
 import io.swagger.v3.oas.models.PathItem.HttpMethod;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

@@ -1,9 +1,9 @@
 package dev.crmsync.app.simulate.webcrm;
 
-import dev.crmsync.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.testing.MutableClock;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
