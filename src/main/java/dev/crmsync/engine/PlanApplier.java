@@ -58,14 +58,17 @@ public final class PlanApplier {
     }
 
     /**
-     * @param plan the plan
+     * @param plan     the plan
+     * @param progress told after each batch
      * @return what landed and what failed
      */
-    ApplyResult apply(FlowPlan plan) {
+    ApplyResult apply(FlowPlan plan, SyncProgress progress) {
         ApplyResult result = new ApplyResult();
         List<PlannedChange> changes = plan.changes();
         for (int from = 0; from < changes.size(); from += settings.batchSize()) {
-            applyBatch(plan.flow(), changes.subList(from, Math.min(changes.size(), from + settings.batchSize())), result);
+            int to = Math.min(changes.size(), from + settings.batchSize());
+            applyBatch(plan.flow(), changes.subList(from, to), result);
+            progress.applied(plan.flow(), to, changes.size());
         }
         return result;
     }

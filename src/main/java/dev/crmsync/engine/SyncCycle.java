@@ -80,12 +80,21 @@ public final class SyncCycle {
      * @return what the cycle saw, planned and did
      */
     public CycleReport run(Options options) {
+        return run(options, SyncProgress.NONE);
+    }
+
+    /**
+     * @param options  what to do
+     * @param progress told how the cycle gets on
+     * @return what the cycle saw, planned and did
+     */
+    public CycleReport run(Options options, SyncProgress progress) {
         if (!options.dryRun()) {
-            return runFlows(options);
+            return runFlows(options, progress);
         }
         try {
             store.inTransaction(() -> {
-                throw new DryRunRollback(runFlows(options));
+                throw new DryRunRollback(runFlows(options, SyncProgress.NONE));
             });
             throw new IllegalStateException("a dry run must roll back");
         } catch (DryRunRollback rollback) {
@@ -93,7 +102,7 @@ public final class SyncCycle {
         }
     }
 
-    private CycleReport runFlows(Options options) {
+    private CycleReport runFlows(Options options, SyncProgress progress) {
         List<FlowPlan> plans = new ArrayList<>();
         List<String> trips = new ArrayList<>();
         ApplyResult applied = new ApplyResult();
@@ -118,13 +127,16 @@ public final class SyncCycle {
             }
             plans.add(plan);
             if (!options.dryRun()) {
-                applied.add(applier.apply(plan.withoutRemovals()));
+                FlowPlan now = plan.withoutRemovals();
+                progress.planned(flow, now.changes().size(), (int) now.changes().stream().filter(PlannedChange::writes)
+                        .count());
+                applied.add(applier.apply(now, progress));
                 removals.add(0, plan.removalsOnly());
             }
         }
         // Deletes go children first: a customer that still has contacts cannot be deleted before them.
         for (FlowPlan plan : removals) {
-            applied.add(applier.apply(plan));
+            applied.add(applier.apply(plan, SyncProgress.NONE));
         }
         return new CycleReport(plans, applied, read, trips, options.dryRun());
     }

@@ -51,10 +51,20 @@ public final class SyncRun {
      * @return the cycles run, and whether the last was quiet
      */
     public Result untilQuiet(SyncCycle.Options options, Consumer<CycleReport> progress) {
+        return untilQuiet(options, SyncProgress.NONE, progress);
+    }
+
+    /**
+     * @param options  what each cycle does; ids are listed in the first cycle only
+     * @param within   told how each cycle gets on, batch by batch
+     * @param progress told about each finished cycle
+     * @return the cycles run, and whether the last was quiet
+     */
+    public Result untilQuiet(SyncCycle.Options options, SyncProgress within, Consumer<CycleReport> progress) {
         List<CycleReport> reports = new ArrayList<>();
         SyncCycle.Options current = options;
         for (int i = 0; i < maxCycles; i++) {
-            CycleReport report = cycle.run(current);
+            CycleReport report = cycle.run(current, within);
             reports.add(report);
             progress.accept(report);
             if (report.isQuiet() || options.dryRun()) {

@@ -93,6 +93,8 @@ class CommandLineTest {
         // Then
         assertThat(status).isZero();
         assertThat(table).isZero();
+        assertThat(before).contains("organisations: 1 change(s) to apply, 1 with writes")
+                .contains("organisations: 1 of 1 applied").doesNotContain("persons:");
         assertThat(before).contains("done: 1 writes").contains("organisations  1").contains("ACTIVE");
         JsonNode links = JsonMapper.builder().build().readTree(run.out());
         assertThat(links).hasSize(1);

@@ -7,7 +7,9 @@ import dev.crmsync.engine.CycleReport;
 import dev.crmsync.engine.FlowPlan;
 import dev.crmsync.engine.PlannedChange;
 import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.engine.SyncProgress;
 import dev.crmsync.engine.SyncRun;
+import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
@@ -57,12 +59,46 @@ public final class SyncCommand implements Callable<Integer> {
         CrmsyncConfig loaded = config.load();
         try (SyncConnection connection = SyncConnection.open(loaded)) {
             SyncRun.Result result = connection.run(MAX_CYCLES).untilQuiet(
-                    new SyncCycle.Options(dryRun, true, allowMassDelete), report -> progress(out, report));
+                    new SyncCycle.Options(dryRun, true, allowMassDelete), new ProgressLines(out),
+                    report -> progress(out, report));
             if (dryRun) {
                 printPlan(out, result.cycles().get(0));
                 return 0;
             }
             return summarise(out, result, connection.store().withStatus(RecordStatus.DEAD));
+        }
+    }
+
+    /**
+     * Prints a line when a flow has writes to make and after each batch of them, so a long first sync shows how
+     * far it has come instead of staying silent.
+     */
+    private static final class ProgressLines implements SyncProgress {
+        private final PrintWriter out;
+        private final java.util.Set<Flow> writing = java.util.EnumSet.noneOf(Flow.class);
+
+        ProgressLines(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void planned(Flow flow, int changes, int writes) {
+            // Settling echoes and re-read records is quick and writes nothing: not worth a line.
+            if (writes == 0) {
+                writing.remove(flow);
+                return;
+            }
+            writing.add(flow);
+            out.printf("%s: %d change(s) to apply, %d with writes%n", flow.configName(), changes, writes);
+            out.flush();
+        }
+
+        @Override
+        public void applied(Flow flow, int done, int total) {
+            if (writing.contains(flow)) {
+                out.printf("%s: %d of %d applied%n", flow.configName(), done, total);
+                out.flush();
+            }
         }
     }
 
