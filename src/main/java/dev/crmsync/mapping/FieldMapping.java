@@ -2,6 +2,7 @@ package dev.crmsync.mapping;
 
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -58,6 +59,24 @@ public record FieldMapping(String field, String webcrmProperty, ValueTransform w
      */
     public String propertyOn(Side side) {
         return side == Side.WEBCRM ? webcrmProperty : customcrmProperty;
+    }
+
+    /** Joins the properties of a row that concatenates several on one side, e.g. {@code PersonFirstName+PersonLastName}. */
+    public static final String PART_SEPARATOR = "+";
+
+    /**
+     * @param side a system
+     * @return the properties this field is read from and written to on that side: one, or the parts of a join
+     */
+    public List<String> partsOn(Side side) {
+        return List.of(propertyOn(side).split(java.util.regex.Pattern.quote(PART_SEPARATOR)));
+    }
+
+    /**
+     * @return whether one side holds this field in several properties, joined into one value
+     */
+    public boolean isJoined() {
+        return partsOn(Side.WEBCRM).size() > 1 || partsOn(Side.CUSTOMCRM).size() > 1;
     }
 
     /**

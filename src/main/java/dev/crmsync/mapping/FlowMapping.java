@@ -41,13 +41,17 @@ public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKe
             if (!seen.add(field.field())) {
                 throw new IllegalArgumentException(flow.configName() + ": field '" + field.field() + "' is mapped twice");
             }
-            if (!webcrmSeen.add(field.webcrmProperty())) {
-                throw new IllegalArgumentException(flow.configName() + ": webCRM property '" + field.webcrmProperty()
-                        + "' is mapped twice");
+            for (String part : field.partsOn(dev.crmsync.model.Side.WEBCRM)) {
+                if (!webcrmSeen.add(part)) {
+                    throw new IllegalArgumentException(flow.configName() + ": webCRM property '" + part
+                            + "' is mapped twice");
+                }
             }
-            if (!customcrmSeen.add(field.customcrmProperty())) {
-                throw new IllegalArgumentException(flow.configName() + ": Customcrm property '"
-                        + field.customcrmProperty() + "' is mapped twice");
+            for (String part : field.partsOn(dev.crmsync.model.Side.CUSTOMCRM)) {
+                if (!customcrmSeen.add(part)) {
+                    throw new IllegalArgumentException(flow.configName() + ": Customcrm property '" + part
+                            + "' is mapped twice");
+                }
             }
             if (field.isReference() && !flow.parents().contains(field.references())) {
                 throw new IllegalArgumentException(flow.configName() + ": field '" + field.field()
@@ -88,7 +92,8 @@ public record FlowMapping(Flow flow, List<FieldMapping> fields, MatchKey matchKe
      * @return the webCRM properties of this table that are labels rather than property names
      */
     public List<String> webcrmLabels() {
-        return fields.stream().map(FieldMapping::webcrmProperty).filter(p -> !isPropertyName(p)).toList();
+        return fields.stream().filter(f -> !f.isJoined()).map(FieldMapping::webcrmProperty)
+                .filter(p -> !isPropertyName(p)).toList();
     }
 
     /**

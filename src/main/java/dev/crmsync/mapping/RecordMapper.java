@@ -47,7 +47,9 @@ public final class RecordMapper {
         List<String> problems = new ArrayList<>();
         for (FieldMapping field : mapping.fields()) {
             String property = field.propertyOn(side);
-            Object raw = Properties.get(record.properties(), property);
+            List<String> parts = field.partsOn(side);
+            Object raw = parts.size() == 1 ? Properties.get(record.properties(), property)
+                    : parts.stream().map(part -> Properties.get(record.properties(), part)).toList();
             try {
                 Object canonical = field.transformOn(side).toCanonical(raw);
                 if (field.isReference()) {
@@ -88,7 +90,15 @@ public final class RecordMapper {
             } else {
                 raw = field.transformOn(side).fromCanonical(canonical);
             }
-            Properties.put(out, field.propertyOn(side), raw);
+            List<String> parts = field.partsOn(side);
+            if (parts.size() == 1) {
+                Properties.put(out, parts.get(0), raw);
+            } else {
+                List<?> split = raw == null ? java.util.Collections.nCopies(parts.size(), null) : (List<?>) raw;
+                for (int i = 0; i < parts.size(); i++) {
+                    Properties.put(out, parts.get(i), split.get(i));
+                }
+            }
         }
         return out;
     }

@@ -331,6 +331,68 @@ public final class Transforms {
         };
     }
 
+    /**
+     * Several properties on one side held as one value on the other: read by joining the filled parts with
+     * {@code separator}, written by splitting at the last separators, so the last part is filled first, e.g.
+     * {@code "Mette Louise Hansen"} into {@code ["Mette Louise", "Hansen"]}: a last name, which webCRM requires,
+     * is the part least often left empty. Joining the split value gives it back unchanged, so a written value
+     * does not come back as a change.
+     *
+     * @param separator what stands between the parts, e.g. a space
+     * @param parts     how many properties, at least 2
+     * @return the transform of the side with several properties
+     */
+    public static ValueTransform joined(String separator, int parts) {
+        if (parts < 2 || separator.isEmpty()) {
+            throw new IllegalArgumentException("a join needs two or more parts and a separator");
+        }
+        return new ValueTransform() {
+            @Override
+            public Object toCanonical(Object raw) {
+                if (!(raw instanceof java.util.List<?> values)) {
+                    throw new MappingException("expected " + parts + " properties to join, got " + quote(raw));
+                }
+                String joined = values.stream().filter(v -> v != null && !v.toString().isBlank())
+                        .map(v -> v.toString().strip()).collect(java.util.stream.Collectors.joining(separator));
+                return joined.isEmpty() ? null : joined;
+            }
+
+            @Override
+            public Object fromCanonical(Object canonical) {
+                java.util.List<Object> out = new java.util.ArrayList<>(java.util.Collections.nCopies(parts, null));
+                if (canonical == null) {
+                    return out;
+                }
+                String rest = canonical.toString();
+                for (int i = parts - 1; i > 0; i--) {
+                    int at = rest.lastIndexOf(separator);
+                    if (at < 0) {
+                        break;
+                    }
+                    out.set(i, rest.substring(at + separator.length()));
+                    rest = rest.substring(0, at);
+                }
+                // Whatever is left goes to the first part that is still empty, counting from the end.
+                int slot = parts - 1;
+                while (slot > 0 && out.get(slot) != null) {
+                    slot--;
+                }
+                out.set(slot, rest);
+                return out;
+            }
+
+            @Override
+            public String systemType() {
+                return "string";
+            }
+
+            @Override
+            public String describe() {
+                return "joined with '" + separator + "'; split at the last separators when written";
+            }
+        };
+    }
+
     /** A transform that changes what another one reads, and writes as it does. */
     private abstract static class Wrapped implements ValueTransform {
         private final ValueTransform base;

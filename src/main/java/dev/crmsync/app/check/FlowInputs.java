@@ -96,6 +96,7 @@ record FlowInputs(FlowMapping mapping, Map<Side, List<Map<String, Object>>> samp
      * @return the mapping rows that carry values (not references, which are ids translated through links)
      */
     List<FieldMapping> valueFields() {
-        return mapping.fields().stream().filter(f -> !f.isReference()).toList();
+        // A joined row's values are the joins of several properties: its parts are checked as properties only.
+        return mapping.fields().stream().filter(f -> !f.isReference() && !f.isJoined()).toList();
     }
 }

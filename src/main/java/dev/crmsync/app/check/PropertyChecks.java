@@ -71,8 +71,7 @@ final class PropertyChecks {
         Set<String> sent = new LinkedHashSet<>();
         sample.get().forEach(row -> sent.addAll(row.keySet()));
         List<String> unconfirmed = new ArrayList<>();
-        for (FieldMapping field : in.mapping().fields()) {
-            String property = in.property(field, Side.WEBCRM);
+        for (String property : webcrmProperties(in)) {
             if (sent.contains(property) || in.metadata(property).isPresent()) {
                 continue;
             }
@@ -118,22 +117,40 @@ final class PropertyChecks {
         }
         CustomcrmContract contract = in.contract();
         for (FieldMapping field : in.mapping().fields()) {
-            String path = field.customcrmProperty();
-            Optional<CustomcrmContract.Property> writable = contract.writable(in.flow(), path);
-            if (writable.isPresent()) {
-                contractType(field, writable.get());
-            } else if (contract.readable(in.flow(), path).isPresent()) {
-                if (field.direction().writesTo(Side.CUSTOMCRM)) {
-                    in.warning(UNKNOWN_PROPERTY, Side.CUSTOMCRM, path, "Customcrm sets it itself: the contract "
-                            + "has it in what a " + in.flow().customcrmEntity() + " answers, not in what a write "
-                            + "takes, so crmsync's writes of it are ignored");
-                }
-            } else {
-                in.error(UNKNOWN_PROPERTY, Side.CUSTOMCRM, path, "the contract's " + in.flow().customcrmEntity()
-                        + " has no such property" + suggestion(contract.writablePaths(in.flow()), path)
-                        + "; Customcrm would ignore what crmsync writes there");
+            for (String path : field.partsOn(Side.CUSTOMCRM)) {
+                customcrmProperty(contract, field, path);
             }
         }
+    }
+
+    private void customcrmProperty(CustomcrmContract contract, FieldMapping field, String path) {
+        Optional<CustomcrmContract.Property> writable = contract.writable(in.flow(), path);
+        if (writable.isPresent()) {
+            contractType(field, writable.get());
+        } else if (contract.readable(in.flow(), path).isPresent()) {
+            if (field.direction().writesTo(Side.CUSTOMCRM)) {
+                in.warning(UNKNOWN_PROPERTY, Side.CUSTOMCRM, path, "Customcrm sets it itself: the contract "
+                        + "has it in what a " + in.flow().customcrmEntity() + " answers, not in what a write "
+                        + "takes, so crmsync's writes of it are ignored");
+            }
+        } else {
+            in.error(UNKNOWN_PROPERTY, Side.CUSTOMCRM, path, "the contract's " + in.flow().customcrmEntity()
+                    + " has no such property" + suggestion(contract.writablePaths(in.flow()), path)
+                    + "; Customcrm would ignore what crmsync writes there");
+        }
+    }
+
+    /** The webCRM properties the mapping reads, a joined row's parts each on its own, labels resolved. */
+    private static List<String> webcrmProperties(FlowInputs in) {
+        List<String> out = new ArrayList<>();
+        for (FieldMapping field : in.mapping().fields()) {
+            if (field.isJoined()) {
+                out.addAll(field.partsOn(Side.WEBCRM));
+            } else {
+                out.add(in.property(field, Side.WEBCRM));
+            }
+        }
+        return out;
     }
 
     /** Compares the type a mapping's transform reads and writes with the type the contract gives. */
@@ -182,13 +199,18 @@ final class PropertyChecks {
         Side source = side.other();
         for (String property : properties) {
             Optional<FieldMapping> field = in.mapping().fields().stream()
-                    .filter(f -> in.property(f, side).equals(property)).findFirst();
+                    .filter(f -> f.isJoined() ? f.partsOn(side).contains(property)
+                            : in.property(f, side).equals(property)).findFirst();
             if (field.isEmpty() || !field.get().direction().writesTo(side)) {
                 in.error(REQUIRED_UNMAPPED, side, property, side.label() + " requires it to create a "
                         + in.flow().entityOn(side) + ", but " + (field.isEmpty() ? "no mapping writes it"
                         : "its mapping only flows from " + side.label())
                         + ", so every " + in.flow().entityOn(side) + " crmsync creates from " + source.label()
                         + " would be refused");
+                continue;
+            }
+            if (field.get().isJoined()) {
+                // The sampled values of a join are several properties; the parts were checked as properties.
                 continue;
             }
             in.sample(source).ifPresent(rows -> {

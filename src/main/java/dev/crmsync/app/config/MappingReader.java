@@ -9,6 +9,7 @@ import dev.crmsync.mapping.RecordFilter;
 import dev.crmsync.mapping.Transforms;
 import dev.crmsync.mapping.ValueTransform;
 import dev.crmsync.model.Flow;
+import dev.crmsync.model.Side;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -42,7 +43,9 @@ import java.util.Set;
  * {@code case: upper|lower} folds text as it is read; {@code default} stands in for an empty value (e.g. {@code -}
  * for a last name webCRM requires); {@code constant} reads every value as the constant, which with a one-way
  * direction writes it to the other side; {@code webcrm-number-format: da-DK} reads and writes a decimal that webCRM
- * keeps as text in a custom field in that locale's format ({@code 1.234,50}).
+ * keeps as text in a custom field in that locale's format ({@code 1.234,50}). One side may list several
+ * properties, joined into one value with {@code join} (default a space) and split again when written:
+ * {@code { webcrm: [PersonFirstName, PersonMiddleName], customcrm: first_name }}.
  *
  * <p>Not threadsafe: used while loading only.
  */
@@ -79,8 +82,7 @@ final class MappingReader {
         }
         for (Section row : s.sections("fields")) {
             FieldMapping field = row(row, base, fields);
-            fields.removeIf(f -> f.customcrmProperty().equals(field.customcrmProperty())
-                    || f.webcrmProperty().equals(field.webcrmProperty()));
+            fields.removeIf(f -> overlaps(f, field));
             fields.add(field);
         }
         MatchKey match = s.has("match") ? match(s.section("match")) : base.matchKey();
@@ -99,9 +101,19 @@ final class MappingReader {
     }
 
     private FieldMapping row(Section row, FlowMapping base, List<FieldMapping> current) {
-        String webcrm = row.requiredString("webcrm").strip();
-        String customcrm = row.requiredString("customcrm").strip();
-        if (!base.isPropertyName(webcrm) && (webcrm.matches("[A-Za-z0-9]+") || webcrm.isBlank())) {
+        List<String> webcrmParts = parts(row, "webcrm");
+        List<String> customcrmParts = parts(row, "customcrm");
+        String webcrm = String.join(FieldMapping.PART_SEPARATOR, webcrmParts);
+        String customcrm = String.join(FieldMapping.PART_SEPARATOR, customcrmParts);
+        String separator = row.string("join", null);
+        for (String part : webcrmParts.size() > 1 ? webcrmParts : List.<String>of()) {
+            if (!base.isPropertyName(part)) {
+                throw new ConfigException(row.key("webcrm"), "'" + part + "' is not a property of a webCRM "
+                        + base.flow().webcrmEntity() + "; a join names properties, not labels");
+            }
+        }
+        if (!base.isPropertyName(webcrm) && webcrmParts.size() == 1
+                && (webcrm.matches("[A-Za-z0-9]+") || webcrm.isBlank())) {
             // A single word that is no property of this entity is a mistake, not a label, e.g. OrganisationName
             // under persons; labels ("Customer number") are resolved against webCRM's field metadata at start.
             throw new ConfigException(row.key("webcrm"), "'" + webcrm + "' is not a property of a webCRM "
@@ -120,7 +132,7 @@ final class MappingReader {
         // A row that replaces a default keeps the default's canonical name, so references and match keys still
         // find it.
         String name = current.stream()
-                .filter(f -> f.customcrmProperty().equals(customcrm) || f.webcrmProperty().equals(webcrm))
+                .filter(f -> f.partsOn(Side.CUSTOMCRM).equals(customcrmParts) || f.partsOn(Side.WEBCRM).equals(webcrmParts))
                 .map(FieldMapping::field).findFirst().orElse(customcrm);
         if (referenced != null) {
             Flow target;
@@ -174,6 +186,24 @@ final class MappingReader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(row.key("values"), e.getMessage());
             }
+        }
+        boolean joined = webcrmParts.size() > 1 || customcrmParts.size() > 1;
+        if (joined) {
+            if (webcrmParts.size() > 1 && customcrmParts.size() > 1) {
+                throw new ConfigException(row.key("customcrm"), "only one side of a row may name several properties");
+            }
+            if (!kind.equals("text") || !values.isEmpty() || numberFormat != null) {
+                throw new ConfigException(row.key("join"), "a join works on text only");
+            }
+            ValueTransform join = Transforms.joined(separator == null ? " " : separator,
+                    Math.max(webcrmParts.size(), customcrmParts.size()));
+            if (webcrmParts.size() > 1) {
+                webcrmSide = join;
+            } else {
+                customcrmSide = join;
+            }
+        } else if (separator != null) {
+            throw new ConfigException(row.key("join"), "a join needs a list of properties on one side");
         }
         if (numberFormat != null) {
             if (!kind.equals("decimal")) {
@@ -242,6 +272,28 @@ final class MappingReader {
         }
         s.refuseUnknownKeys();
         return out;
+    }
+
+    /** A listed row replaces every row that maps one of its properties on either side. */
+    private static boolean overlaps(FieldMapping a, FieldMapping b) {
+        for (Side side : Side.values()) {
+            if (a.partsOn(side).stream().anyMatch(b.partsOn(side)::contains)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> parts(Section row, String key) {
+        List<String> parts = row.strings(key).stream().map(String::strip).toList();
+        if (parts.isEmpty() || parts.stream().anyMatch(String::isEmpty)) {
+            throw new ConfigException(row.key(key), "is required");
+        }
+        if (parts.stream().anyMatch(p -> p.contains(FieldMapping.PART_SEPARATOR))) {
+            throw new ConfigException(row.key(key), "a property name cannot contain '" + FieldMapping.PART_SEPARATOR
+                    + "'; list the properties to join instead");
+        }
+        return parts;
     }
 
     private static Direction direction(Section row) {

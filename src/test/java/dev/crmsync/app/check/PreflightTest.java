@@ -89,6 +89,30 @@ class PreflightTest {
     }
 
     @Test
+    void shouldCheckEachPartOfAJoinedRowAsAProperty() {
+        // Given the first name joined from first and middle name, once right and once with a misspelt part
+        var joined = new dev.crmsync.mapping.FieldMapping("first_name", "PersonFirstName+PersonMiddleName",
+                dev.crmsync.mapping.Transforms.joined(" ", 2), "first_name", text(),
+                dev.crmsync.mapping.Direction.BOTH, null);
+        var misspelt = new dev.crmsync.mapping.FieldMapping("first_name", "PersonFirstName+PersonMidName",
+                dev.crmsync.mapping.Transforms.joined(" ", 2), "first_name", text(),
+                dev.crmsync.mapping.Direction.BOTH, null);
+
+        // When
+        PreflightReport right = harness.check(harness.configWith(Flow.PERSONS,
+                m -> replacing(without(m, "middle_name"), "first_name", joined)));
+        PreflightReport wrong = harness.check(harness.configWith(Flow.PERSONS,
+                m -> replacing(without(m, "middle_name"), "first_name", misspelt)));
+
+        // Then
+        assertThat(errors(right)).isEmpty();
+        assertThat(errors(wrong)).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.UNKNOWN_PROPERTY);
+            assertThat(f.property()).isEqualTo("PersonMidName");
+        });
+    }
+
+    @Test
     void shouldWarnRatherThanFailWhenWebcrmHasNoRecordToSample() {
         // Given an empty webCRM, where only the field metadata can vouch for a property
         try (PreflightHarness empty = new PreflightHarness(new SeedPlan(0, 0, 0, 0), new SeedPlan(0, 3, 3, 3))) {

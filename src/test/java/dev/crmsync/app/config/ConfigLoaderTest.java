@@ -182,6 +182,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadAJoinOfSeveralPropertiesAndReplaceTheRowsItOverlaps() {
+        CrmsyncConfig config = parse(MINIMAL + """
+                mappings:
+                  persons:
+                    fields:
+                      - { webcrm: [ PersonFirstName, PersonMiddleName ], customcrm: first_name }
+                """);
+
+        var persons = config.mappings().get(Flow.PERSONS);
+        var joined = persons.field("first_name").orElseThrow();
+        assertThat(joined.partsOn(dev.crmsync.model.Side.WEBCRM)).containsExactly("PersonFirstName", "PersonMiddleName");
+        assertThat(joined.webcrm().toCanonical(java.util.List.of("Mette", "Louise"))).isEqualTo("Mette Louise");
+        assertThat(persons.field("middle_name")).isEmpty();
+        assertThat(problem(() -> parse(MINIMAL + """
+                mappings: { persons: { fields: [ { webcrm: [ PersonFirstName, "Customer number" ], customcrm: x } ] } }
+                """))).startsWith("mappings.persons.fields[0].webcrm: 'Customer number' is not a property");
+        assertThat(problem(() -> parse(MINIMAL + """
+                mappings: { persons: { fields: [ { webcrm: PersonTitle, customcrm: job_title, join: "-" } ] } }
+                """))).startsWith("mappings.persons.fields[0].join: a join needs a list of properties");
+    }
+
+    @Test
     void shouldNameTheKeyOfEachMappingMistake() {
         assertThat(problem(() -> parse(MINIMAL + "mappings: { deals: {} }"))).startsWith("mappings.deals: unknown flow");
         assertThat(problem(() -> parse(MINIMAL + "mappings: { persons: { fields: [ { webcrm: PersonTitle } ] } }")))
