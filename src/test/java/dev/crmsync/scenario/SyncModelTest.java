@@ -97,6 +97,11 @@ class SyncModelTest {
                 step();
                 harness.later(Duration.ofSeconds(30));
             }
+            if (crashes == 0) {
+                // Some walks never die on their own; every walk must meet at least one crash.
+                createOrganisation(randomSide());
+                crashingSync(1);
+            }
             harness.sync();
             harness.sync();
             assertThat(crashes).as("runs that died on the way").isPositive();
@@ -261,7 +266,10 @@ class SyncModelTest {
      * before crmsync could record its answer.
      */
     private void crashingSync() {
-        int storeWritesBeforeCrash = 1 + random.nextInt(60);
+        crashingSync(1 + random.nextInt(60));
+    }
+
+    private void crashingSync(int storeWritesBeforeCrash) {
         double lostAnswerRate = random.nextInt(3) == 0 ? 0.5 : 0;
         int[] writes = {0};
         Random faults = new Random(random.nextLong());
