@@ -84,12 +84,19 @@ public final class SyncConnection implements AutoCloseable {
     public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
                                       UnaryOperator<Store> storeWrapper,
                                       BiFunction<Side, Connector, Connector> connectorWrapper) {
-        config = withLabelsResolved(config, clock, sleeper);
-        Store store = storeWrapper.apply(SqliteStore.open(config.storeUrl()));
         Map<Flow, String> stamps = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
+        WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stamps, clock, sleeper);
+        // The same connector resolves labels and then syncs, so a configuration with labels costs no second login.
+        try {
+            config = withLabelsResolved(config, webcrm);
+        } catch (RuntimeException e) {
+            webcrm.close();
+            throw e;
+        }
+        Store store = storeWrapper.apply(SqliteStore.open(config.storeUrl()));
         Map<Side, Connector> connectors = new EnumMap<>(Side.class);
-        connectors.put(Side.WEBCRM, new WebcrmConnector(config.webcrm(), stamps, clock, sleeper));
+        connectors.put(Side.WEBCRM, webcrm);
         Map<Flow, String> stampKeys = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stampKeys.put(flow, mapping.customcrmStampKey()));
         connectors.put(Side.CUSTOMCRM, new CustomcrmConnector(config.customcrm(), stampKeys, clock, sleeper));
@@ -103,29 +110,25 @@ public final class SyncConnection implements AutoCloseable {
      *
      * @throws ConfigException naming the flow and the label when webCRM has no such field, or several
      */
-    private static CrmsyncConfig withLabelsResolved(CrmsyncConfig config, InstantSource clock, Sleeper sleeper) {
+    private static CrmsyncConfig withLabelsResolved(CrmsyncConfig config, WebcrmConnector webcrm) {
         boolean anyLabel = config.mappings().values().stream().anyMatch(m -> !m.webcrmLabels().isEmpty());
         if (!anyLabel) {
             return config;
         }
-        Map<Flow, String> stamps = new EnumMap<>(Flow.class);
-        config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
-        try (WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stamps, clock, sleeper)) {
-            WebcrmTenantFields fields = WebcrmTenantFields.read(webcrm);
-            Map<Flow, FlowMapping> resolved = new EnumMap<>(Flow.class);
-            config.mappings().forEach((flow, mapping) -> {
-                WebcrmTenantFields.Resolution resolution = fields.resolve(flow, mapping.webcrmLabels());
-                if (!resolution.isComplete()) {
-                    List<String> wrong = new ArrayList<>(resolution.unknown());
-                    wrong.addAll(resolution.ambiguous());
-                    throw new ConfigException("mappings." + flow.configName(), "webCRM has no single "
-                            + flow.webcrmEntity() + " field labelled " + wrong + "; its labels are "
-                            + fields.labels(flow));
-                }
-                resolved.put(flow, mapping.withLabelsResolved(resolution.properties()));
-            });
-            return new CrmsyncConfig(config.webcrm(), config.customcrm(), config.storeUrl(), config.sync(), resolved);
-        }
+        WebcrmTenantFields fields = WebcrmTenantFields.read(webcrm);
+        Map<Flow, FlowMapping> resolved = new EnumMap<>(Flow.class);
+        config.mappings().forEach((flow, mapping) -> {
+            WebcrmTenantFields.Resolution resolution = fields.resolve(flow, mapping.webcrmLabels());
+            if (!resolution.isComplete()) {
+                List<String> wrong = new ArrayList<>(resolution.unknown());
+                wrong.addAll(resolution.ambiguous());
+                throw new ConfigException("mappings." + flow.configName(), "webCRM has no single "
+                        + flow.webcrmEntity() + " field labelled " + wrong + "; its labels are "
+                        + fields.labels(flow));
+            }
+            resolved.put(flow, mapping.withLabelsResolved(resolution.properties()));
+        });
+        return new CrmsyncConfig(config.webcrm(), config.customcrm(), config.storeUrl(), config.sync(), resolved);
     }
 
     /**
