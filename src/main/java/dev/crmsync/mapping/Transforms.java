@@ -125,12 +125,7 @@ public final class Transforms {
      * @return a calendar date held as an ISO date string ({@code 1980-05-02})
      */
     public static ValueTransform date() {
-        return new ValueTransform() {
-            @Override
-            public Object toCanonical(Object raw) {
-                return raw == null || raw.toString().isBlank() ? null : parseDate(raw.toString());
-            }
-
+        return new DateRead() {
             @Override
             public Object fromCanonical(Object canonical) {
                 return canonical == null ? null : canonical.toString();
@@ -150,12 +145,7 @@ public final class Transforms {
      * @return the transform
      */
     public static ValueTransform dateAsDateTime() {
-        return new ValueTransform() {
-            @Override
-            public Object toCanonical(Object raw) {
-                return raw == null || raw.toString().isBlank() ? null : parseDate(raw.toString());
-            }
-
+        return new DateRead() {
             @Override
             public Object fromCanonical(Object canonical) {
                 return canonical == null ? null : ((LocalDate) canonical).atStartOfDay().toString() + ":00";
@@ -391,6 +381,14 @@ public final class Transforms {
                 return "joined with '" + separator + "'; split at the last separators when written";
             }
         };
+    }
+
+    /** Reads a date from a date or a date-time, with or without offset; the time of day is dropped. */
+    private abstract static class DateRead implements ValueTransform {
+        @Override
+        public Object toCanonical(Object raw) {
+            return raw == null || raw.toString().isBlank() ? null : parseDate(raw.toString());
+        }
     }
 
     /** A transform that changes what another one reads, and writes as it does. */
