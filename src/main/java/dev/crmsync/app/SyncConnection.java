@@ -128,7 +128,7 @@ public final class SyncConnection implements AutoCloseable {
             }
             resolved.put(flow, mapping.withLabelsResolved(resolution.properties()));
         });
-        return new CrmsyncConfig(config.webcrm(), config.customcrm(), config.storeUrl(), config.sync(), resolved);
+        return config.withMappings(resolved);
     }
 
     /**

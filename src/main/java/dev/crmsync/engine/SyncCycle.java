@@ -14,6 +14,7 @@ import dev.crmsync.ports.Store;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,41 @@ import java.util.function.Supplier;
  */
 public final class SyncCycle {
 
-    /** What a cycle should do. */
-    public record Options(boolean dryRun, boolean listAllIds, boolean allowMassDelete) {
+    /**
+     * What a cycle should do.
+     *
+     * @param dryRun          read and plan, but write nothing anywhere
+     * @param flows           the flows to run; a service runs each flow on its own schedule, so a cycle may take
+     *                        only some. Parents still go first among those taken
+     * @param reconcile       of those, the flows whose complete id lists are read to notice deletes
+     * @param allowMassDelete let deletes past the circuit breaker through
+     */
+    public record Options(boolean dryRun, Set<Flow> flows, Set<Flow> reconcile, boolean allowMassDelete) {
+
+        public Options {
+            flows = flows.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flows));
+            reconcile = reconcile.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(reconcile));
+            if (!flows.containsAll(reconcile)) {
+                throw new IllegalArgumentException("reconcile " + reconcile + " must be among the flows " + flows);
+            }
+        }
+
+        /**
+         * @param dryRun          read and plan, but write nothing
+         * @param listAllIds      whether every flow reads its complete id lists
+         * @param allowMassDelete let deletes past the circuit breaker through
+         */
+        public Options(boolean dryRun, boolean listAllIds, boolean allowMassDelete) {
+            this(dryRun, EnumSet.allOf(Flow.class), listAllIds ? EnumSet.allOf(Flow.class) : Set.of(),
+                    allowMassDelete);
+        }
+
+        /**
+         * @return the same flows again without id listings and without writes skipped: what a follow-up cycle does
+         */
+        public Options followUp() {
+            return new Options(false, flows, Set.of(), allowMassDelete);
+        }
     }
 
     private static final class DryRunRollback extends RuntimeException {
@@ -109,12 +143,15 @@ public final class SyncCycle {
         int read = 0;
         List<FlowPlan> removals = new ArrayList<>();
         for (Flow flow : Flow.values()) {
+            if (!options.flows().contains(flow)) {
+                continue;
+            }
             if (!options.dryRun()) {
                 settleOutbox(flow);
             }
             for (Side side : Side.values()) {
                 read += readChanges(flow, side);
-                if (options.listAllIds()) {
+                if (options.reconcile().contains(flow)) {
                     noticeDeletes(flow, side);
                 }
             }

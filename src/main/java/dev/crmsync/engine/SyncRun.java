@@ -70,7 +70,7 @@ public final class SyncRun {
             if (report.isQuiet() || options.dryRun()) {
                 return new Result(reports, true);
             }
-            current = new SyncCycle.Options(false, false, options.allowMassDelete());
+            current = options.followUp();
         }
         return new Result(reports, false);
     }

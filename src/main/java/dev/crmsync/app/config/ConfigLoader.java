@@ -98,8 +98,9 @@ public final class ConfigLoader {
         Map<Flow, FlowMapping> mappings = new MappingReader(countryLanguage)
                 .read(top.section("mappings"), DefaultMappings.all(countryLanguage));
         mappings = stamps(sync.section("flows"), mappings);
+        ServiceSettings service = server(top.section("server"), schedules(sync));
         top.refuseUnknownKeys();
-        return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings);
+        return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings, service);
     }
 
     private WebcrmSettings webcrm(Section s) {
@@ -162,6 +163,8 @@ public final class ConfigLoader {
             default -> throw new IllegalArgumentException("'" + v + "' is not a side; use webcrm or customcrm");
         });
         boolean emptyOverwrites = s.bool("empty-overwrites", base.emptyOverwrites());
+        s.string("interval", null);
+        s.string("reconcile-interval", null);
         double threshold = s.number("delete-threshold", defaults.deleteThreshold());
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new ConfigException(s.key("delete-threshold"), "must be a share between 0 and 1, e.g. 0.2 for 20 %");
@@ -181,11 +184,60 @@ public final class ConfigLoader {
             Section f = flows.section(name);
             deletes.put(flow, parse(f, "delete", "propagate", DeletePolicy::fromConfigName));
             f.string(WEBCRM_STAMP_FIELD, null);
+            f.string("interval", null);
+            f.string("reconcile-interval", null);
             f.refuseUnknownKeys();
         }
         s.refuseUnknownKeys();
         return new SyncSettings(new ConflictPolicy(kind, tolerance, tieBreaker, emptyOverwrites), deletes,
                 threshold, minimum, attempts, backoff, defaults.batchSize());
+    }
+
+    /**
+     * Reads {@code sync.interval} and {@code sync.reconcile-interval}, and their overrides under
+     * {@code sync.flows.<flow>}: a flow inherits whatever it does not set.
+     */
+    private static Map<Flow, ServiceSettings.Schedule> schedules(Section sync) {
+        ServiceSettings.Schedule base = ServiceSettings.DEFAULT_SCHEDULE;
+        ServiceSettings.Schedule common = schedule(sync, base, sync.key("reconcile-interval"));
+        Map<Flow, ServiceSettings.Schedule> out = new EnumMap<>(Flow.class);
+        Section flows = sync.section("flows");
+        for (Flow flow : Flow.values()) {
+            Section f = flows.section(flow.configName());
+            out.put(flow, schedule(f, common, f.key("reconcile-interval")));
+        }
+        return out;
+    }
+
+    private static ServiceSettings.Schedule schedule(Section s, ServiceSettings.Schedule inherited, String blame) {
+        Duration interval = s.string("interval", null) == null ? inherited.interval() : duration(s, "interval", null);
+        Duration reconcile = s.string("reconcile-interval", null) == null
+                ? inherited.reconcileInterval() : duration(s, "reconcile-interval", null);
+        if (interval.isZero() || interval.isNegative()) {
+            throw new ConfigException(s.key("interval"), "must be a positive duration such as 30s");
+        }
+        if (reconcile.compareTo(interval) < 0) {
+            throw new ConfigException(blame, "must be at least the interval (" + Durations.format(interval)
+                    + "); a reconciliation also reads the changes");
+        }
+        return new ServiceSettings.Schedule(interval, reconcile);
+    }
+
+    private static ServiceSettings server(Section s, Map<Flow, ServiceSettings.Schedule> schedules) {
+        ServiceSettings defaults = ServiceSettings.ofDefaults();
+        String host = s.string("host", defaults.host()).strip();
+        if (host.isEmpty()) {
+            throw new ConfigException(s.key("host"), "must be an address to bind to, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        int port = s.integer("port", defaults.port(), 0, 65535);
+        String token = s.string("token", null);
+        if (token != null && token.strip().length() < 16) {
+            throw new ConfigException(s.key("token"), "is too short to guard the management API; use at least "
+                    + "16 characters, e.g. the output of: openssl rand -hex 24");
+        }
+        URI publicUrl = s.has("public-url") ? url(s, "public-url") : null;
+        s.refuseUnknownKeys();
+        return new ServiceSettings(host, port, token == null ? null : new Secret(token.strip()), publicUrl, schedules);
     }
 
     /**

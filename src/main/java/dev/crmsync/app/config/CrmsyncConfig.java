@@ -15,11 +15,35 @@ import java.util.Map;
  * @param storeUrl  the JDBC URL of the store
  * @param sync      the engine's policies
  * @param mappings  the property table of each flow
+ * @param service   how {@code run} serves and schedules
  */
 public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, String storeUrl, SyncSettings sync,
-                            Map<Flow, FlowMapping> mappings) {
+                            Map<Flow, FlowMapping> mappings, ServiceSettings service) {
 
     public CrmsyncConfig {
         mappings = Map.copyOf(mappings);
+        java.util.Objects.requireNonNull(service, "service");
+    }
+
+    /**
+     * A configuration with the default service settings.
+     */
+    public CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, String storeUrl, SyncSettings sync,
+                         Map<Flow, FlowMapping> mappings) {
+        this(webcrm, customcrm, storeUrl, sync, mappings, ServiceSettings.ofDefaults());
+    }
+
+    /**
+     * @return a copy with other mappings
+     */
+    public CrmsyncConfig withMappings(Map<Flow, FlowMapping> newMappings) {
+        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, newMappings, service);
+    }
+
+    /**
+     * @return a copy with other service settings
+     */
+    public CrmsyncConfig withService(ServiceSettings newService) {
+        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, mappings, newService);
     }
 }

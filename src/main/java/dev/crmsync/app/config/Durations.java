@@ -42,4 +42,25 @@ public final class Durations {
             throw new ConfigException(key, "'" + text + "' is not a duration; write e.g. 30s, 10m, 1h");
         }
     }
+
+    /**
+     * @param duration a duration
+     * @return it as people write it in configuration, in its largest whole unit: {@code 30s}, {@code 1h}
+     */
+    public static String format(Duration duration) {
+        long ms = duration.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
 }

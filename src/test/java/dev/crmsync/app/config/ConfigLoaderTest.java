@@ -111,6 +111,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldServeOnLoopbackWithoutTokenOrHooksByDefault() {
+        ServiceSettings service = parse(MINIMAL).service();
+
+        assertThat(service.host()).isEqualTo("127.0.0.1");
+        assertThat(service.port()).isEqualTo(8080);
+        assertThat(service.token()).isNull();
+        assertThat(service.publicUrl()).isNull();
+        assertThat(service.schedules().values()).containsOnly(ServiceSettings.DEFAULT_SCHEDULE);
+    }
+
+    @Test
+    void shouldLetEachFlowInheritOrOverrideTheSchedule() {
+        ServiceSettings service = parse(MINIMAL + """
+                server: { host: 0.0.0.0, port: 9000, token: abcdefghijklmnopq, public-url: "https://sync.example.com/" }
+                sync:
+                  interval: 1m
+                  reconcile-interval: 2h
+                  flows: { products: { interval: 5m } }
+                """).service();
+
+        assertThat(service.host()).isEqualTo("0.0.0.0");
+        assertThat(service.port()).isEqualTo(9000);
+        assertThat(service.token().reveal()).isEqualTo("abcdefghijklmnopq");
+        assertThat(service.publicUrl()).hasToString("https://sync.example.com");
+        assertThat(service.schedules().get(Flow.ORGANISATIONS))
+                .isEqualTo(new ServiceSettings.Schedule(Duration.ofMinutes(1), Duration.ofHours(2)));
+        assertThat(service.schedules().get(Flow.PRODUCTS))
+                .isEqualTo(new ServiceSettings.Schedule(Duration.ofMinutes(5), Duration.ofHours(2)));
+    }
+
+    @Test
+    void shouldNameTheKeyOfEachServiceMistake() {
+        assertThat(problem(() -> parse(MINIMAL + "server: { port: 70000 }"))).startsWith("server.port:");
+        assertThat(problem(() -> parse(MINIMAL + "server: { token: short }"))).startsWith("server.token: is too short");
+        assertThat(problem(() -> parse(MINIMAL + "server: { public-url: not-a-url }"))).startsWith("server.public-url:");
+        assertThat(problem(() -> parse(MINIMAL + "server: { bind: x }"))).startsWith("server.bind: unknown key");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { interval: 0s }"))).startsWith("sync.interval: must be a positive duration");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { persons: { reconcile-interval: 1s } } }")))
+                .startsWith("sync.flows.persons.reconcile-interval: must be at least the interval (30s)");
+    }
+
+    @Test
     void shouldStampWithTheConfiguredWebcrmFieldAndRefuseOneThatCannotHoldIt() {
         CrmsyncConfig config = parse(MINIMAL + "sync: { flows: { persons: { webcrm-stamp-field: PersonCustom12 } } }");
 

@@ -2,6 +2,7 @@ package dev.crmsync.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.model.Flow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,10 +31,13 @@ class ConfigSchemaTest {
 
     @Test
     void shouldLoadTheExampleThatShowsEveryKey() {
-        CrmsyncConfig config = new ConfigLoader(Map.of("WEBCRM_TOKEN", "t", "CUSTOMCRM_API_KEY", "k")).load(EXAMPLE);
+        CrmsyncConfig config = new ConfigLoader(Map.of("WEBCRM_TOKEN", "t", "CUSTOMCRM_API_KEY", "k",
+                "CRMSYNC_TOKEN", "a-token-of-sixteen-or-more")).load(EXAMPLE);
 
         assertThat(config.webcrm().url()).hasToString("https://api.webcrm.com");
         assertThat(config.mappings()).hasSize(3);
+        assertThat(config.service().schedules().get(Flow.ORGANISATIONS).interval()).hasSeconds(10);
+        assertThat(config.service().schedules().get(Flow.PERSONS).interval()).hasSeconds(30);
     }
 
     @Test
