@@ -150,6 +150,21 @@ public final class SyncConnection implements AutoCloseable {
     }
 
     /**
+     * @return the cycle a scheduler drives; one at a time
+     */
+    public SyncCycle cycle() {
+        return cycle;
+    }
+
+    /**
+     * @param side a side
+     * @return that side's connector, e.g. to register change hooks
+     */
+    public Connector connector(Side side) {
+        return connectors.get(side);
+    }
+
+    /**
      * @return the store
      */
     public Store store() {
