@@ -1,6 +1,7 @@
 package dev.crmsync.app;
 
 import dev.crmsync.adapters.customcrm.CustomcrmConnector;
+import dev.crmsync.adapters.http.HttpCallObserver;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.store.SqliteStore;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
@@ -8,6 +9,7 @@ import dev.crmsync.adapters.webcrm.WebcrmTenantFields;
 import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.engine.SyncMetrics;
 import dev.crmsync.engine.SyncRun;
 import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.mapping.RecordMapper;
@@ -38,7 +40,8 @@ public final class SyncConnection implements AutoCloseable {
     private final Map<Side, Connector> connectors;
     private final SyncCycle cycle;
 
-    private SyncConnection(CrmsyncConfig config, Store store, Map<Side, Connector> connectors, InstantSource clock) {
+    private SyncConnection(CrmsyncConfig config, Store store, Map<Side, Connector> connectors, InstantSource clock,
+                           SyncMetrics metrics) {
         this.config = config;
         this.store = store;
         this.connectors = connectors;
@@ -47,7 +50,7 @@ public final class SyncConnection implements AutoCloseable {
             mappers.put(e.getKey(), new RecordMapper(e.getValue()));
         }
         this.cycle = new SyncCycle(store, connectors, mappers, config.sync(), clock,
-                () -> UUID.randomUUID().toString());
+                () -> UUID.randomUUID().toString(), metrics);
     }
 
     /**
@@ -71,6 +74,22 @@ public final class SyncConnection implements AutoCloseable {
     }
 
     /**
+     * Opens the connection for a service that counts what it does.
+     *
+     * @param config   the configuration
+     * @param clock    the time source
+     * @param sleeper  how connectors wait
+     * @param metrics  told what the engine reads, writes and fails
+     * @param requests told about every request to either system
+     * @return the connection
+     */
+    public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper, SyncMetrics metrics,
+                                      HttpCallObserver requests) {
+        return open(config, clock, sleeper, UnaryOperator.identity(), (side, connector) -> connector, metrics,
+                requests);
+    }
+
+    /**
      * Opens the connection with the store and connectors passed through wrappers before the engine gets them, so
      * that a test can stand in for a process that dies at any point.
      *
@@ -84,9 +103,16 @@ public final class SyncConnection implements AutoCloseable {
     public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
                                       UnaryOperator<Store> storeWrapper,
                                       BiFunction<Side, Connector, Connector> connectorWrapper) {
+        return open(config, clock, sleeper, storeWrapper, connectorWrapper, SyncMetrics.NONE, HttpCallObserver.NONE);
+    }
+
+    private static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
+                                       UnaryOperator<Store> storeWrapper,
+                                       BiFunction<Side, Connector, Connector> connectorWrapper, SyncMetrics metrics,
+                                       HttpCallObserver requests) {
         Map<Flow, String> stamps = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
-        WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stamps, clock, sleeper);
+        WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stamps, clock, sleeper, requests);
         // The same connector resolves labels and then syncs, so a configuration with labels costs no second login.
         try {
             config = withLabelsResolved(config, webcrm);
@@ -99,9 +125,10 @@ public final class SyncConnection implements AutoCloseable {
         connectors.put(Side.WEBCRM, webcrm);
         Map<Flow, String> stampKeys = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stampKeys.put(flow, mapping.customcrmStampKey()));
-        connectors.put(Side.CUSTOMCRM, new CustomcrmConnector(config.customcrm(), stampKeys, clock, sleeper));
+        connectors.put(Side.CUSTOMCRM, new CustomcrmConnector(config.customcrm(), stampKeys, clock, sleeper,
+                requests));
         connectors.replaceAll(connectorWrapper);
-        return new SyncConnection(config, store, connectors, clock);
+        return new SyncConnection(config, store, connectors, clock, metrics);
     }
 
     /**

@@ -20,8 +20,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Carries out a {@link FlowPlan}. In each batch it first writes the outbox (create intents and their pending
@@ -31,30 +35,44 @@ import java.util.Set;
  * system's reason; a change with a passing failure is retried later with backoff, then given up as a dead
  * letter.
  *
+ * <p>Each landed write, failed write and recorded conflict is told to the {@link SyncMetrics}. While a change's
+ * outcome is recorded, its link id and its source record ({@code webcrm/42}) are in the MDC under
+ * {@value #MDC_LINK} and {@value #MDC_RECORD}.
+ *
  * <p>Not threadsafe: one applier per connection.
  */
 public final class PlanApplier {
+
+    /** The MDC key of the link whose change is being recorded. */
+    public static final String MDC_LINK = "link";
+    /** The MDC key of the record whose change is being recorded, as {@code side/id}, e.g. {@code webcrm/42}. */
+    public static final String MDC_RECORD = "record";
+
+    private static final Logger log = LoggerFactory.getLogger(PlanApplier.class);
 
     private final Store store;
     private final Map<Side, Connector> connectors;
     private final RecordObserver observer;
     private final SyncSettings settings;
     private final InstantSource clock;
+    private final SyncMetrics metrics;
 
     /**
      * @param store      the store
      * @param connectors the connector of each side
      * @param observer   turns written records into the store's copies
      * @param settings   batch size, attempts and backoff
-     * @param clock      the time source
+     * @param clock      the time source, also of the lags told to {@code metrics}
+     * @param metrics    told about each landed or failed write and each recorded conflict
      */
     PlanApplier(Store store, Map<Side, Connector> connectors, RecordObserver observer, SyncSettings settings,
-                InstantSource clock) {
+                InstantSource clock, SyncMetrics metrics) {
         this.store = store;
         this.connectors = Map.copyOf(connectors);
         this.observer = observer;
         this.settings = settings;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -100,11 +118,55 @@ public final class PlanApplier {
             }
         }
         for (PlannedChange change : batch) {
-            store.inTransaction(() -> {
-                finish(flow, change, outcomes, result);
-                return null;
-            });
+            putContext(change);
+            try {
+                store.inTransaction(() -> {
+                    finish(flow, change, outcomes, result);
+                    return null;
+                });
+            } finally {
+                MDC.remove(MDC_LINK);
+                MDC.remove(MDC_RECORD);
+            }
         }
+    }
+
+    /** Puts the change's link and source record in the MDC, for the lines logged while its outcome is recorded. */
+    private static void putContext(PlannedChange change) {
+        String link = null;
+        ObservedRecord record = null;
+        for (Action action : change.actions()) {
+            if (link == null) {
+                link = linkIdOf(action);
+            }
+            if (record == null) {
+                record = switch (action) {
+                    case Action.Create c -> c.source();
+                    case Action.Update u -> u.source();
+                    case Action.Delete d -> d.source();
+                    case Action.Settle settle -> settle.record();
+                    default -> null;
+                };
+            }
+        }
+        if (link != null) {
+            MDC.put(MDC_LINK, link);
+        }
+        if (record != null) {
+            MDC.put(MDC_RECORD, sideName(record.side()) + "/" + record.id());
+        }
+    }
+
+    private static String linkIdOf(Action action) {
+        return switch (action) {
+            case Action.Create c -> c.link().id();
+            case Action.Update u -> u.link() == null ? null : u.link().id();
+            case Action.Delete d -> d.link().id();
+            case Action.SaveLink save -> save.link().id();
+            case Action.RecordConflict conflict -> conflict.conflict().linkId();
+            case Action.Note note -> note.entry().linkId();
+            case Action.Settle settle -> null;
+        };
     }
 
     private List<WriteOutcome> send(Flow flow, Side side, List<Write> writes) {
@@ -153,7 +215,7 @@ public final class PlanApplier {
         }
         for (Action action : change.actions()) {
             if (outcomes.get(action) instanceof WriteOutcome.Done done) {
-                recordDone(action, done.record(), failure == null, result, now);
+                recordDone(flow, action, done.record(), result, now);
             }
         }
     }
@@ -166,7 +228,10 @@ public final class PlanApplier {
                     store.observe(List.of(settle.record().with(settle.status(), settle.reason(), 0, null)));
                 }
             }
-            case Action.RecordConflict conflict -> store.saveConflict(conflict.conflict());
+            case Action.RecordConflict conflict -> {
+                store.saveConflict(conflict.conflict());
+                metrics.conflict(conflict.conflict().flow(), conflict.conflict().policy());
+            }
             case Action.Note note -> store.appendHistory(note.entry());
             case Action.Create create -> {
                 if (!written.contains(key(create.source().record()))) {
@@ -179,7 +244,13 @@ public final class PlanApplier {
         }
     }
 
-    private void recordDone(Action action, SideRecord record, boolean changeLanded, ApplyResult result, Instant now) {
+    private void recordDone(Flow flow, Action action, SideRecord record, ApplyResult result, Instant now) {
+        SyncMetrics.WriteKind kind = switch (action) {
+            case Action.Create create -> SyncMetrics.WriteKind.CREATE;
+            case Action.Update update -> SyncMetrics.WriteKind.UPDATE;
+            case Action.Delete delete -> SyncMetrics.WriteKind.DELETE;
+            default -> throw new IllegalStateException("not a write: " + action);
+        };
         switch (action) {
             case Action.Create create -> {
                 Link link = create.link().withIdOn(create.target(), record.id())
@@ -195,6 +266,14 @@ public final class PlanApplier {
         }
         // The copy of the written record lets the next write skip a read; a later read replaces it.
         store.observe(List.of(observer.observe(record, RecordStatus.SETTLED, now)));
+        // From when crmsync first read the edit (a retried record keeps that time) to now, when its write landed.
+        ObservedRecord source = sourceOf(action);
+        Duration lag = source == null ? Duration.ZERO : Duration.between(source.observedAt(), now);
+        Side target = targetOf(action);
+        metrics.written(flow, target, kind, lag.isNegative() ? Duration.ZERO : lag);
+        log.atDebug().addKeyValue("flow", flow.configName()).addKeyValue("target", sideName(target))
+                .addKeyValue("kind", kind.name().toLowerCase(Locale.ROOT))
+                .addKeyValue("id", record.id()).addKeyValue("lagMs", Math.max(0, lag.toMillis())).log("write landed");
     }
 
     private void markFailed(Flow flow, Action action, ObservedRecord source, WriteOutcome failure,
@@ -210,6 +289,8 @@ public final class PlanApplier {
                 String reason = target.label() + " refused the " + verb(action) + ": " + rejected.reason();
                 store.observe(List.of(source.with(RecordStatus.DEAD, reason, source.attempts() + 1, null)));
                 result.failed(what + ": " + reason);
+                metrics.failed(flow, target, true);
+                logFailure(flow, target, action, reason, true);
             }
             case WriteOutcome.Retry retry -> {
                 int attempts = source.attempts() + 1;
@@ -218,15 +299,31 @@ public final class PlanApplier {
                             + target.label() + ": " + retry.reason();
                     store.observe(List.of(source.with(RecordStatus.DEAD, reason, attempts, null)));
                     result.failed(what + ": " + reason);
+                    metrics.failed(flow, target, true);
+                    logFailure(flow, target, action, reason, true);
                 } else {
                     Duration wait = settings.retryBackoff().multipliedBy(1L << Math.min(20, attempts - 1));
                     store.observe(List.of(source.with(RecordStatus.DIRTY, retry.reason(), attempts,
                             clock.instant().plus(wait))));
                     result.retrying();
+                    metrics.failed(flow, target, false);
+                    logFailure(flow, target, action, retry.reason(), false);
                 }
             }
             case WriteOutcome.Done done -> throw new IllegalStateException("not a failure");
         }
+    }
+
+    private static void logFailure(Flow flow, Side target, Action action, String reason, boolean dead) {
+        (dead ? log.atWarn() : log.atInfo()).addKeyValue("flow", flow.configName())
+                .addKeyValue("target", sideName(target)).addKeyValue("write", verb(action))
+                .addKeyValue("reason", reason)
+                .log(dead ? "write failed; the record is a dead letter" : "write failed; it will be tried again");
+    }
+
+    /** A side as metrics and logs name it: {@code webcrm}, {@code customcrm}. */
+    static String sideName(Side side) {
+        return side.name().toLowerCase(Locale.ROOT);
     }
 
     private static Side targetOf(Action action) {

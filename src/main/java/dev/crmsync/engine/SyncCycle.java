@@ -11,6 +11,7 @@ import dev.crmsync.ports.CreateIntent;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -21,7 +22,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One pass over every flow, parents first: settle the outbox, read what changed on both sides into the store,
@@ -31,9 +36,18 @@ import java.util.function.Supplier;
  * <p>A dry run does the same reads and planning inside a store transaction that is rolled back, so neither the
  * systems nor the store change.
  *
+ * <p>The cycle tells its {@link SyncMetrics} what it reads, skips, writes and fails (a dry run tells it nothing),
+ * and logs with its id under the MDC key {@value #MDC_CYCLE}, so that every line of one cycle, the connectors'
+ * included, can be found together.
+ *
  * <p>Not threadsafe: one cycle at a time per connection.
  */
 public final class SyncCycle {
+
+    /** The MDC key of the cycle id while a cycle runs. */
+    public static final String MDC_CYCLE = "cycle";
+
+    private static final Logger log = LoggerFactory.getLogger(SyncCycle.class);
 
     /**
      * What a cycle should do.
@@ -88,6 +102,7 @@ public final class SyncCycle {
     private final RecordObserver observer;
     private final Planner planner;
     private final PlanApplier applier;
+    private final SyncMetrics metrics;
 
     /**
      * @param store      the store
@@ -99,6 +114,20 @@ public final class SyncCycle {
      */
     public SyncCycle(Store store, Map<Side, Connector> connectors, Map<Flow, RecordMapper> mappers,
                      SyncSettings settings, InstantSource clock, Supplier<String> linkIds) {
+        this(store, connectors, mappers, settings, clock, linkIds, SyncMetrics.NONE);
+    }
+
+    /**
+     * @param store      the store
+     * @param connectors the connector of each side
+     * @param mappers    the mapping of each flow
+     * @param settings   policies
+     * @param clock      the time source, also of the durations and lags told to {@code metrics}
+     * @param linkIds    makes new link ids
+     * @param metrics    told what each cycle that is not a dry run reads, skips, writes and fails
+     */
+    public SyncCycle(Store store, Map<Side, Connector> connectors, Map<Flow, RecordMapper> mappers,
+                     SyncSettings settings, InstantSource clock, Supplier<String> linkIds, SyncMetrics metrics) {
         this.store = store;
         this.connectors = Map.copyOf(connectors);
         this.settings = settings;
@@ -106,7 +135,8 @@ public final class SyncCycle {
         this.observer = new RecordObserver(mappers);
         this.planner = new Planner(mappers, settings, (side, flow) -> connectors.get(side).canDelete(flow), clock,
                 linkIds);
-        this.applier = new PlanApplier(store, connectors, observer, settings, clock);
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.applier = new PlanApplier(store, connectors, observer, settings, clock, metrics);
     }
 
     /**
@@ -118,17 +148,44 @@ public final class SyncCycle {
     }
 
     /**
+     * Runs one cycle. Its log lines carry a cycle id under the MDC key {@value #MDC_CYCLE}: the caller's, when the
+     * caller has put one there (so that a service's own lines about the cycle share it), else a new one, removed
+     * when the cycle ends.
+     *
      * @param options  what to do
      * @param progress told how the cycle gets on
      * @return what the cycle saw, planned and did
      */
     public CycleReport run(Options options, SyncProgress progress) {
+        boolean ownId = MDC.get(MDC_CYCLE) == null;
+        if (ownId) {
+            MDC.put(MDC_CYCLE, UUID.randomUUID().toString());
+        }
+        try {
+            return runLogged(options, progress);
+        } finally {
+            if (ownId) {
+                MDC.remove(MDC_CYCLE);
+            }
+        }
+    }
+
+    private CycleReport runLogged(Options options, SyncProgress progress) {
         if (!options.dryRun()) {
-            return runFlows(options, progress);
+            Instant started = clock.instant();
+            CycleReport report = runFlows(options, progress, metrics);
+            Duration took = Duration.between(started, clock.instant());
+            metrics.cycle(options.flows(), took);
+            ApplyResult applied = report.applied();
+            log.atDebug().addKeyValue("flows", options.flows().stream().map(Flow::configName).sorted().toList())
+                    .addKeyValue("read", report.read()).addKeyValue("writes", applied.writes())
+                    .addKeyValue("failures", applied.failures().size()).addKeyValue("retries", applied.retries())
+                    .addKeyValue("tookMs", took.toMillis()).log("cycle finished");
+            return report;
         }
         try {
             store.inTransaction(() -> {
-                throw new DryRunRollback(runFlows(options, SyncProgress.NONE));
+                throw new DryRunRollback(runFlows(options, SyncProgress.NONE, SyncMetrics.NONE));
             });
             throw new IllegalStateException("a dry run must roll back");
         } catch (DryRunRollback rollback) {
@@ -136,7 +193,7 @@ public final class SyncCycle {
         }
     }
 
-    private CycleReport runFlows(Options options, SyncProgress progress) {
+    private CycleReport runFlows(Options options, SyncProgress progress, SyncMetrics told) {
         List<FlowPlan> plans = new ArrayList<>();
         List<String> trips = new ArrayList<>();
         ApplyResult applied = new ApplyResult();
@@ -150,7 +207,7 @@ public final class SyncCycle {
                 settleOutbox(flow);
             }
             for (Side side : Side.values()) {
-                read += readChanges(flow, side);
+                read += readChanges(flow, side, told);
                 if (options.reconcile().contains(flow)) {
                     noticeDeletes(flow, side);
                 }
@@ -216,16 +273,19 @@ public final class SyncCycle {
         }
     }
 
-    private int readChanges(Flow flow, Side side) {
+    private int readChanges(Flow flow, Side side, SyncMetrics told) {
         String cursor = store.cursor(flow, side).orElse(null);
         int[] count = {0};
         String next = connectors.get(side).readChanges(flow, cursor, page -> {
             Instant now = clock.instant();
+            told.read(flow, side, page.size());
             List<ObservedRecord> changed = new ArrayList<>();
             for (SideRecord record : page) {
                 count[0]++;
                 if (isNews(record)) {
                     changed.add(observer.observe(record, RecordStatus.DIRTY, now));
+                } else {
+                    told.skipped(flow, side);
                 }
             }
             if (!changed.isEmpty()) {

@@ -2,6 +2,8 @@ package dev.crmsync.adapters.customcrm;
 
 import dev.crmsync.adapters.http.CrmHttpClient;
 import dev.crmsync.adapters.http.CrmHttpClient.Response;
+import dev.crmsync.adapters.http.HttpCallObserver;
+import dev.crmsync.adapters.http.RateBudget;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.mapping.DefaultMappings;
 import dev.crmsync.model.Flow;
@@ -98,6 +100,19 @@ public final class CustomcrmConnector implements Connector {
      */
     public CustomcrmConnector(CustomcrmSettings settings, Map<Flow, String> stampKeys, InstantSource clock,
                               Sleeper sleeper) {
+        this(settings, stampKeys, clock, sleeper, HttpCallObserver.NONE);
+    }
+
+    /**
+     * @param settings  where Customcrm is and how to reach it
+     * @param stampKeys the {@code external_ids} key holding the link id, per flow; flows left out use
+     *                  {@link DefaultMappings#CUSTOMCRM_STAMP_KEY}
+     * @param clock     the time source of the client's pacing and of the tombstones deletes answer
+     * @param sleeper   how to wait for {@code Retry-After} and between retries
+     * @param observer  told about every request, as system {@code customcrm}
+     */
+    public CustomcrmConnector(CustomcrmSettings settings, Map<Flow, String> stampKeys, InstantSource clock,
+                              Sleeper sleeper, HttpCallObserver observer) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.stampKeys = new EnumMap<>(Flow.class);
         for (Flow flow : Flow.values()) {
@@ -108,7 +123,7 @@ public final class CustomcrmConnector implements Connector {
         // Customcrm publishes no fixed limit, so there is no pacing: a server that has one says so with 429 and
         // Retry-After, which the client honours.
         this.http = new CrmHttpClient(SYSTEM, withoutTrailingSlash(settings.url()), settings.timeout(), 0,
-                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, new BearerKey(settings.apiKey()));
+                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, new BearerKey(settings.apiKey()), observer);
     }
 
     /**
@@ -394,6 +409,13 @@ public final class CustomcrmConnector implements Connector {
     private static URI withoutTrailingSlash(URI url) {
         String text = url.toString();
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : url;
+    }
+
+    /**
+     * @return always empty: Customcrm publishes no limit, so crmsync keeps no pace of its own (a 429 still counts)
+     */
+    public Optional<RateBudget> budget() {
+        return http.budget();
     }
 
     /** Nothing to release: the JDK client's connections close when idle. */

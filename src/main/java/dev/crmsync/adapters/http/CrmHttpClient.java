@@ -8,7 +8,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * out, so it fails at once with a {@link TransientCrmException}; the engine's outbox then looks for the record by
  * its stamp before creating it again.
  *
- * <p>Messages name the system, method and path, never a credential.
+ * <p>Messages name the system, method and path, never a credential. The client logs nothing itself; an
+ * {@link HttpCallObserver} hears the system, method, status and time of every exchange, never a URL or header.
  *
  * <p>This class is threadsafe.
  */
@@ -89,12 +92,15 @@ public final class CrmHttpClient {
     }
 
     private final String system;
+    private final String observedName;
     private final URI baseUrl;
     private final Duration timeout;
     private final SlidingWindowRateLimiter pacer;
     private final RetrySettings retry;
     private final Sleeper sleeper;
     private final Authenticator auth;
+    private final InstantSource clock;
+    private final HttpCallObserver observer;
     private final HttpClient http;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -111,7 +117,25 @@ public final class CrmHttpClient {
      */
     public CrmHttpClient(String system, URI baseUrl, Duration timeout, int requestsPerMinute, RetrySettings retry,
                          InstantSource clock, Sleeper sleeper, Authenticator auth) {
+        this(system, baseUrl, timeout, requestsPerMinute, retry, clock, sleeper, auth, HttpCallObserver.NONE);
+    }
+
+    /**
+     * @param system            the system's name for messages, e.g. {@code webCRM}; the observer hears it in lower
+     *                          case
+     * @param baseUrl           the API's base URL, without trailing slash
+     * @param timeout           the limit on one request
+     * @param requestsPerMinute the pace to keep, or 0 for none
+     * @param retry             how hard to try
+     * @param clock             the time source of the pacing and of the observed durations
+     * @param sleeper           how to wait
+     * @param auth              how to authorise
+     * @param observer          told about every exchange; told once where to read the budget if the client paces
+     */
+    public CrmHttpClient(String system, URI baseUrl, Duration timeout, int requestsPerMinute, RetrySettings retry,
+                         InstantSource clock, Sleeper sleeper, Authenticator auth, HttpCallObserver observer) {
         this.system = system;
+        this.observedName = system.toLowerCase(Locale.ROOT);
         this.baseUrl = baseUrl;
         this.timeout = timeout;
         this.pacer = requestsPerMinute > 0
@@ -119,7 +143,13 @@ public final class CrmHttpClient {
         this.retry = retry;
         this.sleeper = sleeper;
         this.auth = auth;
+        this.clock = clock;
+        this.observer = observer;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        SlidingWindowRateLimiter limiter = pacer;
+        if (limiter != null) {
+            observer.paced(observedName, () -> new RateBudget(limiter.remaining(system), limiter.limit()));
+        }
     }
 
     /**
@@ -155,10 +185,12 @@ public final class CrmHttpClient {
         for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
             pace();
             Response response;
+            Instant sent = clock.instant();
             try {
                 requests.incrementAndGet();
                 response = exchange(method, pathAndQuery, contentType, body, headers);
             } catch (IOException e) {
+                observer.called(observedName, method, 0, Duration.between(sent, clock.instant()));
                 lastProblem = "connection failed (" + e.getClass().getSimpleName() + ")";
                 if (!idempotent) {
                     throw new TransientCrmException(what + ": " + lastProblem + "; not retried, it may have landed", e);
@@ -168,6 +200,7 @@ public final class CrmHttpClient {
                 continue;
             }
             int status = response.status();
+            observer.called(observedName, method, status, Duration.between(sent, clock.instant()));
             if (status == 401 && !renewed && auth.renew()) {
                 renewed = true;
                 attempt--;
@@ -175,6 +208,7 @@ public final class CrmHttpClient {
             }
             if (status == 429) {
                 throttled.incrementAndGet();
+                observer.throttled(observedName);
                 lastProblem = "429 Too Many Requests";
                 pause(retryAfter(response).orElse(backoff), what);
                 backoff = next(backoff);
@@ -208,6 +242,13 @@ public final class CrmHttpClient {
      */
     public long throttledCount() {
         return throttled.get();
+    }
+
+    /**
+     * @return what is left of the client's own pace in the current window; empty when it does not pace itself
+     */
+    public Optional<RateBudget> budget() {
+        return pacer == null ? Optional.empty() : Optional.of(new RateBudget(pacer.remaining(system), pacer.limit()));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.crmsync.adapters.webcrm;
 
 import dev.crmsync.adapters.http.CrmHttpClient;
+import dev.crmsync.adapters.http.HttpCallObserver;
+import dev.crmsync.adapters.http.RateBudget;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.webcrm.internal.FieldsMetadataReader;
 import dev.crmsync.adapters.webcrm.internal.QueryPager;
@@ -94,12 +96,25 @@ public final class WebcrmConnector implements Connector {
      */
     public WebcrmConnector(WebcrmSettings settings, Map<Flow, String> stampProperties, InstantSource clock,
                            Sleeper sleeper) {
+        this(settings, stampProperties, clock, sleeper, HttpCallObserver.NONE);
+    }
+
+    /**
+     * @param settings        how to reach the account
+     * @param stampProperties per flow, the webCRM custom field that holds the link id
+     * @param clock           the time source of token expiry and pacing
+     * @param sleeper         how to wait for rate limits and retries
+     * @param observer        told about every request, as system {@code webcrm}
+     * @throws IllegalArgumentException when a flow has no stamp property, or one not of its entity
+     */
+    public WebcrmConnector(WebcrmSettings settings, Map<Flow, String> stampProperties, InstantSource clock,
+                           Sleeper sleeper, HttpCallObserver observer) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.stampProperties = checkedStamps(stampProperties);
         this.time = new WebcrmTime(settings.timeZone());
         this.session = new WebcrmSession(settings.token(), clock, this::sendLogin);
         this.http = new CrmHttpClient("webCRM", settings.url(), settings.timeout(), settings.requestsPerMinute(),
-                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, session);
+                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, session, observer);
         this.pager = new QueryPager(http, sleeper, MALFORMED_PAGE_ATTEMPTS, MALFORMED_PAGE_PAUSE);
         this.writer = new WebcrmWriter(http, time, this.stampProperties, this::findByStamp);
         this.metadata = new FieldsMetadataReader(http);
@@ -276,6 +291,13 @@ public final class WebcrmConnector implements Connector {
      */
     public long requestCount() {
         return http.requestCount();
+    }
+
+    /**
+     * @return what is left of the configured pace ({@code webcrm.requests-per-minute}) in the current minute
+     */
+    public Optional<RateBudget> budget() {
+        return http.budget();
     }
 
     /** Forgets the access token; the connector holds no other resources. */
