@@ -158,6 +158,43 @@ public interface Store extends AutoCloseable {
     List<HistoryEntry> history(String linkId);
 
     /**
+     * @param flow  the flow, or null for all
+     * @param limit how many at most
+     * @return the newest history entries across links, newest first
+     */
+    List<HistoryEntry> recentHistory(Flow flow, int limit);
+
+    /**
+     * Finds links by a text: a whole id (the link's own, or a record id on either side), or a part of any value
+     * of a linked record as last read, such as a name or an email, ignoring case.
+     *
+     * @param flow   the flow, or null for all
+     * @param text   what to look for; blank finds every link
+     * @param offset how many matches to skip, in link creation order
+     * @param limit  how many at most
+     * @return the matching links
+     */
+    List<Link> searchLinks(Flow flow, String text, int offset, int limit);
+
+    // ---------------------------------------------------------------- service cycles
+
+    /**
+     * Records what a service cycle did for one flow.
+     */
+    void appendCycle(CycleLog entry);
+
+    /**
+     * @param since the earliest start to include
+     * @return the cycles that started at or after {@code since}, oldest first
+     */
+    List<CycleLog> cycles(Instant since);
+
+    /**
+     * Forgets cycles that started before {@code before}, so the log does not grow without end.
+     */
+    void pruneCycles(Instant before);
+
+    /**
      * Releases the store's resources.
      */
     @Override

@@ -6,6 +6,7 @@ import dev.crmsync.model.LinkState;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.CreateIntent;
+import dev.crmsync.ports.CycleLog;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
@@ -373,6 +374,33 @@ public final class SqliteStore implements Store {
      *
      * @throws IllegalStateException when called inside {@link #inTransaction}
      */
+    // ---------------------------------------------------------------- the service's reads and cycle log
+
+    @Override
+    public List<HistoryEntry> recentHistory(Flow flow, int limit) {
+        return read(h -> ServiceStatements.recentHistory(h, flow, limit));
+    }
+
+    @Override
+    public List<Link> searchLinks(Flow flow, String text, int offset, int limit) {
+        return read(h -> ServiceStatements.searchLinks(h, flow, text, offset, limit));
+    }
+
+    @Override
+    public void appendCycle(CycleLog entry) {
+        write(h -> ServiceStatements.appendCycle(h, entry));
+    }
+
+    @Override
+    public List<CycleLog> cycles(Instant since) {
+        return read(h -> ServiceStatements.cycles(h, since));
+    }
+
+    @Override
+    public void pruneCycles(Instant before) {
+        write(h -> ServiceStatements.pruneCycles(h, before));
+    }
+
     @Override
     public void close() {
         lock.lock();

@@ -46,13 +46,13 @@ final class StoreStatements {
     private static final Instant FIRST_TEXT_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant LAST_TEXT_INSTANT = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-    private static final String LINK_COLUMNS =
+    static final String LINK_COLUMNS =
             "id, flow, webcrm_id, customcrm_id, base, webcrm_hash, customcrm_hash, state, updated_at";
     private static final String OBSERVED_COLUMNS = "flow, side, record_id, properties, modified_at, deleted, "
             + "match_key, stamp, status, reason, attempts, next_attempt_at, observed_at";
     private static final String CONFLICT_COLUMNS = "id, flow, link_id, fields, webcrm_values, customcrm_values, "
             + "policy, detected_at, resolved_at, resolved_by";
-    private static final String HISTORY_COLUMNS = "link_id, flow, at, origin, action, detail, changes";
+    static final String HISTORY_COLUMNS = "link_id, flow, at, origin, action, detail, changes";
 
     private StoreStatements() {
     }
@@ -149,7 +149,7 @@ final class StoreStatements {
         return query.bind("limit", limit).bind("offset", offset).map(StoreStatements::link).list();
     }
 
-    private static Link link(ResultSet rs, StatementContext ctx) throws SQLException {
+    static Link link(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Link(
                 rs.getString("id"),
                 Flow.valueOf(rs.getString("flow")),
@@ -434,18 +434,20 @@ final class StoreStatements {
     static List<HistoryEntry> history(Handle h, String linkId) {
         return h.createQuery("SELECT " + HISTORY_COLUMNS + " FROM history WHERE link_id = :linkId ORDER BY seq")
                 .bind("linkId", linkId)
-                .map((rs, ctx) -> {
-                    String origin = rs.getString("origin");
-                    return new HistoryEntry(
-                            rs.getString("link_id"),
-                            Flow.valueOf(rs.getString("flow")),
-                            instant(rs.getString("at")),
-                            origin == null ? null : Side.valueOf(origin),
-                            rs.getString("action"),
-                            rs.getString("detail"),
-                            JsonColumns.decodeChanges(rs.getString("changes")));
-                })
+                .map(StoreStatements::historyEntry)
                 .list();
+    }
+
+    static HistoryEntry historyEntry(ResultSet rs, StatementContext ctx) throws SQLException {
+        String origin = rs.getString("origin");
+        return new HistoryEntry(
+                rs.getString("link_id"),
+                Flow.valueOf(rs.getString("flow")),
+                instant(rs.getString("at")),
+                origin == null ? null : Side.valueOf(origin),
+                rs.getString("action"),
+                rs.getString("detail"),
+                JsonColumns.decodeChanges(rs.getString("changes")));
     }
 
     // ---------------------------------------------------------------- columns
@@ -477,7 +479,7 @@ final class StoreStatements {
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
-    private static void requirePage(int offset, int limit) {
+    static void requirePage(int offset, int limit) {
         // SQLite reads a negative LIMIT as "no limit"; refuse it rather than return everything.
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be >= 0: " + offset);

@@ -48,13 +48,14 @@ class SqliteStoreTest extends StoreContractTest {
     }
 
     @Test
-    void shouldApplyTheMigrationOnceAcrossReopening() throws SQLException {
+    void shouldApplyEachMigrationOnceAcrossReopening() throws SQLException {
         // When
         reopen();
 
         // Then
-        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("1");
-        assertThat(query("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL")).isEqualTo("1");
+        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("2");
+        assertThat(query("SELECT group_concat(version, ',') FROM (SELECT version FROM flyway_schema_history "
+                + "WHERE version IS NOT NULL ORDER BY installed_rank)")).isEqualTo("1,2");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.CreateIntent;
 import dev.crmsync.ports.FieldConflict;
+import dev.crmsync.ports.CycleLog;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
@@ -669,6 +670,73 @@ public abstract class StoreContractTest {
         assertThat(store.history("L-3")).isEmpty();
         Object before = store.history("L-1").get(1).changes().get("price").before();
         assertThat((BigDecimal) before).hasScaleOf(2);
+    }
+
+    @Test
+    void shouldGiveTheNewestHistoryAcrossLinksFirst() {
+        // Given
+        store.saveLink(link("L-1", Flow.ORGANISATIONS, "101", "c-1"));
+        store.saveLink(link("L-2", Flow.PERSONS, "201", "c-2"));
+        HistoryEntry first = new HistoryEntry("L-1", Flow.ORGANISATIONS, at(1), Side.WEBCRM, "linked", null, Map.of());
+        HistoryEntry second = new HistoryEntry("L-2", Flow.PERSONS, at(2), Side.CUSTOMCRM, "created", null, Map.of());
+        HistoryEntry third = new HistoryEntry("L-1", Flow.ORGANISATIONS, at(3), null, "updated", null, Map.of());
+        store.appendHistory(first);
+        store.appendHistory(second);
+        store.appendHistory(third);
+
+        // When / Then
+        assertThat(store.recentHistory(null, 10)).containsExactly(third, second, first);
+        assertThat(store.recentHistory(null, 2)).containsExactly(third, second);
+        assertThat(store.recentHistory(Flow.PERSONS, 10)).containsExactly(second);
+    }
+
+    @Test
+    void shouldFindLinksByAnyIdOrAPartOfAValueButNotByAPropertyName() {
+        // Given
+        store.saveLink(link("L-1", Flow.ORGANISATIONS, "101", "c-1"));
+        store.saveLink(link("L-2", Flow.PERSONS, "201", "c-2"));
+        store.saveLink(link("L-3", Flow.PERSONS, "202", null));
+        store.observe(List.of(
+                ObservedRecord.dirty(record(Side.WEBCRM, Flow.ORGANISATIONS, "101",
+                        Map.of("OrganisationName", "Nordlys Tømrer ApS")), null, null, T0),
+                ObservedRecord.dirty(record(Side.CUSTOMCRM, Flow.PERSONS, "c-2",
+                        Map.of("email", "Ida.Holm@example.dk", "name", "Ida Holm")), null, null, T0),
+                ObservedRecord.dirty(record(Side.WEBCRM, Flow.PERSONS, "202",
+                        Map.of("PersonEmail", "100%_sure@example.dk")), null, null, T0)));
+
+        // When / Then
+        assertThat(store.searchLinks(null, "tømrer", 0, 10)).extracting(Link::id).containsExactly("L-1");
+        assertThat(store.searchLinks(null, "ida.holm@", 0, 10)).extracting(Link::id).containsExactly("L-2");
+        assertThat(store.searchLinks(null, "c-2", 0, 10)).extracting(Link::id).containsExactly("L-2");
+        assertThat(store.searchLinks(null, "L-3", 0, 10)).extracting(Link::id).containsExactly("L-3");
+        assertThat(store.searchLinks(null, "100%_", 0, 10)).extracting(Link::id).containsExactly("L-3");
+        assertThat(store.searchLinks(null, "0%x", 0, 10)).as("% is no wildcard").isEmpty();
+        assertThat(store.searchLinks(null, "OrganisationName", 0, 10)).as("a property name is no value").isEmpty();
+        assertThat(store.searchLinks(Flow.ORGANISATIONS, "example.dk", 0, 10)).isEmpty();
+        assertThat(store.searchLinks(Flow.PERSONS, "example.dk", 0, 10)).extracting(Link::id)
+                .containsExactly("L-2", "L-3");
+        assertThat(store.searchLinks(Flow.PERSONS, "example.dk", 1, 10)).extracting(Link::id).containsExactly("L-3");
+        assertThat(store.searchLinks(null, " ", 0, 10)).extracting(Link::id).containsExactly("L-1", "L-2", "L-3");
+    }
+
+    @Test
+    void shouldKeepTheCycleLogAcrossARestartAndForgetOldCycles() {
+        // Given
+        CycleLog old = new CycleLog(Flow.ORGANISATIONS, at(0), at(1), "start", true, 10, 4, 0,
+                Duration.ofMillis(1500), null);
+        CycleLog recent = new CycleLog(Flow.PERSONS, at(60), at(61), "hook", false, 2, 0, 1, null,
+                "Customcrm did not answer");
+        store.appendCycle(old);
+        store.appendCycle(recent);
+
+        // When
+        reopen();
+
+        // Then
+        assertThat(store.cycles(at(0))).containsExactly(old, recent);
+        assertThat(store.cycles(at(30))).containsExactly(recent);
+        store.pruneCycles(at(30));
+        assertThat(store.cycles(at(-100))).containsExactly(recent);
     }
 
     // ---------------------------------------------------------------- transactions
