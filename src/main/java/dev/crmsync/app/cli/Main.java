@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "crmsync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Two-way sync between webCRM and a customer's own CRM (Customcrm).",
-        subcommands = {DemoCommand.class, SyncCommand.class, LinksCommand.class, ConflictsCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, SyncCommand.class, LinksCommand.class, ConflictsCommand.class,
                 CheckCommand.class,
                 DocsCommand.class,
                 DeadLettersCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
@@ -30,6 +30,7 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
+        RunCommand.preferJsonLogs(args);
         System.exit(commandLine().execute(args));
     }
 

@@ -28,4 +28,11 @@ public record Document(String title, List<Block> blocks) {
     public String render(DocumentFormat format) {
         return format.render(this);
     }
+
+    /**
+     * @return the document as HTML without a page around it: sections and tables to place in another page
+     */
+    public String htmlFragment() {
+        return HtmlRenderer.fragment(this);
+    }
 }

@@ -41,6 +41,16 @@ final class HtmlRenderer {
         return out.toString();
     }
 
+    /**
+     * @return the document's sections and tables without a page around them, to place inside another page (the
+     * dashboard); headings start at h2 under the page's own h1
+     */
+    static String fragment(Document document) {
+        StringBuilder out = new StringBuilder();
+        blocks(out, document.blocks(), 2);
+        return out.toString();
+    }
+
     private static void blocks(StringBuilder out, List<Block> blocks, int level) {
         for (Block block : blocks) {
             switch (block) {

@@ -1,0 +1,222 @@
+package dev.crmsync.app;
+
+import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.app.api.ManagementApi;
+import dev.crmsync.app.config.ConfigException;
+import dev.crmsync.app.config.CrmsyncConfig;
+import dev.crmsync.app.docs.DataflowDocument;
+import dev.crmsync.app.metrics.CrmsyncMeters;
+import dev.crmsync.app.service.CycleTally;
+import dev.crmsync.app.service.SyncService;
+import dev.crmsync.app.service.SystemCounters;
+import dev.crmsync.app.service.SystemHealth;
+import dev.crmsync.engine.SyncMetrics;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.RecordStatus;
+import io.javalin.config.JavalinConfig;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code crmsync run}, wired: the connection with its metrics, the sync service, and the HTTP server with the
+ * management API, dashboard, metrics, health and change hooks. The command, the demo and the tests start it the
+ * same way.
+ *
+ * <p>This class is threadsafe.
+ */
+public final class RunningService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunningService.class);
+
+    /** How long a stop waits for the running cycle to reach the end of its batch. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final SyncConnection connection;
+    private final SyncService service;
+    private final ManagementApi api;
+    private final CrmsyncMeters meters;
+    private final SystemCounters counters;
+    private volatile boolean closed;
+
+    private RunningService(SyncConnection connection, SyncService service, ManagementApi api, CrmsyncMeters meters,
+                           SystemCounters counters) {
+        this.connection = connection;
+        this.service = service;
+        this.api = api;
+        this.meters = meters;
+        this.counters = counters;
+    }
+
+    /**
+     * Opens the connection, starts the HTTP server and then the sync.
+     *
+     * @param config         the configuration
+     * @param insecureNoAuth whether to serve the API without a token (local demos only)
+     * @param clock          the time source
+     * @param sleeper        how connectors wait
+     * @param hooks          adds the change-hook routes and starts them once the service runs; may be null
+     * @return the running service
+     * @throws ConfigException when no token is configured and {@code insecureNoAuth} is not set
+     */
+    public static RunningService start(CrmsyncConfig config, boolean insecureNoAuth, InstantSource clock,
+                                       Sleeper sleeper, HookWiring hooks) {
+        if (config.service().token() == null && !insecureNoAuth) {
+            throw new ConfigException("server.token", "is required to guard the management API; set it, e.g. "
+                    + "token: ${CRMSYNC_TOKEN}, or start with --insecure-no-auth for a local demo");
+        }
+        CrmsyncMeters meters = CrmsyncMeters.create();
+        SystemHealth health = new SystemHealth(clock);
+        SystemCounters counters = new SystemCounters(health, meters.httpObserver());
+        CycleTally tally = new CycleTally();
+        SyncConnection connection = null;
+        SyncService service = null;
+        try {
+            connection = SyncConnection.open(config, clock, sleeper, both(tally, meters.syncMetrics()), counters);
+            service = new SyncService(connection.store(), connection.cycle(), config.service(), clock, tally, health,
+                    counters);
+            SyncService started = service;
+            SyncConnection opened = connection;
+            for (Flow flow : Flow.values()) {
+                meters.deadLetters(flow, () -> opened.store().withStatus(RecordStatus.DEAD).stream()
+                        .filter(r -> r.flow() == flow).count());
+            }
+            CrmsyncConfig resolved = connection.config();
+            Consumer<JavalinConfig> routes = hooks == null ? null : cfg -> hooks.routes(cfg, opened, started, counters);
+            ManagementApi api = ManagementApi.start(service, connection.store(), new ManagementApi.Settings(
+                    config.service().host(), config.service().port(), insecureNoAuth ? null : config.service().token(),
+                    clock, meters::scrape,
+                    () -> DataflowDocument.of(resolved, (side, flow) -> opened.connector(side).canDelete(flow)),
+                    routes));
+            service.start();
+            if (hooks != null) {
+                hooks.start(opened, started);
+            }
+            log.atInfo().addKeyValue("url", api.baseUrl()).addKeyValue("auth", insecureNoAuth ? "none" : "token")
+                    .log("crmsync is running");
+            return new RunningService(connection, service, api, meters, counters);
+        } catch (RuntimeException e) {
+            if (service != null) {
+                service.stop(STOP_GRACE);
+            }
+            if (connection != null) {
+                connection.close();
+            }
+            meters.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Where the change hooks plug in: their routes go on the service's server, and they are registered on both
+     * systems once the service runs.
+     */
+    public interface HookWiring {
+
+        /**
+         * @param cfg        the server's configuration
+         * @param connection the connection
+         * @param service    the service to hint
+         * @param counters   counts hooks received per system
+         */
+        void routes(JavalinConfig cfg, SyncConnection connection, SyncService service, SystemCounters counters);
+
+        /**
+         * Registers the hooks on both systems.
+         */
+        void start(SyncConnection connection, SyncService service);
+
+        /**
+         * Removes the hooks from both systems.
+         */
+        void stop();
+    }
+
+    /**
+     * @return the management API's base URL, e.g. {@code http://127.0.0.1:8080}
+     */
+    public String baseUrl() {
+        return api.baseUrl();
+    }
+
+    /**
+     * @return the sync service
+     */
+    public SyncService service() {
+        return service;
+    }
+
+    /**
+     * @return the connection
+     */
+    public SyncConnection connection() {
+        return connection;
+    }
+
+    /**
+     * @return the request counters per system
+     */
+    public SystemCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Stops the sync (the running cycle ends after its batch), then the server, then closes the connection.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean clean = service.stop(STOP_GRACE);
+        api.close();
+        connection.close();
+        meters.close();
+        log.atInfo().addKeyValue("clean", clean).log("crmsync stopped");
+    }
+
+    private static SyncMetrics both(SyncMetrics first, SyncMetrics second) {
+        return new SyncMetrics() {
+            @Override
+            public void read(Flow flow, Side side, int records) {
+                first.read(flow, side, records);
+                second.read(flow, side, records);
+            }
+
+            @Override
+            public void skipped(Flow flow, Side side) {
+                first.skipped(flow, side);
+                second.skipped(flow, side);
+            }
+
+            @Override
+            public void written(Flow flow, Side target, WriteKind kind, Duration lag) {
+                first.written(flow, target, kind, lag);
+                second.written(flow, target, kind, lag);
+            }
+
+            @Override
+            public void failed(Flow flow, Side target, boolean dead) {
+                first.failed(flow, target, dead);
+                second.failed(flow, target, dead);
+            }
+
+            @Override
+            public void conflict(Flow flow, String policy) {
+                first.conflict(flow, policy);
+                second.conflict(flow, policy);
+            }
+
+            @Override
+            public void cycle(Set<Flow> flows, Duration took) {
+                first.cycle(flows, took);
+                second.cycle(flows, took);
+            }
+        };
+    }
+}

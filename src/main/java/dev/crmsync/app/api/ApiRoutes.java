@@ -1,0 +1,341 @@
+package dev.crmsync.app.api;
+
+import dev.crmsync.app.docs.Document;
+import dev.crmsync.app.docs.DocumentFormat;
+import dev.crmsync.app.service.SyncService;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.Conflict;
+import dev.crmsync.ports.CycleLog;
+import dev.crmsync.ports.FieldConflict;
+import dev.crmsync.ports.HistoryEntry;
+import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.ports.Store;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The handlers of the management API: each reads its parameters, asks the service or the store, and answers
+ * with the JSON of {@link ApiJson}. What changes the store goes through the service, which runs it on its
+ * worker between cycles.
+ *
+ * <p>This class is threadsafe.
+ */
+final class ApiRoutes {
+
+    private final SyncService service;
+    private final Store store;
+    private final InstantSource clock;
+    private final Supplier<Document> dataflow;
+    private final RecordTitles titles;
+
+    ApiRoutes(SyncService service, Store store, InstantSource clock, Supplier<Document> dataflow) {
+        this.service = service;
+        this.store = store;
+        this.clock = clock;
+        this.dataflow = dataflow;
+        this.titles = new RecordTitles(store);
+    }
+
+    void install(JavalinConfig cfg) {
+        cfg.routes.get("/api/status", ctx -> json(ctx, 200, ApiJson.status(service.status())));
+        cfg.routes.get("/api/stats", this::stats);
+        cfg.routes.get("/api/timeline", this::timeline);
+        cfg.routes.get("/api/links", this::links);
+        cfg.routes.get("/api/links/{id}", this::link);
+        cfg.routes.get("/api/conflicts", ctx -> {
+            boolean open = !"false".equalsIgnoreCase(ctx.queryParam("open"));
+            ArrayNode out = ApiJson.MAPPER.createArrayNode();
+            store.conflicts(open).forEach(c -> out.add(ApiJson.conflict(c, titles.nameOf(c.linkId()))));
+            json(ctx, 200, out);
+        });
+        cfg.routes.post("/api/conflicts/{id}/resolve", this::resolve);
+        cfg.routes.get("/api/dead-letters", ctx -> {
+            ArrayNode out = ApiJson.MAPPER.createArrayNode();
+            store.withStatus(RecordStatus.DEAD).forEach(r -> out.add(ApiJson.deadLetter(r, deadLetterTitle(r))));
+            json(ctx, 200, out);
+        });
+        cfg.routes.post("/api/dead-letters/replay", ctx ->
+                json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", service.replay(null, null, null))));
+        cfg.routes.post("/api/dead-letters/{flow}/{side}/{recordId}/replay", ctx -> {
+            int replayed = deadLetterCall(ctx, true);
+            json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", replayed));
+        });
+        cfg.routes.delete("/api/dead-letters/{flow}/{side}/{recordId}", ctx -> {
+            deadLetterCall(ctx, false);
+            ctx.status(204);
+        });
+        cfg.routes.post("/api/flows/{flow}/pause", ctx ->
+                json(ctx, 200, ApiJson.flow(service.pause(ManagementApi.flow(ctx, "flow")))));
+        cfg.routes.post("/api/flows/{flow}/resume", ctx ->
+                json(ctx, 200, ApiJson.flow(service.resume(ManagementApi.flow(ctx, "flow")))));
+        cfg.routes.post("/api/flows/{flow}/sync-now", ctx ->
+                json(ctx, 202, ApiJson.flow(service.syncNow(ManagementApi.flow(ctx, "flow")))));
+        cfg.routes.post("/api/sync-now", ctx -> {
+            service.syncNowAll();
+            json(ctx, 202, ApiJson.status(service.status()));
+        });
+        cfg.routes.get("/api/plan", ctx -> json(ctx, 200, ApiJson.plan(service.dryRun())));
+        cfg.routes.get("/api/dataflow", this::dataflow);
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    private void stats(Context ctx) {
+        int hours = intParam(ctx, "hours", 24, 1, 168);
+        int bucketMinutes = intParam(ctx, "bucketMinutes", 60, 1, 1440);
+        Duration bucket = Duration.ofMinutes(bucketMinutes);
+        Instant now = clock.instant();
+        // Buckets align to whole multiples of their length, so a chart drawn twice a minute does not shift.
+        long bucketMillis = bucket.toMillis();
+        Instant end = Instant.ofEpochMilli((now.toEpochMilli() / bucketMillis + 1) * bucketMillis);
+        int count = (int) Math.ceil(Duration.ofHours(hours).toMillis() / (double) bucketMillis);
+        Instant from = end.minus(bucket.multipliedBy(count));
+        List<Map<Flow, long[]>> sums = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Map<Flow, long[]> perFlow = new LinkedHashMap<>();
+            for (Flow flow : Flow.values()) {
+                perFlow.put(flow, new long[] {0, 0, 0, -1});
+            }
+            sums.add(perFlow);
+        }
+        for (CycleLog cycle : store.cycles(from)) {
+            int index = (int) (Duration.between(from, cycle.startedAt()).toMillis() / bucketMillis);
+            if (index < 0 || index >= count) {
+                continue;
+            }
+            long[] s = sums.get(index).get(cycle.flow());
+            s[0] += cycle.written();
+            s[1] += cycle.read();
+            s[2] += cycle.failed();
+            if (cycle.maxLag() != null) {
+                s[3] = Math.max(s[3], cycle.maxLag().toMillis());
+            }
+        }
+        ObjectNode out = ApiJson.MAPPER.createObjectNode();
+        out.put("bucketMinutes", bucketMinutes);
+        ArrayNode buckets = out.putArray("buckets");
+        for (int i = 0; i < count; i++) {
+            ObjectNode b = buckets.addObject();
+            b.put("start", from.plus(bucket.multipliedBy(i)).truncatedTo(ChronoUnit.SECONDS).toString());
+            ObjectNode flows = b.putObject("flows");
+            sums.get(i).forEach((flow, s) -> {
+                ObjectNode f = flows.putObject(flow.configName());
+                f.put("written", s[0]);
+                f.put("read", s[1]);
+                f.put("failed", s[2]);
+                if (s[3] < 0) {
+                    f.putNull("maxLagSeconds");
+                } else {
+                    f.put("maxLagSeconds", s[3] / 1000.0);
+                }
+            });
+        }
+        json(ctx, 200, out);
+    }
+
+    private void timeline(Context ctx) {
+        int limit = intParam(ctx, "limit", 50, 1, 500);
+        Flow flow = flowParam(ctx);
+        ArrayNode out = ApiJson.MAPPER.createArrayNode();
+        store.recentHistory(flow, limit).forEach(e -> out.add(historyNode(e)));
+        json(ctx, 200, out);
+    }
+
+    private void links(Context ctx) {
+        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = intParam(ctx, "limit", 50, 1, 500);
+        String q = ctx.queryParam("q");
+        ObjectNode out = ApiJson.MAPPER.createObjectNode();
+        ArrayNode items = out.putArray("items");
+        store.searchLinks(flowParam(ctx), q, offset, limit)
+                .forEach(link -> items.add(ApiJson.link(link, RecordTitles.of(link))));
+        json(ctx, 200, out);
+    }
+
+    private void link(Context ctx) {
+        String id = ctx.pathParam("id");
+        Link link = store.link(id).orElseThrow(() -> ApiProblem.notFound("no link with id " + id));
+        ObjectNode out = ApiJson.link(link, RecordTitles.of(link));
+        out.set("base", ApiJson.values(link.base()));
+        for (Side side : Side.values()) {
+            String recordId = link.idOn(side);
+            ObservedRecord record = recordId == null ? null
+                    : store.observed(link.flow(), side, recordId).orElse(null);
+            out.set(ApiJson.name(side), ApiJson.observed(record));
+        }
+        ArrayNode history = out.putArray("history");
+        String title = RecordTitles.of(link).name();
+        store.history(id).forEach(e -> history.add(ApiJson.history(e, title)));
+        json(ctx, 200, out);
+    }
+
+    private void resolve(Context ctx) {
+        String id = ctx.pathParam("id");
+        Conflict conflict = store.conflicts(true).stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("no open conflict with id " + id));
+        JsonNode body = body(ctx);
+        Map<String, Side> choices = new LinkedHashMap<>();
+        if (body.hasNonNull("keep")) {
+            Side keep = side(body.get("keep").asString(), "keep");
+            conflict.fields().forEach(f -> choices.put(f.field(), keep));
+        } else if (body.path("fields").isObject()) {
+            for (Map.Entry<String, JsonNode> e : body.get("fields").properties()) {
+                choices.put(e.getKey(), side(e.getValue().asString(), "fields." + e.getKey()));
+            }
+            for (FieldConflict f : conflict.fields()) {
+                if (!choices.containsKey(f.field())) {
+                    throw ApiProblem.badRequest("fields: choose a side for '" + f.field() + "' as well");
+                }
+            }
+        } else {
+            throw ApiProblem.badRequest("send {\"keep\": \"webcrm\"|\"customcrm\"} or {\"fields\": {field: side}}");
+        }
+        Conflict resolved = service.resolve(id, choices);
+        json(ctx, 200, ApiJson.conflict(resolved, titles.nameOf(resolved.linkId())));
+    }
+
+    private int deadLetterCall(Context ctx, boolean replay) {
+        Flow flow = ManagementApi.flow(ctx, "flow");
+        Side side = sidePath(ctx);
+        String recordId = ctx.pathParam("recordId");
+        boolean dead = store.observed(flow, side, recordId).filter(r -> r.status() == RecordStatus.DEAD).isPresent();
+        if (!dead) {
+            throw ApiProblem.notFound("no dead letter " + flow.configName() + "/" + ApiJson.name(side) + "/"
+                    + recordId);
+        }
+        if (replay) {
+            return service.replay(flow, side, recordId);
+        }
+        service.dismiss(flow, side, recordId);
+        return 0;
+    }
+
+    private void dataflow(Context ctx) {
+        String format = ctx.queryParam("format") == null ? "html" : ctx.queryParam("format");
+        Document document = dataflow.get();
+        switch (format.toLowerCase(Locale.ROOT)) {
+            case "html" -> ctx.contentType("text/html; charset=utf-8").result(document.htmlFragment());
+            case "md" -> ctx.contentType("text/markdown; charset=utf-8").result(document.render(DocumentFormat.MARKDOWN));
+            case "rst" -> ctx.contentType("text/x-rst; charset=utf-8").result(document.render(DocumentFormat.RST));
+            default -> throw ApiProblem.badRequest("format: '" + format + "' is not one of html, md, rst");
+        }
+    }
+
+    void ready(Context ctx) {
+        boolean storeUp = service.storeAnswers();
+        ObjectNode out = ApiJson.MAPPER.createObjectNode();
+        ObjectNode checks = out.putObject("checks");
+        checks.putObject("store").put("up", storeUp).put("detail", storeUp ? null : "the store does not answer");
+        boolean all = storeUp;
+        for (Side side : Side.values()) {
+            var state = service.health().of(side);
+            all &= state.reachable();
+            checks.putObject(ApiJson.name(side)).put("up", state.reachable())
+                    .put("detail", state.reachable() ? null
+                            : state.checkedAt() == null ? "not called yet" : state.lastError());
+        }
+        out.put("status", all ? "up" : "down");
+        json(ctx, all ? 200 : 503, out);
+    }
+
+    // ---------------------------------------------------------------- JSON for events
+
+    String statusJson() {
+        return ApiJson.status(service.status()).toString();
+    }
+
+    String historyJson(HistoryEntry entry) {
+        return historyNode(entry).toString();
+    }
+
+    private ObjectNode historyNode(HistoryEntry entry) {
+        return ApiJson.history(entry, titles.nameOf(entry.linkId()));
+    }
+
+    private String deadLetterTitle(ObservedRecord record) {
+        return store.linkOf(record.flow(), record.side(), record.id()).map(l -> RecordTitles.of(l).name())
+                .orElseGet(() -> record.flow().entityOn(record.side()) + " " + record.id());
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    static JsonNode body(Context ctx) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            return ApiJson.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = ApiJson.MAPPER.readTree(text);
+            if (!node.isObject()) {
+                throw ApiProblem.badRequest("the body must be a JSON object");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw ApiProblem.badRequest("the body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value < min || value > max) {
+                throw ApiProblem.badRequest(name + ": must be " + min + ".." + max + ", not " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest(name + ": '" + text + "' is not a whole number");
+        }
+    }
+
+    private static Flow flowParam(Context ctx) {
+        String text = ctx.queryParam("flow");
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Flow.fromConfigName(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("flow: " + e.getMessage());
+        }
+    }
+
+    private static Side sidePath(Context ctx) {
+        try {
+            return side(ctx.pathParam("side"), "side");
+        } catch (ApiProblem e) {
+            throw ApiProblem.notFound(e.getMessage());
+        }
+    }
+
+    private static Side side(String text, String key) {
+        return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
+            case "webcrm" -> Side.WEBCRM;
+            case "customcrm" -> Side.CUSTOMCRM;
+            default -> throw ApiProblem.badRequest(key + ": '" + text + "' is not a side; use webcrm or customcrm");
+        };
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(body.toString());
+    }
+}

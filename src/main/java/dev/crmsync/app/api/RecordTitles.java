@@ -1,0 +1,66 @@
+package dev.crmsync.app.api;
+
+import dev.crmsync.model.FieldValues;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.ports.Store;
+import java.util.Optional;
+
+/**
+ * What a person calls a linked record: an organisation's or product's name, a person's first and last name,
+ * and an email where there is one, read from the link's last agreed values (the canonical names are the same
+ * for both sides). A link without them is called by its record ids.
+ *
+ * <p>This class is threadsafe as far as its store is.
+ */
+final class RecordTitles {
+
+    /**
+     * @param name  the name to show
+     * @param email the email, or null
+     */
+    record Title(String name, String email) {
+    }
+
+    private final Store store;
+
+    RecordTitles(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * @param linkId a link id
+     * @return its title, or null when the store holds no such link
+     */
+    String nameOf(String linkId) {
+        Optional<Link> link = store.link(linkId);
+        return link.map(l -> of(l).name()).orElse(null);
+    }
+
+    /**
+     * @param link a link
+     * @return its title
+     */
+    static Title of(Link link) {
+        FieldValues base = link.base();
+        String name = link.flow() == Flow.PERSONS
+                ? join(text(base, "first_name"), text(base, "last_name"))
+                : text(base, "name");
+        if (name == null) {
+            name = link.flow().webcrmEntity() + " " + (link.webcrmId() != null ? link.webcrmId() : link.customcrmId());
+        }
+        return new Title(name, text(base, "email"));
+    }
+
+    private static String text(FieldValues values, String field) {
+        Object value = values == null ? null : values.get(field);
+        return value == null || value.toString().isBlank() ? null : value.toString().strip();
+    }
+
+    private static String join(String first, String last) {
+        if (first == null) {
+            return last;
+        }
+        return last == null ? first : first + " " + last;
+    }
+}

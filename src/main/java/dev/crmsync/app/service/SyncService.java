@@ -1,0 +1,599 @@
+package dev.crmsync.app.service;
+
+import dev.crmsync.app.config.ServiceSettings;
+import dev.crmsync.engine.ConflictResolution;
+import dev.crmsync.engine.CycleReport;
+import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.engine.SyncRun;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.LinkState;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.Conflict;
+import dev.crmsync.ports.CycleLog;
+import dev.crmsync.ports.HistoryEntry;
+import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.ports.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The long-running sync of one connection: a single worker thread runs the cycles of whichever flows are due
+ * (on their schedules, after a change hook, or because a person asked), and everything that changes the store
+ * from outside (resolving a conflict, replaying or dismissing a dead letter, a dry run) is queued to that same
+ * thread between cycles, so that one writer per connection holds (DESIGN.md section 5).
+ *
+ * <p>Stopping abandons the running cycle between two batches; what was written is recorded, and what was not is
+ * planned again at the next start (the outbox covers a create whose answer was lost).
+ *
+ * <p>This class is threadsafe: the API calls it from its request threads.
+ */
+public final class SyncService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncService.class);
+
+    /** A cycle runs until quiet, so the echoes of its own writes are settled in the same turn; this bounds it. */
+    private static final int MAX_CYCLES_PER_TURN = 3;
+    /** How long the cycle log keeps a cycle: the charts show a day, a week is there to look back on. */
+    private static final Duration CYCLE_LOG_KEPT = Duration.ofDays(8);
+    /** The worker looks at the clock at least this often, even when no flow is due. */
+    private static final Duration LONGEST_NAP = Duration.ofSeconds(5);
+    /** How long a request waits for the worker to take its task between cycles. */
+    private static final Duration TASK_WAIT = Duration.ofMinutes(2);
+
+    private final Store store;
+    private final SyncCycle cycle;
+    private final ServiceSettings settings;
+    private final InstantSource clock;
+    private final FlowScheduler scheduler;
+    private final CycleTally tally;
+    private final ProgressTracker progress;
+    private final SystemHealth health;
+    private final SystemGauges gauges;
+    private final Instant startedAt;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private final Deque<FutureTask<?>> tasks = new ArrayDeque<>();
+    private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Flow, CycleLog> lastCycles = new EnumMap<>(Flow.class);
+    private final Map<Flow, Duration> lastLags = new EnumMap<>(Flow.class);
+    private final Map<Flow, String> lastErrors = new EnumMap<>(Flow.class);
+    private final Set<HistoryEntry> publishedAtLast = new HashSet<>();
+
+    private volatile FlowScheduler.Batch running;
+    private volatile boolean stopping;
+    private Instant lastPublished;
+    private Instant lastPrune = Instant.EPOCH;
+    private Thread worker;
+
+    /**
+     * @param store    the connection's store
+     * @param cycle    the connection's cycle; only this service may run it
+     * @param settings the schedules
+     * @param clock    the time source
+     * @param tally    counts what each cycle does; the same instance must be given to the cycle's metrics
+     * @param health   fed by the connection's connectors
+     * @param gauges   budget, call and hook counts per system
+     */
+    public SyncService(Store store, SyncCycle cycle, ServiceSettings settings, InstantSource clock, CycleTally tally,
+                       SystemHealth health, SystemGauges gauges) {
+        this.store = store;
+        this.cycle = cycle;
+        this.settings = settings;
+        this.clock = clock;
+        this.tally = tally;
+        this.health = health;
+        this.gauges = gauges;
+        this.startedAt = clock.instant();
+        this.scheduler = new FlowScheduler(settings.schedules(), startedAt);
+        this.progress = new ProgressTracker(clock);
+        this.lastPublished = startedAt;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Reads the last cycle of each flow from the store, so that status survives a restart, and starts the worker.
+     * Every flow syncs and reconciles at once.
+     */
+    public void start() {
+        for (CycleLog entry : store.cycles(startedAt.minus(CYCLE_LOG_KEPT))) {
+            lastCycles.put(entry.flow(), entry);
+            if (entry.maxLag() != null) {
+                lastLags.put(entry.flow(), entry.maxLag());
+            }
+        }
+        worker = Thread.ofPlatform().name("crmsync-sync").daemon(false).unstarted(this::work);
+        worker.start();
+        log.atInfo().addKeyValue("flows", Flow.values().length).log("sync service started");
+    }
+
+    /**
+     * Stops the worker: a running cycle stops after the batch it is applying.
+     *
+     * @param grace how long to wait for it
+     * @return whether the worker ended within {@code grace}
+     */
+    public boolean stop(Duration grace) {
+        stopping = true;
+        progress.abandon();
+        signal();
+        if (worker == null) {
+            return true;
+        }
+        try {
+            worker.join(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            worker.interrupt();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param listener told about status changes and new history
+     */
+    public void addListener(ServiceListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * @param listener a listener added before
+     */
+    public void removeListener(ServiceListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- control
+
+    /**
+     * @param flow the flow to pause; a cycle under way finishes first
+     * @return its status
+     */
+    public FlowStatus pause(Flow flow) {
+        scheduler.pause(flow);
+        log.atInfo().addKeyValue("flow", flow.configName()).log("flow paused");
+        fireStatus();
+        return status(flow);
+    }
+
+    /**
+     * @param flow the flow to resume; it syncs at once
+     * @return its status
+     */
+    public FlowStatus resume(Flow flow) {
+        scheduler.resume(flow, clock.instant());
+        log.atInfo().addKeyValue("flow", flow.configName()).log("flow resumed");
+        signal();
+        fireStatus();
+        return status(flow);
+    }
+
+    /**
+     * Syncs a flow at once, with a reconciliation.
+     *
+     * @param flow the flow
+     * @return its status
+     * @throws IllegalStateException when the flow is paused
+     */
+    public FlowStatus syncNow(Flow flow) {
+        if (scheduler.isPaused(flow)) {
+            throw new IllegalStateException(flow.configName() + " is paused; resume it to sync");
+        }
+        scheduler.syncNow(flow, clock.instant());
+        signal();
+        return status(flow);
+    }
+
+    /**
+     * Syncs every flow that is not paused at once.
+     */
+    public void syncNowAll() {
+        for (Flow flow : Flow.values()) {
+            if (!scheduler.isPaused(flow)) {
+                scheduler.syncNow(flow, clock.instant());
+            }
+        }
+        signal();
+    }
+
+    /**
+     * A change hook said the flow changed: sync it early. Never blocks.
+     *
+     * @param flow the flow
+     */
+    public void hint(Flow flow) {
+        scheduler.hint(flow, clock.instant());
+        signal();
+    }
+
+    /**
+     * A dry run of every flow, on the worker between cycles: what a cycle would write now.
+     *
+     * @return the plan
+     */
+    public CycleReport dryRun() {
+        return onWorker(() -> cycle.run(new SyncCycle.Options(true, true, false)));
+    }
+
+    /**
+     * Settles an open conflict by a person's choice, then syncs its flow at once so that the choice is written.
+     *
+     * @param conflictId the conflict
+     * @param choices    the side to keep per conflicting field; every field must be named
+     * @return the conflict as now recorded
+     * @throws IllegalArgumentException when no open conflict has that id, or a field is missing
+     */
+    public Conflict resolve(String conflictId, Map<String, Side> choices) {
+        Conflict resolved = onWorker(() -> new ConflictResolution(store, clock).resolve(conflictId, choices));
+        if (!scheduler.isPaused(resolved.flow())) {
+            scheduler.syncNow(resolved.flow(), clock.instant());
+        }
+        signal();
+        return resolved;
+    }
+
+    /**
+     * Makes dead letters due again, so the next cycle (which starts at once) tries them anew.
+     *
+     * @param flow     the flow, or null for every dead letter
+     * @param side     the side, with the flow
+     * @param recordId the record, with the flow
+     * @return how many were replayed
+     * @throws IllegalArgumentException when the named record is no dead letter
+     */
+    public int replay(Flow flow, Side side, String recordId) {
+        List<ObservedRecord> replayed = onWorker(() -> {
+            List<ObservedRecord> dead = deadLetters(flow, side, recordId);
+            store.observe(dead.stream().map(r -> r.with(RecordStatus.DIRTY, null, 0, null)).toList());
+            return dead;
+        });
+        replayed.stream().map(ObservedRecord::flow).distinct().filter(f -> !scheduler.isPaused(f))
+                .forEach(f -> scheduler.syncNow(f, clock.instant()));
+        log.atInfo().addKeyValue("records", replayed.size()).log("dead letters replayed");
+        signal();
+        return replayed.size();
+    }
+
+    /**
+     * Dismisses a dead letter: it is no longer shown or tried; a newer version of the record syncs as usual.
+     *
+     * @throws IllegalArgumentException when the named record is no dead letter
+     */
+    public void dismiss(Flow flow, Side side, String recordId) {
+        onWorker(() -> {
+            List<ObservedRecord> dead = deadLetters(flow, side, recordId);
+            store.observe(dead.stream()
+                    .map(r -> r.with(RecordStatus.SETTLED, "dismissed by a person: " + r.reason(), 0, null))
+                    .toList());
+            return null;
+        });
+        fireStatus();
+    }
+
+    private List<ObservedRecord> deadLetters(Flow flow, Side side, String recordId) {
+        if (flow == null) {
+            return store.withStatus(RecordStatus.DEAD);
+        }
+        ObservedRecord record = store.observed(flow, side, recordId)
+                .filter(r -> r.status() == RecordStatus.DEAD)
+                .orElseThrow(() -> new IllegalArgumentException("no dead letter " + flow.configName() + "/"
+                        + side.name().toLowerCase(java.util.Locale.ROOT) + "/" + recordId));
+        return List.of(record);
+    }
+
+    // ---------------------------------------------------------------- status
+
+    /**
+     * @return the service at a glance
+     */
+    public ServiceStatus status() {
+        List<ObservedRecord> dead = store.withStatus(RecordStatus.DEAD);
+        List<Conflict> open = store.conflicts(true);
+        List<FlowStatus> flows = new ArrayList<>();
+        for (Flow flow : Flow.values()) {
+            flows.add(status(flow, dead, open));
+        }
+        List<SystemStatus> systems = new ArrayList<>();
+        for (Side side : Side.values()) {
+            systems.add(new SystemStatus(side, health.of(side), gauges.budgetUsed(side), gauges.budgetLimit(side),
+                    gauges.calls(side), gauges.throttled(side), gauges.hooksReceived(side)));
+        }
+        return new ServiceStatus(startedAt, isReady(), flows, systems);
+    }
+
+    /**
+     * @return one flow's status
+     */
+    public FlowStatus status(Flow flow) {
+        return status(flow, store.withStatus(RecordStatus.DEAD), store.conflicts(true));
+    }
+
+    private FlowStatus status(Flow flow, List<ObservedRecord> dead, List<Conflict> open) {
+        boolean paused = scheduler.isPaused(flow);
+        FlowScheduler.Batch now = running;
+        boolean isRunning = now != null && now.flows().contains(flow);
+        String error;
+        CycleLog last;
+        Duration lag;
+        synchronized (lastCycles) {
+            error = lastErrors.get(flow);
+            last = lastCycles.get(flow);
+            lag = lastLags.get(flow);
+        }
+        String state = isRunning ? "running" : paused ? "paused" : error != null ? "failing" : "waiting";
+        ServiceSettings.Schedule schedule = settings.schedules().get(flow);
+        return new FlowStatus(flow, FlowStatus.titleOf(flow), state, paused, schedule.interval(),
+                schedule.reconcileInterval(), last, isRunning ? null : scheduler.nextCycle(flow).orElse(null),
+                scheduler.nextReconcile(flow).orElse(null), store.countLinks(flow, LinkState.ACTIVE),
+                dead.stream().filter(r -> r.flow() == flow).count(),
+                open.stream().filter(c -> c.flow() == flow).count(), lag, error,
+                isRunning ? progress.of(flow).orElse(null) : null);
+    }
+
+    /**
+     * @return whether the store answers and both systems answered their last call
+     */
+    public boolean isReady() {
+        return storeAnswers() && health.bothReachable();
+    }
+
+    /**
+     * @return whether the store answers a query
+     */
+    public boolean storeAnswers() {
+        try {
+            store.countLinks(null, null);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @return the systems' health
+     */
+    public SystemHealth health() {
+        return health;
+    }
+
+    /**
+     * @return when the service started
+     */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    // ---------------------------------------------------------------- the worker
+
+    private void work() {
+        while (true) {
+            FutureTask<?> task = null;
+            Optional<FlowScheduler.Batch> batch = Optional.empty();
+            lock.lock();
+            try {
+                while (!stopping) {
+                    task = tasks.poll();
+                    if (task != null) {
+                        break;
+                    }
+                    Instant now = clock.instant();
+                    batch = scheduler.due(now);
+                    if (batch.isPresent()) {
+                        break;
+                    }
+                    Duration nap = scheduler.nextWakeUp().map(at -> Duration.between(now, at)).orElse(LONGEST_NAP);
+                    if (nap.compareTo(LONGEST_NAP) > 0) {
+                        nap = LONGEST_NAP;
+                    }
+                    wake.awaitNanos(Math.max(nap.toNanos(), TimeUnit.MILLISECONDS.toNanos(10)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                lock.unlock();
+            }
+            if (stopping) {
+                cancelTasks();
+                return;
+            }
+            if (task != null) {
+                task.run();
+            } else {
+                runBatch(batch.orElseThrow());
+            }
+        }
+    }
+
+    private void runBatch(FlowScheduler.Batch batch) {
+        Instant started = clock.instant();
+        tally.reset();
+        progress.clear();
+        running = batch;
+        fireStatus();
+        String error = null;
+        List<String> trips = new ArrayList<>();
+        try {
+            SyncRun.Result result = new SyncRun(cycle, MAX_CYCLES_PER_TURN).untilQuiet(
+                    new SyncCycle.Options(false, batch.flows(), batch.reconcile(), false), progress,
+                    report -> {
+                        trips.addAll(report.breakerTrips());
+                        publishHistory();
+                    });
+            log.atInfo().addKeyValue("flows", names(batch.flows())).addKeyValue("trigger", batch.trigger().label())
+                    .addKeyValue("writes", result.applied().writes()).addKeyValue("settled", result.settled())
+                    .log("cycle finished");
+        } catch (ProgressTracker.Abandoned e) {
+            error = e.getMessage();
+            log.atInfo().addKeyValue("flows", names(batch.flows())).log("cycle abandoned: the service is stopping");
+        } catch (RuntimeException e) {
+            error = describe(e);
+            log.atWarn().addKeyValue("flows", names(batch.flows())).addKeyValue("error", error)
+                    .log("cycle stopped early; the flows are tried again after their interval");
+        }
+        Instant ended = clock.instant();
+        recordCycle(batch, started, ended, error, trips);
+        scheduler.ran(batch, started, ended);
+        running = null;
+        progress.clear();
+        publishHistory();
+        fireStatus();
+    }
+
+    private void recordCycle(FlowScheduler.Batch batch, Instant started, Instant ended, String error,
+                             List<String> trips) {
+        for (Flow flow : batch.flows()) {
+            String trip = trips.stream().filter(t -> t.startsWith(flow.configName() + ":")).findFirst().orElse(null);
+            String flowError = error != null ? error : trip;
+            CycleTally.Counts counts = tally.of(flow);
+            CycleLog entry = new CycleLog(flow, started, ended, batch.trigger().label(),
+                    batch.reconcile().contains(flow), counts.read(), counts.written(), counts.failed(),
+                    counts.maxLag(), flowError);
+            synchronized (lastCycles) {
+                lastCycles.put(flow, entry);
+                if (counts.maxLag() != null) {
+                    lastLags.put(flow, counts.maxLag());
+                }
+                if (flowError == null) {
+                    lastErrors.remove(flow);
+                } else {
+                    lastErrors.put(flow, flowError);
+                }
+            }
+            try {
+                store.appendCycle(entry);
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("error", describe(e)).log("the cycle log could not be written");
+            }
+        }
+        if (Duration.between(lastPrune, ended).compareTo(Duration.ofHours(1)) > 0) {
+            try {
+                store.pruneCycles(ended.minus(CYCLE_LOG_KEPT));
+                lastPrune = ended;
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("error", describe(e)).log("old cycles could not be pruned");
+            }
+        }
+    }
+
+    /** Tells listeners about history entries appended since the last call, oldest first. */
+    private void publishHistory() {
+        if (listeners.isEmpty()) {
+            lastPublished = clock.instant();
+            publishedAtLast.clear();
+            return;
+        }
+        List<HistoryEntry> recent;
+        try {
+            recent = store.recentHistory(null, 500);
+        } catch (RuntimeException e) {
+            return;
+        }
+        List<HistoryEntry> fresh = new ArrayList<>();
+        for (HistoryEntry entry : recent) {
+            if (entry.at().isAfter(lastPublished)
+                    || entry.at().equals(lastPublished) && !publishedAtLast.contains(entry)) {
+                fresh.add(0, entry);
+            }
+        }
+        for (HistoryEntry entry : fresh) {
+            if (entry.at().isAfter(lastPublished)) {
+                lastPublished = entry.at();
+                publishedAtLast.clear();
+            }
+            publishedAtLast.add(entry);
+            listeners.forEach(l -> l.changed(entry));
+        }
+    }
+
+    private void fireStatus() {
+        listeners.forEach(ServiceListener::statusChanged);
+    }
+
+    private <T> T onWorker(Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        lock.lock();
+        try {
+            if (stopping) {
+                throw new IllegalStateException("the service is stopping");
+            }
+            tasks.add(task);
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return task.get(TASK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the sync worker", e);
+        } catch (TimeoutException e) {
+            task.cancel(false);
+            throw new ServiceBusyException("a cycle is still running after " + TASK_WAIT.toMinutes()
+                    + " minutes; try again when it has finished");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void cancelTasks() {
+        lock.lock();
+        try {
+            tasks.forEach(t -> t.cancel(false));
+            tasks.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String names(Set<Flow> flows) {
+        return flows.stream().sorted().map(Flow::configName).toList().toString();
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.crmsync.testing;
+
+import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.app.RunningService;
+import dev.crmsync.app.config.ConfigLoader;
+import dev.crmsync.app.config.CrmsyncConfig;
+import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
+import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Both simulators and {@code crmsync run}, in-process on random loopback ports, with real time: what a person
+ * gets from {@code crmsync demo}, for API and browser tests. Flows poll every second and reconcile every five,
+ * so a test waits for a condition (Awaitility, Playwright) rather than for a cycle.
+ *
+ * <p>The simulators can be edited as a user would ({@code webcrm().editAsUser(...)},
+ * {@code customcrm().editAsUser(...)}); {@link #api} calls the management API with the token.
+ *
+ * <p>Not threadsafe.
+ */
+public final class ServiceHarness implements AutoCloseable {
+
+    /** The service token. */
+    public static final String TOKEN = "service-harness-token-0123456789";
+    /** The webCRM simulator's application token. */
+    public static final String WEBCRM_TOKEN = "harness-webcrm-token";
+    /** The Customcrm simulator's API key. */
+    public static final String CUSTOMCRM_KEY = "harness-customcrm-key";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** One answer of the management API. */
+    public record Response(int status, String body, String contentType) {
+
+        /**
+         * @return the body as JSON
+         */
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private final WebcrmSimulator webcrm;
+    private final CustomcrmSimulator customcrm;
+    private final Path dir;
+    private final RunningService service;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml) {
+        try {
+            dir = Files.createTempDirectory("crmsync-service-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        webcrm = WebcrmSimulator.builder().token(WEBCRM_TOKEN).seed(11).seedPlan(webcrmPlan).build()
+                .start("127.0.0.1", 0);
+        customcrm = CustomcrmSimulator.builder().apiKey(CUSTOMCRM_KEY).seed(11).seedPlan(customcrmPlan)
+                .database(dir.resolve("customcrm.db")).build().start("127.0.0.1", 0);
+        try {
+            service = RunningService.start(config(extraYaml), false, InstantSource.system(), Sleeper.SYSTEM, null);
+        } catch (RuntimeException e) {
+            webcrm.close();
+            customcrm.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @return a service over two small seeded systems that share some companies
+     */
+    public static ServiceHarness start() {
+        return start("");
+    }
+
+    /**
+     * @param extraYaml configuration added to the harness's own, e.g. {@code sync: { conflict-policy: manual }};
+     *                  a {@code sync:} section here replaces the harness's intervals
+     * @return a service over two small seeded systems
+     */
+    public static ServiceHarness start(String extraYaml) {
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml);
+    }
+
+    /**
+     * @param webcrmPlan    webCRM's seed
+     * @param customcrmPlan Customcrm's seed
+     * @param extraYaml     more configuration
+     * @return a service over those systems
+     */
+    public static ServiceHarness start(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml) {
+        return new ServiceHarness(webcrmPlan, customcrmPlan, extraYaml);
+    }
+
+    private CrmsyncConfig config(String extraYaml) {
+        String sync = extraYaml.contains("sync:") ? "" : "sync: { interval: 1s, reconcile-interval: 5s }\n";
+        String yaml = """
+                webcrm:    { url: %s, token: %s }
+                customcrm: { url: %s, api-key: %s }
+                store:     { url: "jdbc:sqlite:%s" }
+                server:    { host: 127.0.0.1, port: 0, token: %s }
+                """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY,
+                dir.resolve("crmsync.db"), TOKEN) + sync + extraYaml;
+        return new ConfigLoader(Map.of()).parse(yaml, dir);
+    }
+
+    /**
+     * @return the webCRM simulator
+     */
+    public WebcrmSimulator webcrm() {
+        return webcrm;
+    }
+
+    /**
+     * @return the Customcrm simulator
+     */
+    public CustomcrmSimulator customcrm() {
+        return customcrm;
+    }
+
+    /**
+     * @return the running service
+     */
+    public RunningService service() {
+        return service;
+    }
+
+    /**
+     * @return the service's base URL, e.g. {@code http://127.0.0.1:41234}; the dashboard is at {@code /}
+     */
+    public String baseUrl() {
+        return service.baseUrl();
+    }
+
+    /**
+     * @return the service token
+     */
+    public String token() {
+        return TOKEN;
+    }
+
+    /**
+     * @return the folder of the store and Customcrm's database
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Calls the management API with the token.
+     *
+     * @param method the HTTP method
+     * @param path   the path, e.g. {@code /api/status}
+     * @param body   a JSON body, or null
+     * @return the answer
+     */
+    public Response api(String method, String path, String body) {
+        return call(method, path, body, TOKEN);
+    }
+
+    /**
+     * Calls the service with any token.
+     *
+     * @param method the HTTP method
+     * @param path   the path
+     * @param body   a JSON body, or null
+     * @param token  the bearer token, or null for none
+     * @return the answer
+     */
+    public Response call(String method, String path, String body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(answer.statusCode(), answer.body(),
+                    answer.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @return the status document
+     */
+    public JsonNode status() {
+        return api("GET", "/api/status", null).json();
+    }
+
+    @Override
+    public void close() {
+        try {
+            service.close();
+        } finally {
+            webcrm.close();
+            customcrm.close();
+        }
+    }
+}
