@@ -20,6 +20,8 @@ final class WebcrmAccessControl {
 
     private static final String CONTROL_PREFIX = "/_sim";
     private static final String BEARER = "Bearer ";
+    /** The request attribute holding the caller's application token, once the guard has admitted it. */
+    private static final String APPLICATION_TOKEN = "webcrm.applicationToken";
 
     private final WebcrmAuth auth;
     private final SlidingWindowRateLimiter limiter;
@@ -72,7 +74,21 @@ final class WebcrmAccessControl {
             ctx.skipRemainingHandlers();
         } else if (!admit(ctx, applicationToken.get())) {
             ctx.skipRemainingHandlers();
+        } else {
+            ctx.attribute(APPLICATION_TOKEN, applicationToken.get());
         }
+    }
+
+    /**
+     * @param ctx a request the guard has admitted
+     * @return the application token its bearer token was issued for, which owns what the request makes (hooks)
+     */
+    static String applicationToken(Context ctx) {
+        String token = ctx.attribute(APPLICATION_TOKEN);
+        if (token == null) {
+            throw new IllegalStateException("the request was not admitted by the access control");
+        }
+        return token;
     }
 
     private void login(Context ctx) {

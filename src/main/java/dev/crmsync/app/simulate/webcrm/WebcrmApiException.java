@@ -36,6 +36,16 @@ public final class WebcrmApiException extends RuntimeException {
     }
 
     /**
+     * @param entity the record kind whose hooks were looked in
+     * @param id     the hook id that the caller does not have
+     * @return a 404 of type {@code NotFoundException}
+     */
+    public static WebcrmApiException hookNotFound(WebcrmEntity entity, long id) {
+        return new WebcrmApiException(404, "NotFoundException",
+                entity.singular() + " hook with id " + id + " was not found");
+    }
+
+    /**
      * @return the HTTP status to answer with
      */
     public int status() {

@@ -4,6 +4,7 @@ import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,21 @@ import tools.jackson.databind.JsonNode;
  */
 final class WebcrmRecords implements WebcrmValidator.Existence {
 
+    /** Told of each change once it is stored, with the lock still held; it must not block. */
+    @FunctionalInterface
+    interface ChangeListener {
+        /**
+         * @param entity the record kind
+         * @param event  what happened
+         * @param id     the record's id
+         */
+        void changed(WebcrmEntity entity, WebcrmHookEvent event, int id);
+    }
+
     private final InstantSource clock;
     private final Map<WebcrmEntity, TreeMap<Integer, Map<String, Object>>> tables = new EnumMap<>(WebcrmEntity.class);
     private final Map<WebcrmEntity, Integer> lastIds = new EnumMap<>(WebcrmEntity.class);
+    private volatile ChangeListener listener = (entity, event, id) -> { };
 
     /**
      * @param clock where the created and updated stamps come from
@@ -39,6 +52,13 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
     }
 
     /**
+     * @param changes told of every create, update and delete from now on (not of seeding with history)
+     */
+    void onChange(ChangeListener changes) {
+        this.listener = changes;
+    }
+
+    /**
      * @param entity the record kind
      * @param dto    the DTO to insert; its id is ignored
      * @param author who writes, for the created and updated by stamps
@@ -47,7 +67,9 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
      */
     synchronized int create(WebcrmEntity entity, JsonNode dto, String author) {
         LocalDateTime now = WebcrmTimestamps.now(clock);
-        return insert(entity, WebcrmValidator.validate(entity, dto, null, this), now, now, author);
+        int id = insert(entity, WebcrmValidator.validate(entity, dto, null, this), now, now, author);
+        listener.changed(entity, WebcrmHookEvent.CREATE, id);
+        return id;
     }
 
     /**
@@ -82,6 +104,7 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
         Map<String, Object> values = WebcrmValidator.validate(entity, dto, previous, this);
         store(entity, id, values, (LocalDateTime) previous.get(entity.field("CreatedAt")),
                 (String) previous.get(entity.field("CreatedBy")), WebcrmTimestamps.now(clock), author);
+        listener.changed(entity, WebcrmHookEvent.UPDATE, id);
     }
 
     /**
@@ -97,10 +120,11 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
         if (table(entity).remove(id) == null) {
             throw WebcrmApiException.notFound(entity, id);
         }
+        listener.changed(entity, WebcrmHookEvent.DELETE, id);
         switch (entity) {
             case ORGANISATION -> {
-                table(WebcrmEntity.PERSON).values().removeIf(p -> Integer.valueOf(id).equals(p.get("PersonOrganisationId")));
-                table(WebcrmEntity.PRODUCT).values().removeIf(p -> Integer.valueOf(id).equals(p.get("ProductOrganisationId")));
+                removeReferring(WebcrmEntity.PERSON, "PersonOrganisationId", id);
+                removeReferring(WebcrmEntity.PRODUCT, "ProductOrganisationId", id);
             }
             case PERSON -> table(WebcrmEntity.PRODUCT).values().stream()
                     .filter(p -> Integer.valueOf(id).equals(p.get("ProductPersonId")))
@@ -108,8 +132,20 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
                         p.put("ProductPersonId", null);
                         p.put("ProductUpdatedAt", WebcrmTimestamps.now(clock));
                         p.put("ProductUpdatedBy", author);
+                        listener.changed(WebcrmEntity.PRODUCT, WebcrmHookEvent.UPDATE, (Integer) p.get("ProductId"));
                     });
             case PRODUCT -> {
+            }
+        }
+    }
+
+    /** Removes the records of {@code entity} whose {@code field} names {@code id}; each removal is a delete. */
+    private void removeReferring(WebcrmEntity entity, String field, int id) {
+        for (Iterator<Map<String, Object>> it = table(entity).values().iterator(); it.hasNext(); ) {
+            Map<String, Object> record = it.next();
+            if (Integer.valueOf(id).equals(record.get(field))) {
+                it.remove();
+                listener.changed(entity, WebcrmHookEvent.DELETE, (Integer) record.get(entity.idField()));
             }
         }
     }

@@ -24,8 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
  * A webCRM tenant behind a real HTTP server, faithful to webCRM REST API v1 as {@code API-NOTES.md} describes it,
  * quirks included: form login for a one-hour bearer token, bare-array paging, full-replace PUT, PATCH bulk upsert
  * with per-item result strings, DELETE for products only, {@code /Queries}, offset-less Copenhagen timestamps, and
- * a sliding-window rate limit per application token. Faults are injected through {@link #faults()} or the
- * {@code /_sim} control routes; {@code docs/simulators/webcrm.md} lists every endpoint and convention.
+ * a sliding-window rate limit per application token, and hooks ({@code /Organisations/Hooks} etc.) that are told
+ * of every change, the {@code …AsUser} ones included ({@code WebcrmHooks}). Faults are injected through
+ * {@link #faults()} or the {@code /_sim} control routes; {@code docs/simulators/webcrm.md} lists every endpoint and
+ * convention.
  *
  * <pre>{@code
  * try (WebcrmSimulator sim = WebcrmSimulator.builder().token("T").seedPlan(new SeedPlan(0, 60, 150, 80)).build()) {
@@ -46,6 +48,7 @@ public final class WebcrmSimulator implements AutoCloseable {
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     private final WebcrmRecords records;
+    private final WebcrmHooks hooks;
     private final FaultInjector faults;
     private final TrafficLog traffic = new TrafficLog();
     private final String userName;
@@ -58,6 +61,8 @@ public final class WebcrmSimulator implements AutoCloseable {
         this.faults = new FaultInjector(b.seed);
         faults.settings(b.faults);
         WebcrmSeeder.seed(records, b.seedPlan, b.seed, WebcrmTimestamps.now(b.clock), b.userName);
+        this.hooks = new WebcrmHooks(b.clock);
+        records.onChange(hooks::changed);
         WebcrmAccessControl access = new WebcrmAccessControl(new WebcrmAuth(b.tokens, b.clock),
                 new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow);
         this.server = SimulatorServers.create(cfg -> {
@@ -66,6 +71,8 @@ public final class WebcrmSimulator implements AutoCloseable {
             SimulatorControl.install(cfg, faults, traffic,
                     (method, route) -> WRITE_METHODS.contains(method) && !route.startsWith("/Auth/"));
             access.install(cfg);
+            // Before the entity routes, which would take GET /Organisations/Hooks for a record id.
+            new WebcrmHookRoutes(hooks).install(cfg);
             new WebcrmEntityRoutes(records, b.emptyOrganisationPostBody).install(cfg);
             new WebcrmReadRoutes(records).install(cfg);
             cfg.routes.exception(WebcrmApiException.class, (e, ctx) -> WebcrmErrors.write(ctx, e));
@@ -121,9 +128,10 @@ public final class WebcrmSimulator implements AutoCloseable {
         return traffic;
     }
 
-    /** Stops serving; the data stays readable through {@link #record}. */
+    /** Stops serving and delivering hooks; the data stays readable through {@link #record}. */
     public void stop() {
         server.stop();
+        hooks.close();
     }
 
     @Override

@@ -11,6 +11,8 @@
  *   <li>{@link dev.crmsync.app.simulate.webcrm.QueryScript}: the {@code /Queries} dialect;</li>
  *   <li>{@code WebcrmAuth}, {@code WebcrmAccessControl}: tokens and the rate limit per application token;</li>
  *   <li>{@code WebcrmEntityRoutes}, {@code WebcrmReadRoutes}: the HTTP endpoints;</li>
+ *   <li>{@code WebcrmHooks}, {@code WebcrmHookRoutes}: {@code /{Entity}/Hooks} and the asynchronous delivery of
+ *       changes to them;</li>
  *   <li>{@link dev.crmsync.app.simulate.webcrm.WebcrmFieldsMetadata}, {@code WebcrmSeeder}: the seeded tenant.</li>
  * </ul>
  *
@@ -26,6 +28,8 @@
  *       {@code Retry-After} header). A 401 for a bad bearer token has no body, as ASP.NET sends it.</li>
  *   <li>Paging: {@code Size} defaults to 50; {@code Size} over 1000 or {@code Page} out of 1..1,000,000 is a 400.</li>
  *   <li>PUT replaces the whole record; PATCH answers one string per item: the id, or the error message.</li>
+ *   <li>Hook deliveries: {@code POST <TargetUrl>} with {@code {"EventType":"Update","Entity":"Organisation",
+ *       "Id":123}}, once, asynchronously; a failed one is logged and dropped.</li>
  * </ul>
  *
  * <p>All types are threadsafe unless their Javadoc says otherwise.

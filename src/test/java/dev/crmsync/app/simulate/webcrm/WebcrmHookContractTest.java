@@ -1,0 +1,124 @@
+package dev.crmsync.app.simulate.webcrm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.testing.MutableClock;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the simulator's hook endpoints to webCRM's own Swagger document: every request of a session that creates,
+ * lists, reads, replaces and deletes hooks of all three entities, errors included, and every answer, through a
+ * recording proxy. The document's known defects are tolerated by the same named rules as
+ * {@link WebcrmContractTest#KNOWN_DEFECTS}; any other mismatch fails.
+ */
+class WebcrmHookContractTest {
+
+    private static final String TOKEN = "hook-contract-token";
+
+    @Test
+    void shouldServeHooksOnlyAsWebcrmsDocumentAllows() throws Exception {
+        // Given the simulator behind a recording proxy
+        OpenApiInteractionValidator validator = OpenApiInteractionValidator
+                .createForInlineApiSpecification(Files.readString(Path.of(System.getProperty("webcrm.swagger"))))
+                .withWhitelist(WebcrmContractTest.KNOWN_DEFECTS).build();
+        List<RecordingProxy.Exchange> exchanges;
+        try (WebcrmSimulator sim = WebcrmSimulator.builder().token(TOKEN)
+                .clock(new MutableClock(Instant.parse("2025-06-15T10:00:00Z")))
+                .seedPlan(new SeedPlan(0, 1, 1, 1)).build().start("127.0.0.1", 0);
+             RecordingProxy proxy = new RecordingProxy(sim.baseUrl())) {
+            WebcrmHttp http = new WebcrmHttp(proxy.baseUrl());
+            String access = http.accessToken(TOKEN);
+
+            // When a client goes through every hook endpoint of every entity, and meets its errors
+            for (WebcrmEntity entity : WebcrmEntity.values()) {
+                String hooks = "/" + entity.plural() + "/Hooks";
+                String filter = WebcrmHooks.filters(entity).get(1);
+                long id = Long.parseLong(http.send("POST", hooks, access, "{\"Id\":0,\"TargetUrl\":"
+                        + "\"https://crmsync.example/hooks/webcrm/k\",\"IsEnabled\":true,\"Filter\":[\"All\",\""
+                        + filter + "\"],\"EventType\":\"Create\"}").body());
+                http.get(hooks + "?Page=1&Size=10", access);
+                http.get(hooks + "/" + id, access);
+                http.send("PUT", hooks + "/" + id, access, "{\"Id\":" + id + ",\"TargetUrl\":"
+                        + "\"https://crmsync.example/hooks/webcrm/k\",\"IsEnabled\":false,\"Filter\":[\"All\"],"
+                        + "\"EventType\":\"Delete\"}");
+                http.send("DELETE", hooks + "/" + id, access, null);
+                http.get(hooks + "/" + id, access);
+                // Within the document's schema, yet refused: no EventType, and a URL no hook can be sent to.
+                http.send("POST", hooks, access, "{\"Id\":0,\"TargetUrl\":\"ftp://x\",\"IsEnabled\":true,"
+                        + "\"Filter\":[\"All\"]}");
+            }
+            exchanges = proxy.exchanges();
+        }
+
+        // Then the session met success and errors, and every request and answer keeps to the document
+        assertThat(exchanges.stream().map(e -> e.method() + " " + e.path().replaceAll("/\\d+$", "/{id}"))
+                .collect(Collectors.toSet())).contains("POST /Persons/Hooks", "GET /Products/Hooks",
+                "GET /Organisations/Hooks/{id}", "PUT /Persons/Hooks/{id}", "DELETE /Products/Hooks/{id}");
+        assertThat(exchanges).extracting(RecordingProxy.Exchange::status).contains(200, 400, 404);
+        assertThat(breaches(validator, exchanges)).isEmpty();
+    }
+
+    /**
+     * @return every mismatch between the exchanges and the document, one line each
+     */
+    static List<String> breaches(OpenApiInteractionValidator validator, List<RecordingProxy.Exchange> exchanges) {
+        List<String> breaches = new ArrayList<>();
+        for (RecordingProxy.Exchange exchange : exchanges) {
+            ValidationReport report = validator.validate(request(exchange), response(exchange));
+            report.getMessages().stream().filter(m -> m.getLevel() != ValidationReport.Level.IGNORE)
+                    .forEach(m -> breaches.add(exchange.method() + " " + exchange.path() + " answered "
+                            + exchange.status() + ": " + m.getKey() + " " + m.getMessage()));
+        }
+        return breaches;
+    }
+
+    private static SimpleRequest request(RecordingProxy.Exchange exchange) {
+        SimpleRequest.Builder request = new SimpleRequest.Builder(Request.Method.valueOf(exchange.method()),
+                exchange.path());
+        if (exchange.accept() != null) {
+            request.withAccept(exchange.accept());
+        }
+        if (exchange.authorization() != null) {
+            request.withAuthorization(exchange.authorization());
+        }
+        if (exchange.contentType() != null) {
+            request.withContentType(exchange.contentType());
+        }
+        if (!exchange.requestBody().isEmpty()) {
+            request.withBody(exchange.requestBody());
+        }
+        if (exchange.rawQuery() != null) {
+            for (String pair : exchange.rawQuery().split("&")) {
+                String[] nameValue = pair.split("=", 2);
+                request.withQueryParam(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
+                        nameValue.length < 2 ? "" : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
+            }
+        }
+        return request.build();
+    }
+
+    private static SimpleResponse response(RecordingProxy.Exchange exchange) {
+        SimpleResponse.Builder response = new SimpleResponse.Builder(exchange.status());
+        if (exchange.responseContentType() != null) {
+            response.withContentType(exchange.responseContentType());
+        }
+        if (!exchange.responseBody().isEmpty()) {
+            response.withBody(exchange.responseBody());
+        }
+        return response.build();
+    }
+}
