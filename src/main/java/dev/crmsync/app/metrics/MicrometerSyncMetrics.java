@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  *   <li>{@code crmsync_conflicts_total{flow,policy}}: fields edited on both sides, by the policy that settled them
  *       ({@code manual} when they wait for a person);</li>
  *   <li>{@code crmsync_sync_lag_seconds{flow,side}}: a histogram of the end-to-end lag, from when crmsync first read
- *       an edit to when its write landed on {@code side};</li>
+ *       an edit to when its write landed on {@code side}, in buckets from 1 s to 6 h;</li>
  *   <li>{@code crmsync_cycle_duration_seconds{flows}}: how long cycles take, {@code flows} the flows a cycle took,
  *       comma-separated.</li>
  * </ul>
@@ -39,6 +39,15 @@ import java.util.stream.Collectors;
  * @see CrmsyncMeters
  */
 public final class MicrometerSyncMetrics implements SyncMetrics {
+
+    /**
+     * The lag histogram's buckets: a dozen that mean something for a sync polled every minute or so, rather than
+     * Micrometer's seventy-odd percentile buckets per flow and side.
+     */
+    private static final Duration[] LAG_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+        Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1),
+        Duration.ofHours(6)};
 
     private final MeterRegistry registry;
 
@@ -75,9 +84,7 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
         Timer.builder("crmsync.sync.lag")
                 .description("From when crmsync first read an edit to when its write landed")
                 .tags("flow", flow.configName(), "side", name(target))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(100))
-                .maximumExpectedValue(Duration.ofHours(6))
+                .serviceLevelObjectives(LAG_BUCKETS)
                 .register(registry)
                 .record(lag);
     }
