@@ -30,8 +30,19 @@ final class CustomcrmRecords {
 
     private static final String CHANGE_COUNTER = "change";
 
+    /** Told of each change once it is committed; it must not block. */
+    @FunctionalInterface
+    interface ChangeListener {
+        /**
+         * @param record the record after the change, a tombstone after a delete
+         * @param event  what happened
+         */
+        void changed(StoredRecord record, WebhookSubscriptions.Event event);
+    }
+
     private final CustomcrmDatabase db;
     private final InstantSource clock;
+    private volatile ChangeListener listener = (record, event) -> { };
 
     /**
      * @param db    where the records live
@@ -43,13 +54,21 @@ final class CustomcrmRecords {
     }
 
     /**
+     * @param changes told of every change from now on, after it is committed
+     */
+    void onChange(ChangeListener changes) {
+        this.listener = changes;
+    }
+
+    /**
      * Creates a record; under an {@code idempotencyKey} already used for the same body, answers as the first time.
      *
      * @param idempotencyKey the client's key, or null
      * @return the new record
      */
     ObjectNode create(RecordType type, JsonNode body, String idempotencyKey) {
-        return db.write(h -> {
+        StoredRecord[] made = new StoredRecord[1];
+        ObjectNode created = db.write(h -> {
             if (idempotencyKey != null) {
                 Optional<IdempotencyKeys.Entry> earlier = IdempotencyKeys.find(h, idempotencyKey);
                 if (earlier.isPresent()) {
@@ -68,8 +87,14 @@ final class CustomcrmRecords {
             if (idempotencyKey != null) {
                 IdempotencyKeys.remember(h, idempotencyKey, type, body, answer, record.createdAt());
             }
+            made[0] = record;
             return answer;
         });
+        // A replayed create made nothing, so it tells nothing.
+        if (made[0] != null) {
+            listener.changed(made[0], WebhookSubscriptions.Event.CREATED);
+        }
+        return created;
     }
 
     /**
@@ -131,7 +156,7 @@ final class CustomcrmRecords {
      * @param ifMatch the version the client last read; empty to delete whatever the version
      */
     void delete(RecordType type, String id, OptionalLong ifMatch) {
-        db.write(h -> {
+        StoredRecord tombstone = db.write(h -> {
             StoredRecord current = live(h, type, id, ifMatch);
             Map<String, Long> referrers = RecordStore.referrers(h, type, id);
             if (!referrers.isEmpty()) {
@@ -140,9 +165,11 @@ final class CustomcrmRecords {
                 throw Problem.of(Type.STILL_REFERENCED, type.singular() + " " + id + " is still referred to by "
                         + counts + "; delete or move them first").with("referenced_by", referrers).toException();
             }
-            RecordStore.save(h, current.tombstone(RecordStore.next(h, CHANGE_COUNTER), now()));
-            return null;
+            StoredRecord deleted = current.tombstone(RecordStore.next(h, CHANGE_COUNTER), now());
+            RecordStore.save(h, deleted);
+            return deleted;
         });
+        listener.changed(tombstone, WebhookSubscriptions.Event.DELETED);
     }
 
     /**
@@ -153,7 +180,8 @@ final class CustomcrmRecords {
     }
 
     private ObjectNode change(RecordType type, String id, OptionalLong ifMatch, UnaryOperator<JsonNode> edit) {
-        return db.write(h -> {
+        StoredRecord[] changedRecord = new StoredRecord[1];
+        ObjectNode answer = db.write(h -> {
             StoredRecord current = live(h, type, id, ifMatch);
             ObjectNode data = checked(h, type, id, edit.apply(current.data()));
             if (data.equals(current.data())) {
@@ -162,8 +190,13 @@ final class CustomcrmRecords {
             }
             StoredRecord changed = current.changed(data, RecordStore.next(h, CHANGE_COUNTER), now());
             RecordStore.save(h, changed);
+            changedRecord[0] = changed;
             return changed.toJson();
         });
+        if (changedRecord[0] != null) {
+            listener.changed(changedRecord[0], WebhookSubscriptions.Event.UPDATED);
+        }
+        return answer;
     }
 
     private static StoredRecord live(Handle h, RecordType type, String id, OptionalLong ifMatch) {

@@ -20,11 +20,14 @@ final class CustomcrmServer {
 
     private final CustomcrmDatabase db;
     private final CustomcrmRecords records;
+    private final WebhookSubscriptions webhooks;
     private final Javalin http;
 
-    private CustomcrmServer(CustomcrmDatabase db, CustomcrmRecords records, Javalin http) {
+    private CustomcrmServer(CustomcrmDatabase db, CustomcrmRecords records, WebhookSubscriptions webhooks,
+                            Javalin http) {
         this.db = db;
         this.records = records;
+        this.webhooks = webhooks;
         this.http = http;
     }
 
@@ -47,6 +50,8 @@ final class CustomcrmServer {
             if (settings.seedPlan() != null && records.isEmpty()) {
                 CustomcrmSeeder.seed(records, new SeedWorld(settings.seed()), settings.seedPlan());
             }
+            WebhookSubscriptions webhooks = new WebhookSubscriptions(settings.clock());
+            records.onChange(webhooks::changed);
             CustomcrmApi api = new CustomcrmApi(records, new ChangeFeed(db));
             AccessGuard guard = new AccessGuard(settings.apiKey(), settings.rateLimiter());
             Javalin http = SimulatorServers.create(cfg -> {
@@ -57,9 +62,10 @@ final class CustomcrmServer {
                         Problem.ofFault(status, retryAfter).writeTo(ctx));
                 guard.install(cfg);
                 api.install(cfg);
+                new WebhookRoutes(webhooks).install(cfg);
                 Problem.installHandlers(cfg);
             }).start(host, port);
-            return new CustomcrmServer(db, records, http);
+            return new CustomcrmServer(db, records, webhooks, http);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -80,9 +86,17 @@ final class CustomcrmServer {
         return records;
     }
 
-    /** Stops serving, then closes the database. */
+    /**
+     * @return the webhook subscriptions, for tests that wait for deliveries
+     */
+    WebhookSubscriptions webhooks() {
+        return webhooks;
+    }
+
+    /** Stops serving and delivering, then closes the database. */
     void stop() {
         http.stop();
+        webhooks.close();
         db.close();
     }
 }

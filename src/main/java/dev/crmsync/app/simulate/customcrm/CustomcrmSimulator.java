@@ -178,6 +178,13 @@ public final class CustomcrmSimulator implements AutoCloseable {
         return records().find(type, id).map(JsonNode.class::cast);
     }
 
+    /**
+     * @return the webhook subscriptions of the running server, for tests that count deliveries
+     */
+    WebhookSubscriptions webhooks() {
+        return running().webhooks();
+    }
+
     private static <T> T asUser(Supplier<T> change) {
         try {
             return change.get();

@@ -5,7 +5,9 @@
  *
  * <p>{@link dev.crmsync.app.simulate.customcrm.CustomcrmSimulator} is the public entry point. Inside: the HTTP
  * side ({@code CustomcrmApi}, {@code AccessGuard}, {@code Problem}), the rules of every change
- * ({@code CustomcrmRecords}, {@code CustomcrmValidator}, {@code MergePatch}), the change feed ({@code ChangeFeed})
- * and the database ({@code CustomcrmDatabase}, {@code RecordStore}, {@code IdempotencyKeys}).
+ * ({@code CustomcrmRecords}, {@code CustomcrmValidator}, {@code MergePatch}), the change feed ({@code ChangeFeed}),
+ * the database ({@code CustomcrmDatabase}, {@code RecordStore}, {@code IdempotencyKeys}), and the optional
+ * webhooks ({@code WebhookRoutes}, {@code WebhookSubscriptions}, {@code WebhookSignature}): signed, asynchronous
+ * notices of every change.
  */
 package dev.crmsync.app.simulate.customcrm;
