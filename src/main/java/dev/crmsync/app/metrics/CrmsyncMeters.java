@@ -125,7 +125,9 @@ public final class CrmsyncMeters implements AutoCloseable {
     }
 
     /**
-     * Binds an executor's meters (pool size, active and queued tasks, task times) under {@code name}.
+     * Binds an executor's meters (pool size, active and queued tasks, completed tasks) under {@code name}. Only a
+     * {@code ThreadPoolExecutor} or {@code ForkJoinPool} shows them, e.g. {@code Executors.newScheduledThreadPool(1)}:
+     * the single-thread wrappers of {@code Executors} hide their pool.
      *
      * @param executor the executor
      * @param name     its name, as the tag {@code name}
