@@ -227,8 +227,16 @@
   function value(v) {
     if (v === null || v === undefined || v === '') return h('span', { class: 'value-empty' }, 'empty');
     if (typeof v === 'object') return h('span', { class: 'mono' }, JSON.stringify(v));
+    const reference = REFERENCE.exec(String(v));
+    if (reference) {
+      return h('a', { href: '#/records/' + encodeURIComponent(reference[2]), title: 'link ' + reference[2] },
+        'the linked ' + ENTITY[reference[1]].webcrm.toLowerCase());
+    }
     return String(v);
   }
+
+  /** A canonical reference to another link, e.g. a person's organisation: "organisations:<link id>". */
+  const REFERENCE = /^(organisations|persons|products):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
   function same(a, b) {
     return JSON.stringify(a === undefined ? null : a) === JSON.stringify(b === undefined ? null : b);
@@ -763,7 +771,10 @@
         fact('Told to slow down', sys.throttled ? h('span', { class: 'attention' }, plural(sys.throttled, 'time', 'times'))
           : 'never'),
         sys.hooksReceived ? fact('Notifications received', num(sys.hooksReceived)) : null),
-      limit ? budget(sys.side, name, used, limit) : null,
+      limit ? budget(sys.side, name, used, limit)
+        : h('div', { class: 'budget', 'data-testid': 'budget-' + sys.side },
+          h('div', { class: 'budget-text' }, h('strong', null, 'API budget: '),
+            'no limit set; ' + num(used) + ' requests in the current window')),
       sys.lastError ? h('p', { class: 'flow-error' }, 'Last error: ' + sys.lastError) : null);
   }
 
@@ -1108,10 +1119,11 @@
         h('td', null, changeList(e.changes)))))));
   }
 
+  /** Field changes as "field: before → after"; a long list (a create lists every field) is folded. */
   function changeList(changes) {
-    const names = Object.keys(changes || {});
+    const names = Object.keys(changes || {}).sort();
     if (!names.length) return h('span', { class: 'muted' }, '–');
-    return h('ul', { class: 'changes', 'data-testid': 'changes' }, names.sort().map((name) => {
+    const list = h('ul', { class: 'changes', 'data-testid': 'changes' }, names.map((name) => {
       const c = changes[name] || {};
       return h('li', { 'data-field': name },
         h('span', { class: 'change-field' }, name), ': ',
@@ -1119,6 +1131,10 @@
         h('span', { class: 'arrow', 'aria-label': 'changed to' }, '→'),
         h('span', { class: 'after' }, value(c.after)));
     }));
+    if (names.length <= 4) return list;
+    return h('details', { class: 'changes-fold' },
+      h('summary', null, plural(names.length, 'field', 'fields') + ': ' + names.slice(0, 3).join(', ') + ', …'),
+      list);
   }
 
   // ------------------------------------------------------------------ conflicts
@@ -1368,15 +1384,51 @@
     return words[String(st).toLowerCase()] || st;
   }
 
-  /** A side's record as the API gives it: status, reason and properties. */
-  function sideValues(record) {
-    if (!record || typeof record !== 'object') return {};
-    if (record.properties && typeof record.properties === 'object') return record.properties;
-    if (record.values && typeof record.values === 'object') return record.values;
-    const copy = Object.assign({}, record);
-    delete copy.status;
-    delete copy.reason;
-    return copy;
+  /**
+   * A record's properties in its system's own shape, flattened for a table: nested objects (Customcrm's address,
+   * external ids) become "address.city".
+   */
+  function flatten(properties, prefix, out) {
+    const into = out || {};
+    for (const [key, v] of Object.entries(properties || {})) {
+      const name = prefix ? prefix + '.' + key : key;
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v, name, into);
+      else into[name] = v;
+    }
+    return into;
+  }
+
+  function isEmpty(v) {
+    return v === null || v === undefined || v === '';
+  }
+
+  /** One side's record as crmsync last read it: its state there and its properties, empty ones folded away. */
+  function sideCard(link, side) {
+    const record = link[side];
+    const id = side === 'webcrm' ? link.webcrmId : link.customcrmId;
+    const heading = h('h3', null, recordKind(link.flow, side) + ' ', id ? h('code', null, id) : null);
+    if (!record) {
+      return h('section', { class: 'card side', 'data-testid': 'record-side-' + side }, heading,
+        h('p', { class: 'muted' }, id ? 'Not read yet.' : 'There is no record on this side.'));
+    }
+    const all = flatten(record.properties);
+    const names = Object.keys(all).sort();
+    const filled = names.filter((n) => !isEmpty(all[n]));
+    const empty = names.length - filled.length;
+    const facts = [];
+    if (record.deleted) facts.push('deleted');
+    if (record.status) facts.push(String(record.status).toLowerCase());
+    return h('section', { class: 'card side', 'data-testid': 'record-side-' + side }, heading,
+      h('p', { class: 'muted' }, facts.length ? facts.join(' · ') + ' · ' : '', 'read ',
+        record.observedAt ? relTime(record.observedAt) : 'never'),
+      record.reason ? h('p', { class: 'flow-error' }, record.reason) : null,
+      filled.length ? h('div', { class: 'table-wrap' },
+        h('table', null,
+          h('caption', { class: 'sr-only' }, SIDE[side] + "'s properties"),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Property'), h('th', { scope: 'col' }, 'Value'))),
+          h('tbody', null, filled.map((n) => h('tr', { 'data-property': n },
+            h('th', { scope: 'row', class: 'mono' }, n), h('td', null, value(all[n]))))))) : null,
+      empty ? h('p', { class: 'muted' }, plural(empty, 'empty property', 'empty properties') + ' not shown.') : null);
   }
 
   async function loadRecordDetail(id) {
@@ -1395,47 +1447,30 @@
 
   function recordDetail(link) {
     const base = link.base || {};
-    const web = sideValues(link.webcrm);
-    const cus = sideValues(link.customcrm);
-    const fields = Array.from(new Set([...Object.keys(base), ...Object.keys(web), ...Object.keys(cus)])).sort();
+    const fields = Object.keys(base).sort();
     const history = (link.history || []).slice().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-    const sideNote = (side, record) => {
-      if (!record) return null;
-      const words = [];
-      if (record.status) words.push('status ' + String(record.status).toLowerCase());
-      if (record.reason) words.push(record.reason);
-      return words.length ? h('li', null, h('strong', null, SIDE[side] + ': '), words.join(' · ')) : null;
-    };
-    const notes = [sideNote('webcrm', link.webcrm), sideNote('customcrm', link.customcrm)].filter(Boolean);
     return h('article', { class: 'card detail', 'data-testid': 'record-detail-card', 'data-link-id': link.id },
       h('div', { class: 'card-head' },
         h('div', null,
           h('h2', { id: 'record-title', tabindex: '-1' }, link.title || '(no name)'),
           h('div', { class: 'muted' }, flowTitle(link.flow), ' · ', linkState(link.state),
             link.email ? ' · ' + link.email : null)),
-        h('a', { href: '#/records', class: 'btn btn-small' }, 'Close')),
+        h('a', { href: '#/records', class: 'btn btn-small', 'data-testid': 'record-close' }, 'Close')),
       h('p', null,
         recordKind(link.flow, 'webcrm') + ' ', h('code', null, link.webcrmId || '–'), ' ↔ ',
         recordKind(link.flow, 'customcrm') + ' ', h('code', null, link.customcrmId || '–'),
         h('span', { class: 'muted' }, ' · link ', h('code', null, link.id))),
-      h('h3', null, 'Values'),
-      fields.length ? h('div', { class: 'table-wrap compare' },
-        h('table', null,
-          h('caption', { class: 'sr-only' }, 'Values on each side'),
-          h('thead', null, h('tr', null,
-            h('th', { scope: 'col' }, 'Field'),
-            h('th', { scope: 'col' }, 'Last agreed value'),
-            h('th', { scope: 'col' }, 'webCRM as last read'),
-            h('th', { scope: 'col' }, 'Customcrm as last read'))),
-          h('tbody', null, fields.map((f) => h('tr', { 'data-field': f },
-            h('th', { scope: 'row' }, f),
-            h('td', null, value(base[f])),
-            h('td', { class: link.webcrm && !same(web[f], base[f]) ? 'differs' : null }, value(web[f])),
-            h('td', { class: link.customcrm && !same(cus[f], base[f]) ? 'differs' : null }, value(cus[f])))))))
-        : h('p', { class: 'muted' }, 'No values stored yet.'),
-      notes.length ? h('ul', null, notes) : null,
       h('h3', null, 'History'),
-      historyTable(history, { withRecord: false, testId: 'history-row' }));
+      historyTable(history, { withRecord: false, testId: 'history-row' }),
+      h('h3', null, 'Values both systems last agreed on'),
+      fields.length ? h('div', { class: 'table-wrap' },
+        h('table', { 'data-testid': 'record-base' },
+          h('caption', { class: 'sr-only' }, 'Values both systems last agreed on'),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Value'))),
+          h('tbody', null, fields.map((f) => h('tr', { 'data-field': f },
+            h('th', { scope: 'row' }, f), h('td', null, value(base[f]))))))) : h('p', { class: 'muted' }, 'None yet.'),
+      h('h3', null, 'Each system\'s record as crmsync last read it'),
+      h('div', { class: 'grid grid-sides' }, sideCard(link, 'webcrm'), sideCard(link, 'customcrm')));
   }
 
   // ------------------------------------------------------------------ configuration
