@@ -360,6 +360,39 @@ public final class CustomcrmConnector implements Connector {
         return version == null ? Optional.empty() : Optional.of(version.toString());
     }
 
+    // ---------------------------------------------------------------- webhooks
+
+    /**
+     * Subscribes crmsync to changes of every record type ({@code POST /webhooks}), after removing crmsync's
+     * subscriptions left from an earlier start: those whose {@code url} starts with {@code callbackPrefix}. Not part
+     * of {@link Connector}: only the service uses webhooks. Calling it again replaces what the last call made.
+     * Neither the URL nor the secret appears in a message or log.
+     *
+     * @param callbackPrefix what every crmsync subscription's URL starts with, e.g.
+     *                       {@code https://sync.example.com/hooks/customcrm}
+     * @param url            where this start's deliveries go; starts with {@code callbackPrefix}
+     * @param secret         the secret Customcrm signs deliveries with, at least 16 characters
+     * @return the new subscription's id
+     * @throws TransientCrmException when Customcrm stays unreachable
+     * @throws PermanentCrmException when Customcrm refuses the key or the subscription, or offers no webhooks
+     * @see #removeWebhooks
+     */
+    public String replaceWebhooks(String callbackPrefix, String url, Secret secret) {
+        return new CustomcrmWebhooks(http).replace(callbackPrefix, url, Objects.requireNonNull(secret, "secret"));
+    }
+
+    /**
+     * Removes crmsync's subscriptions: those whose {@code url} starts with {@code callbackPrefix}. Idempotent.
+     *
+     * @param callbackPrefix what every crmsync subscription's URL starts with
+     * @return how many were removed
+     * @throws TransientCrmException when Customcrm stays unreachable
+     * @throws PermanentCrmException when Customcrm refuses the key, or offers no webhooks
+     */
+    public int removeWebhooks(String callbackPrefix) {
+        return new CustomcrmWebhooks(http).remove(callbackPrefix);
+    }
+
     // ---------------------------------------------------------------- errors
 
     private static void checkKey(String method, String path, Response response) {

@@ -6,6 +6,7 @@ import dev.crmsync.adapters.http.RateBudget;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.webcrm.internal.FieldsMetadataReader;
 import dev.crmsync.adapters.webcrm.internal.QueryPager;
+import dev.crmsync.adapters.webcrm.internal.WebcrmHookClient;
 import dev.crmsync.adapters.webcrm.internal.WebcrmJson;
 import dev.crmsync.adapters.webcrm.internal.WebcrmRows;
 import dev.crmsync.adapters.webcrm.internal.WebcrmScripts;
@@ -284,6 +285,41 @@ public final class WebcrmConnector implements Connector {
      */
     public List<WebcrmFieldMetadata> fieldsMetadata(Flow flow) {
         return metadata.read(Objects.requireNonNull(flow, "flow"));
+    }
+
+    /**
+     * Makes webCRM tell crmsync of every change to the flow's entity (API-NOTES §9): removes the token's hooks
+     * whose {@code TargetUrl} starts with {@code callbackPrefix} (crmsync's, left from an earlier start), then
+     * creates one enabled hook per event type ({@code Create}, {@code Update}, {@code Delete}, filter {@code All})
+     * that POSTs to {@code targetUrl}. Not part of {@link Connector}: only the service uses hooks. Not idempotent
+     * on its own, but calling it again replaces what the last call made. A few requests, paced like every other;
+     * neither URL appears in a message or log.
+     *
+     * @param flow           the flow whose entity to watch
+     * @param callbackPrefix what every crmsync hook's target URL starts with, e.g.
+     *                       {@code https://sync.example.com/hooks/webcrm/}
+     * @param targetUrl      where this start's hooks deliver; starts with {@code callbackPrefix}
+     * @return how many leftover hooks were removed
+     * @throws TransientCrmException when webCRM stays unreachable
+     * @throws PermanentCrmException when webCRM refuses the token or a hook
+     * @see #removeHooks
+     */
+    public int replaceHooks(Flow flow, String callbackPrefix, String targetUrl) {
+        return new WebcrmHookClient(http).replace(Objects.requireNonNull(flow, "flow"), callbackPrefix, targetUrl);
+    }
+
+    /**
+     * Removes the token's hooks of the flow's entity whose {@code TargetUrl} starts with {@code callbackPrefix}.
+     * Idempotent: a hook already gone counts as removed.
+     *
+     * @param flow           the flow
+     * @param callbackPrefix what every crmsync hook's target URL starts with
+     * @return how many hooks were removed
+     * @throws TransientCrmException when webCRM stays unreachable
+     * @throws PermanentCrmException when webCRM refuses the token or a request
+     */
+    public int removeHooks(Flow flow, String callbackPrefix) {
+        return new WebcrmHookClient(http).remove(Objects.requireNonNull(flow, "flow"), callbackPrefix);
     }
 
     /**

@@ -7,27 +7,38 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
+import dev.crmsync.adapters.webcrm.WebcrmConnector;
+import dev.crmsync.adapters.webcrm.WebcrmSettings;
 import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Secret;
 import dev.crmsync.testing.MutableClock;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holds the simulator's hook endpoints to webCRM's own Swagger document: every request of a session that creates,
- * lists, reads, replaces and deletes hooks of all three entities, errors included, and every answer, through a
- * recording proxy. The document's known defects are tolerated by the same named rules as
+ * Holds the simulator's hook endpoints, and the connector's use of them, to webCRM's own Swagger document: every
+ * request of a session that creates, lists, reads, replaces and deletes hooks of all three entities, errors
+ * included, and every answer, through a recording proxy. The document's known defects are tolerated by the same named rules as
  * {@link WebcrmContractTest#KNOWN_DEFECTS}; any other mismatch fails.
  */
 class WebcrmHookContractTest {
 
     private static final String TOKEN = "hook-contract-token";
+    private static final String PREFIX = "https://sync.example.com/hooks/webcrm/";
+    private static final Map<Flow, String> STAMPS = Map.of(Flow.ORGANISATIONS, "OrganisationCustom5",
+            Flow.PERSONS, "PersonCustom5", Flow.PRODUCTS, "ProductCustom5");
 
     @Test
     void shouldServeHooksOnlyAsWebcrmsDocumentAllows() throws Exception {
@@ -69,6 +80,37 @@ class WebcrmHookContractTest {
                 .collect(Collectors.toSet())).contains("POST /Persons/Hooks", "GET /Products/Hooks",
                 "GET /Organisations/Hooks/{id}", "PUT /Persons/Hooks/{id}", "DELETE /Products/Hooks/{id}");
         assertThat(exchanges).extracting(RecordingProxy.Exchange::status).contains(200, 400, 404);
+        assertThat(breaches(validator, exchanges)).isEmpty();
+    }
+
+    @Test
+    void shouldRegisterAndRemoveConnectorHooksOnlyAsWebcrmsDocumentAllows() throws Exception {
+        // Given the connector talking to the simulator through a recording proxy
+        OpenApiInteractionValidator validator = OpenApiInteractionValidator
+                .createForInlineApiSpecification(Files.readString(Path.of(System.getProperty("webcrm.swagger"))))
+                .withWhitelist(WebcrmContractTest.KNOWN_DEFECTS).build();
+        MutableClock clock = new MutableClock(Instant.parse("2025-06-15T10:00:00Z"));
+        List<RecordingProxy.Exchange> exchanges;
+        try (WebcrmSimulator sim = WebcrmSimulator.builder().token(TOKEN).clock(clock).build()
+                .start("127.0.0.1", 0);
+             RecordingProxy proxy = new RecordingProxy(sim.baseUrl());
+             WebcrmConnector connector = new WebcrmConnector(new WebcrmSettings(URI.create(proxy.baseUrl()),
+                     new Secret(TOKEN), ZoneId.of("Europe/Copenhagen"), Duration.ofHours(1), 100, 250,
+                     Duration.ofSeconds(10)), STAMPS, clock, clock::advance)) {
+
+            // When it registers hooks for every flow twice (the second time replacing the first), then removes them
+            for (Flow flow : Flow.values()) {
+                connector.replaceHooks(flow, PREFIX, PREFIX + "first");
+                connector.replaceHooks(flow, PREFIX, PREFIX + "second");
+                connector.removeHooks(flow, PREFIX);
+            }
+            exchanges = proxy.exchanges();
+        }
+
+        // Then it listed, created and deleted hooks of all three entities, each within the document
+        assertThat(exchanges.stream().map(e -> e.method() + " " + e.path().replaceAll("/\\d+$", "/{id}"))
+                .collect(Collectors.toSet())).contains("GET /Organisations/Hooks", "POST /Persons/Hooks",
+                "DELETE /Products/Hooks/{id}");
         assertThat(breaches(validator, exchanges)).isEmpty();
     }
 
