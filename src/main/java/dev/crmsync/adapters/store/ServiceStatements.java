@@ -69,7 +69,12 @@ final class ServiceStatements {
             }
             return link;
         }).list();
-        List<Link> all = new ArrayList<>(found.values());
+        // A whole id is what a person pasted from one of the systems: its link comes before those that merely
+        // mention the text.
+        List<Link> all = new ArrayList<>();
+        found.values().stream().filter(l -> q.equals(l.id()) || q.equals(l.webcrmId()) || q.equals(l.customcrmId()))
+                .forEach(all::add);
+        found.values().stream().filter(l -> !all.contains(l)).forEach(all::add);
         if (offset >= all.size()) {
             return List.of();
         }

@@ -56,7 +56,7 @@ public final class FaultFilter {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
-            switch (faults.nextFault()) {
+            switch (faults.nextFault(ctx.method().name())) {
                 case FaultInjector.Fault.None none -> {
                 }
                 case FaultInjector.Fault.Fail fail -> {

@@ -40,6 +40,7 @@ public final class FaultInjector {
     private final Deque<Fault> queued = new ArrayDeque<>();
     private FaultSettings settings = FaultSettings.NONE;
     private int malformedPagesQueued;
+    private int failingWrites;
 
     /**
      * @param seed seed of the random choices
@@ -109,10 +110,25 @@ public final class FaultInjector {
         malformedPagesQueued += count;
     }
 
+    /**
+     * Answers every write (POST, PUT, PATCH, DELETE) with {@code status} until {@link #reset()}, while reads are
+     * served: a system in read-only maintenance (5xx), or one whose own rules refuse records for a while (4xx, e.g.
+     * 422 until an administrator fixes its data), whose refused writes end as dead letters to replay later.
+     *
+     * @param status a 4xx or 5xx status
+     */
+    public synchronized void failWrites(int status) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("status must be 4xx or 5xx: " + status);
+        }
+        failingWrites = status;
+    }
+
     /** Clears queued faults and switches standing faults off. */
     public synchronized void reset() {
         queued.clear();
         malformedPagesQueued = 0;
+        failingWrites = 0;
         settings = FaultSettings.NONE;
     }
 
@@ -129,6 +145,19 @@ public final class FaultInjector {
      * @return the fault; {@link Fault.None} to serve normally
      */
     public synchronized Fault nextFault() {
+        return nextFault("GET");
+    }
+
+    /**
+     * Picks the fault for the next request.
+     *
+     * @param method the request's HTTP method
+     * @return the fault; {@link Fault.None} to serve normally
+     */
+    public synchronized Fault nextFault(String method) {
+        if (failingWrites != 0 && !method.equals("GET") && !method.equals("HEAD")) {
+            return new Fault.Fail(failingWrites, Duration.ZERO);
+        }
         if (!queued.isEmpty()) {
             return queued.pollFirst();
         }

@@ -68,6 +68,19 @@ class FaultFilterTest {
     }
 
     @Test
+    void shouldRefuseEveryWriteButServeReadsWhileWritesFailUntilReset() throws Exception {
+        // Given
+        faults.failWrites(503);
+
+        // When / Then
+        assertThat(send("POST", "/things", "{}").statusCode()).isEqualTo(503);
+        assertThat(send("POST", "/things", "{}").statusCode()).isEqualTo(503);
+        assertThat(get("/things").statusCode()).isEqualTo(200);
+        faults.reset();
+        assertThat(send("POST", "/things", "{}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
     void shouldCloseTheConnectionWithoutAnAnswerWhenDropping() {
         // Given
         faults.dropNext(1);
