@@ -1181,9 +1181,9 @@
       const differs = !same(f[side], f.base);
       const won = f.winner === side;
       return h('td', { class: differs ? 'differs' : null, 'data-testid': 'conflict-value-' + side },
-        c.open
+        c.open && fields.length > 1
           ? h('label', { class: 'choice' }, radio(f, side), h('span', null, value(f[side])))
-          : [value(f[side]), won ? [' ', h('span', { class: 'winner-mark' }, '✓ kept')] : null]);
+          : [value(f[side]), won && !c.open ? [' ', h('span', { class: 'winner-mark' }, '✓ kept')] : null]);
     };
     return h('article', {
       class: 'card conflict', 'data-key': c.id, 'data-testid': 'conflict', 'data-conflict-id': c.id,

@@ -1,0 +1,355 @@
+package dev.crmsync.app.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.crmsync.testing.ServiceHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The dashboard in headless Chromium (Debian's {@code /usr/bin/chromium}, driven by Playwright) against a running
+ * service with both simulators: what a person sees and does there, and what that does in the two systems. Records
+ * are changed through the simulators' HTTP APIs, as another tool or person would change them.
+ *
+ * <p>One service for the class, with the {@code manual} conflict policy and one attempt per write (so a refused
+ * write is a dead letter at once); each test has a browser context of its own, so signing in is part of each.
+ * Screenshots of the main pages are kept in {@code <build dir>/screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** How long crmsync's HTTP client keeps retrying a failing write: six attempts, pauses up to 30 s. */
+    private static final Duration WRITE_RETRIES = Duration.ofMinutes(3);
+    private static final List<String> FLOWS = List.of("organisations", "persons", "products");
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("crmsync.build.dir", "target"), "screenshots");
+
+    private static ServiceHarness harness;
+    private static SimulatorHttp simulators;
+    private static Playwright playwright;
+    private static Browser browser;
+
+    private BrowserContext context;
+    private Page page;
+    private final List<String> pageErrors = new ArrayList<>();
+
+    @BeforeAll
+    static void startServiceAndBrowser() {
+        harness = ServiceHarness.start(
+                "sync: { interval: 1s, reconcile-interval: 5s, conflict-policy: manual, max-attempts: 1 }\n");
+        simulators = new SimulatorHttp(harness.webcrm().baseUrl(), ServiceHarness.WEBCRM_TOKEN,
+                harness.customcrm().baseUrl(), ServiceHarness.CUSTOMCRM_KEY);
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        List<String> args = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            args.add("--no-sandbox");    // Chromium refuses to start its sandbox as root, as CI runs it
+        }
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Path.of("/usr/bin/chromium"))
+                .setHeadless(true)
+                .setArgs(args));
+        PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
+        await().atMost(PATIENCE).until(() -> {
+            for (JsonNode flow : harness.status().path("flows")) {
+                if (flow.path("lastCycle").isNull()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    @AfterAll
+    static void stopServiceAndBrowser() {
+        try {
+            if (playwright != null) {
+                playwright.close();
+            }
+        } finally {
+            harness.close();
+        }
+    }
+
+    @BeforeEach
+    void openPage() {
+        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+        context.setDefaultTimeout(PATIENCE.toMillis());
+        page = context.newPage();
+        page.onPageError(error -> pageErrors.add(error));
+    }
+
+    @AfterEach
+    void closePage() {
+        context.close();
+        assertThat(pageErrors).as("script errors on the page").isEmpty();
+    }
+
+    // ---------------------------------------------------------------- sign-in
+
+    @Test
+    @Order(1)
+    void shouldShowAnErrorAndNoDataForAWrongToken() {
+        // Given
+        String organisation = linkedPair("organisations").path("title").asString();
+        page.navigate(harness.baseUrl() + "/");
+        PlaywrightAssertions.assertThat(page.getByTestId("signin-form")).isVisible();
+
+        // When
+        page.getByTestId("signin-token").fill("not-the-service-token");
+        page.getByTestId("signin-submit").click();
+
+        // Then
+        PlaywrightAssertions.assertThat(page.getByTestId("signin-error")).containsText("not accepted");
+        PlaywrightAssertions.assertThat(page.getByTestId("signin-form")).isVisible();
+        PlaywrightAssertions.assertThat(page.locator("#app")).isHidden();
+        assertThat(page.getByTestId("flow-card-organisations").count()).isZero();
+        assertThat(page.content()).doesNotContain(organisation);
+        assertThat(page.request().get(harness.baseUrl() + "/api/status").status()).isEqualTo(401);
+        screenshot("sign-in-refused");
+    }
+
+    // ---------------------------------------------------------------- overview and timeline
+
+    @Test
+    @Order(2)
+    void shouldShowHealthyFlowsAndThenAnEditMadeInWebcrmOnTheTimeline() {
+        // Given a signed-in person sees every flow healthy and both systems reachable
+        signIn();
+        for (String flow : FLOWS) {
+            PlaywrightAssertions.assertThat(page.getByTestId("flow-card-" + flow)).hasAttribute("data-health", "ok");
+            PlaywrightAssertions.assertThat(page.getByTestId("flow-health-" + flow)).not().hasText("Failing");
+        }
+        PlaywrightAssertions.assertThat(page.getByTestId("system-reachable-webcrm")).hasText("Reachable");
+        PlaywrightAssertions.assertThat(page.getByTestId("system-reachable-customcrm")).hasText("Reachable");
+        PlaywrightAssertions.assertThat(page.getByTestId("budget-webcrm")).containsText("requests used");
+        PlaywrightAssertions.assertThat(page.getByTestId("chart-written-svg")).isVisible();
+        PlaywrightAssertions.assertThat(page.getByTestId("chart-lag-svg")).isVisible();
+        PlaywrightAssertions.assertThat(page.getByTestId("live-indicator")).hasText("Live");
+        screenshot("overview");
+
+        // When, with the timeline open, a webCRM user changes a linked person's title
+        JsonNode link = linkedPair("persons");
+        int personId = Integer.parseInt(link.path("webcrmId").asString());
+        String title = "Head of Timelines " + System.nanoTime() % 100_000;
+        page.getByTestId("nav-timeline").click();
+        PlaywrightAssertions.assertThat(page.getByTestId("page-timeline")).isVisible();
+        simulators.webcrmUpdate("Persons", personId, person -> person.put("PersonTitle", title));
+
+        // Then the change appears on the timeline by itself, from webCRM, with the value before and after
+        Locator row = page.getByTestId("timeline-row").filter(new Locator.FilterOptions().setHasText(title));
+        PlaywrightAssertions.assertThat(row).hasCount(1);
+        PlaywrightAssertions.assertThat(row.getByTestId("origin")).hasText("webCRM");
+        PlaywrightAssertions.assertThat(row.locator("li[data-field='job_title'] .after")).hasText(title);
+        PlaywrightAssertions.assertThat(row.getByTestId("timeline-record")).hasText(link.path("title").asString());
+        screenshot("timeline");
+
+        // When the record is opened from the timeline, its history has the change too
+        row.getByTestId("timeline-record").click();
+        Locator detail = page.getByTestId("record-detail-card");
+        PlaywrightAssertions.assertThat(detail).hasAttribute("data-link-id", link.path("id").asString());
+        PlaywrightAssertions.assertThat(detail.getByTestId("history-row")
+                .filter(new Locator.FilterOptions().setHasText(title))).hasCount(1);
+        PlaywrightAssertions.assertThat(detail.getByTestId("record-side-webcrm")
+                .locator("tr[data-property='PersonTitle']")).containsText(title);
+        screenshot("record");
+    }
+
+    // ---------------------------------------------------------------- conflicts
+
+    @Test
+    @Order(3)
+    void shouldResolveAConflictFromThePageAndWriteTheKeptValueToBothSystems() {
+        // Given the organisations flow paused from the page
+        signIn();
+        JsonNode link = linkedPair("organisations");
+        int organisationId = Integer.parseInt(link.path("webcrmId").asString());
+        String customerId = link.path("customcrmId").asString();
+        page.getByTestId("flow-pause-organisations").click();
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-card-organisations")).hasAttribute("data-state", "paused");
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-health-organisations")).hasText("Paused");
+
+        // When both systems change the same phone number differently, and the flow is resumed
+        String webcrmPhone = "+45 70 10 10 " + (10 + System.nanoTime() % 80);
+        String customcrmPhone = "+45 80 20 20 " + (10 + System.nanoTime() % 80);
+        simulators.webcrmUpdate("Organisations", organisationId, o -> o.put("OrganisationTelephone", webcrmPhone));
+        simulators.customcrmPatch("customers", customerId, SimulatorHttp.object().put("phone", customcrmPhone));
+        page.getByTestId("flow-resume-organisations").click();
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-conflicts-organisations")).hasText("1 conflict");
+
+        // Then the conflict waits on the conflicts page, both values side by side
+        page.getByTestId("nav-conflicts").click();
+        Locator conflict = page.getByTestId("conflict")
+                .filter(new Locator.FilterOptions().setHasText(link.path("title").asString()));
+        PlaywrightAssertions.assertThat(conflict).hasCount(1);
+        Locator phone = conflict.locator("tr[data-field='phone']");
+        PlaywrightAssertions.assertThat(phone.getByTestId("conflict-value-webcrm")).hasText(webcrmPhone);
+        PlaywrightAssertions.assertThat(phone.getByTestId("conflict-value-customcrm")).hasText(customcrmPhone);
+        screenshot("conflicts");
+
+        // When the person keeps Customcrm's value
+        conflict.getByTestId("conflict-keep-customcrm").click();
+
+        // Then the conflict leaves the queue and both systems hold Customcrm's value
+        PlaywrightAssertions.assertThat(conflict).hasCount(0);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(simulators.webcrmGet("Organisations", organisationId).path("OrganisationTelephone").asString())
+                    .isEqualTo(customcrmPhone);
+            assertThat(simulators.customcrmGet("customers", customerId).path("phone").asString())
+                    .isEqualTo(customcrmPhone);
+        });
+        PlaywrightAssertions.assertThat(page.getByTestId("badge-conflicts")).isHidden();
+    }
+
+    // ---------------------------------------------------------------- dead letters
+
+    @Test
+    @Order(4)
+    void shouldReplayADeadLetterFromThePageOnceItsCauseIsFixed() {
+        // Given Customcrm refuses every write, so a new webCRM organisation becomes a dead letter with its reason
+        signIn();
+        page.getByTestId("nav-dead-letters").click();
+        PlaywrightAssertions.assertThat(page.getByTestId("page-dead-letters")).isVisible();
+        String name = "Replay Kettles " + System.nanoTime() % 100_000 + " A/S";
+        Locator row;
+        harness.customcrm().faults().failWrites(503);
+        try {
+            int id = simulators.webcrmCreate("Organisations", SimulatorHttp.object().put("OrganisationName", name));
+            row = page.locator("[data-testid='dead-letter'][data-flow='organisations'][data-side='webcrm']"
+                    + "[data-record-id='" + id + "']");
+            // (crmsync's HTTP client tries a refused write six times, with pauses, before the engine gives up)
+            PlaywrightAssertions.assertThat(row).hasCount(1, new LocatorAssertions.HasCountOptions()
+                    .setTimeout(WRITE_RETRIES.toMillis()));
+            PlaywrightAssertions.assertThat(row.getByTestId("dead-letter-reason")).containsText("Customcrm");
+            PlaywrightAssertions.assertThat(row.getByTestId("dead-letter-reason")).containsText("503");
+            screenshot("dead-letters");
+        } finally {
+            // When the cause is fixed: Customcrm takes writes again
+            harness.customcrm().faults().reset();
+        }
+        Instant fixed = Instant.now();
+        await().atMost(PATIENCE).until(() -> lastCycleFinished("organisations").isAfter(fixed));
+
+        // Then the dead letter still waits for a person, a whole cycle later
+        PlaywrightAssertions.assertThat(row).hasCount(1);
+
+        // When the person replays it
+        row.getByTestId("dead-letter-replay").click();
+
+        // Then it leaves the page, and the organisation is made in Customcrm
+        PlaywrightAssertions.assertThat(row).hasCount(0);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            JsonNode items = harness.api("GET", "/api/links?flow=organisations&q="
+                    + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8), null)
+                    .json().path("items");
+            assertThat(items).hasSize(1);
+            String customerId = items.get(0).path("customcrmId").asString(null);
+            assertThat(customerId).isNotNull();
+            assertThat(simulators.customcrmGet("customers", customerId).path("name").asString()).isEqualTo(name);
+        });
+    }
+
+    // ---------------------------------------------------------------- configuration and dry run
+
+    @Test
+    @Order(5)
+    void shouldShowThePropertyTablesOfTheRunningConfiguration() {
+        // Given
+        signIn();
+
+        // When
+        page.getByTestId("nav-configuration").click();
+
+        // Then every flow's property tables are there, e.g. webCRM's OrganisationName to Customcrm's name
+        Locator dataflow = page.getByTestId("dataflow");
+        PlaywrightAssertions.assertThat(dataflow.locator("table").first()).isVisible();
+        assertThat(dataflow.locator("table").count()).isGreaterThanOrEqualTo(FLOWS.size());
+        PlaywrightAssertions.assertThat(dataflow.locator("tr")
+                .filter(new Locator.FilterOptions().setHasText("OrganisationName")).first()).containsText("name");
+        PlaywrightAssertions.assertThat(dataflow.locator("tr")
+                .filter(new Locator.FilterOptions().setHasText("PersonTitle")).first()).containsText("job_title");
+        screenshot("configuration");
+    }
+
+    @Test
+    @Order(6)
+    void shouldShowWhatADryRunWouldWriteWithoutWritingIt() {
+        // Given
+        signIn();
+        long writesBefore = writes();
+
+        // When
+        page.getByTestId("dry-run").click();
+
+        // Then
+        PlaywrightAssertions.assertThat(page.getByTestId("plan-dialog")).isVisible();
+        for (String flow : FLOWS) {
+            PlaywrightAssertions.assertThat(page.getByTestId("plan-flow-" + flow)).isVisible();
+        }
+        screenshot("dry-run");
+        page.getByTestId("plan-close").click();
+        PlaywrightAssertions.assertThat(page.getByTestId("plan-dialog")).isHidden();
+        assertThat(writes()).isEqualTo(writesBefore);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void signIn() {
+        page.navigate(harness.baseUrl() + "/");
+        page.getByTestId("signin-token").fill(harness.token());
+        page.getByTestId("signin-submit").click();
+        PlaywrightAssertions.assertThat(page.getByTestId("page-overview")).isVisible();
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-card-organisations")).isVisible();
+    }
+
+    /** A link of the flow with a record on each side, found through the management API. */
+    private static JsonNode linkedPair(String flow) {
+        for (JsonNode link : harness.api("GET", "/api/links?flow=" + flow + "&limit=500", null).json().path("items")) {
+            if (link.path("state").asString().equals("active") && !link.path("webcrmId").isNull()
+                    && !link.path("customcrmId").isNull() && !link.path("title").isNull()) {
+                return link;
+            }
+        }
+        throw new AssertionError("no linked " + flow + " after the first sync");
+    }
+
+    private static Instant lastCycleFinished(String flow) {
+        for (JsonNode f : harness.status().path("flows")) {
+            if (f.path("flow").asString().equals(flow) && !f.path("lastCycle").isNull()) {
+                return Instant.parse(f.path("lastCycle").path("finishedAt").asString());
+            }
+        }
+        return Instant.EPOCH;
+    }
+
+    /** Writes the two simulators have answered so far. */
+    private static long writes() {
+        return harness.webcrm().traffic().snapshot().writes() + harness.customcrm().traffic().snapshot().writes();
+    }
+
+    private void screenshot(String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+}
