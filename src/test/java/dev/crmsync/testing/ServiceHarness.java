@@ -54,7 +54,8 @@ public final class ServiceHarness implements AutoCloseable {
     }
 
     private final WebcrmSimulator webcrm;
-    private final CustomcrmSimulator customcrm;
+    private CustomcrmSimulator customcrm;
+    private final int customcrmPort;
     private final Path dir;
     private final RunningService service;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -69,6 +70,7 @@ public final class ServiceHarness implements AutoCloseable {
                 .start("127.0.0.1", 0);
         customcrm = CustomcrmSimulator.builder().apiKey(CUSTOMCRM_KEY).seed(11).seedPlan(customcrmPlan)
                 .database(dir.resolve("customcrm.db")).build().start("127.0.0.1", 0);
+        customcrmPort = customcrm.port();
         try {
             service = RunningService.start(config(extraYaml), false, InstantSource.system(), Sleeper.SYSTEM, null);
         } catch (RuntimeException e) {
@@ -128,6 +130,21 @@ public final class ServiceHarness implements AutoCloseable {
      */
     public CustomcrmSimulator customcrm() {
         return customcrm;
+    }
+
+    /**
+     * Stops the Customcrm simulator, as an outage would; its database stays.
+     */
+    public void stopCustomcrm() {
+        customcrm.stop();
+    }
+
+    /**
+     * Starts the Customcrm simulator again on the same port and database, as after a restart.
+     */
+    public void startCustomcrmAgain() {
+        customcrm = CustomcrmSimulator.builder().apiKey(CUSTOMCRM_KEY).seed(11).database(dir.resolve("customcrm.db"))
+                .build().start("127.0.0.1", customcrmPort);
     }
 
     /**

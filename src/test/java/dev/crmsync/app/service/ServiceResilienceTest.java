@@ -1,0 +1,109 @@
+package dev.crmsync.app.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crmsync.app.simulate.customcrm.RecordType;
+import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
+import dev.crmsync.testing.ServiceHarness;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The service keeps syncing through a system's restart and a burst of 429s, and says so in its status, its
+ * readiness and its metrics.
+ */
+class ServiceResilienceTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Test
+    void shouldReportCustomcrmDownAndCarryTheEditOverOnceItIsBack() {
+        try (ServiceHarness harness = ServiceHarness.start()) {
+            JsonNode link = awaitActiveOrganisationLink(harness);
+            int webcrmId = Integer.parseInt(link.path("webcrmId").asString());
+            String customcrmId = link.path("customcrmId").asString();
+
+            // When Customcrm goes down and a webCRM user edits the organisation
+            harness.stopCustomcrm();
+            harness.webcrm().editAsUser(WebcrmEntity.ORGANISATION, webcrmId, Map.of("OrganisationName", "Outage ApS"));
+
+            // Then the service reports Customcrm unreachable and itself not ready
+            await().atMost(PATIENCE).until(() -> !system(harness, "customcrm").path("reachable").asBoolean());
+            assertThat(system(harness, "customcrm").path("lastError").asString()).contains("did not answer");
+            assertThat(harness.call("GET", "/health/ready", null, null).status()).isEqualTo(503);
+            assertThat(metric(harness, "crmsync_api_calls_total", "status=\"none\"", "system=\"customcrm\""))
+                    .isPositive();
+
+            // When Customcrm is back
+            harness.startCustomcrmAgain();
+
+            // Then the edit arrives, and the service is ready again
+            await().atMost(PATIENCE).until(() -> harness.customcrm().record(RecordType.CUSTOMER, customcrmId)
+                    .orElseThrow().path("name").asString().equals("Outage ApS"));
+            await().atMost(PATIENCE).until(() -> harness.call("GET", "/health/ready", null, null).status() == 200);
+            assertThat(system(harness, "customcrm").path("reachable").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldWaitOutABurstOf429sAndCountThem() {
+        try (ServiceHarness harness = ServiceHarness.start()) {
+            JsonNode link = awaitActiveOrganisationLink(harness);
+            String customcrmId = link.path("customcrmId").asString();
+
+            // When webCRM throttles the next requests, and a webCRM user edits the organisation
+            harness.webcrm().faults().failNext(4, 429, Duration.ofSeconds(1));
+            harness.webcrm().editAsUser(WebcrmEntity.ORGANISATION, Integer.parseInt(link.path("webcrmId").asString()),
+                    Map.of("OrganisationName", "Throttled A/S"));
+
+            // Then the edit still arrives, and the 429s are counted in the status and the metrics
+            await().atMost(PATIENCE).until(() -> harness.customcrm().record(RecordType.CUSTOMER, customcrmId)
+                    .orElseThrow().path("name").asString().equals("Throttled A/S"));
+            assertThat(system(harness, "webcrm").path("throttled").asLong()).isGreaterThanOrEqualTo(4);
+            assertThat(metric(harness, "crmsync_api_throttled_total", "system=\"webcrm\"")).isGreaterThanOrEqualTo(4);
+            assertThat(system(harness, "webcrm").path("reachable").asBoolean()).isTrue();
+        }
+    }
+
+    private static JsonNode awaitActiveOrganisationLink(ServiceHarness harness) {
+        return await().atMost(PATIENCE).until(() -> {
+            for (JsonNode link : harness.api("GET", "/api/links?flow=organisations", null).json().path("items")) {
+                if (link.path("state").asString().equals("active") && !link.path("customcrmId").isNull()) {
+                    return link;
+                }
+            }
+            return null;
+        }, l -> l != null);
+    }
+
+    private static JsonNode system(ServiceHarness harness, String side) {
+        for (JsonNode system : harness.status().path("systems")) {
+            if (system.path("side").asString().equals(side)) {
+                return system;
+            }
+        }
+        throw new AssertionError("no system " + side);
+    }
+
+    /** The sum of a Prometheus series' samples whose labels hold every given label. */
+    private static double metric(ServiceHarness harness, String name, String... labels) {
+        String text = harness.call("GET", "/metrics", null, null).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(text);
+        double sum = 0;
+        while (m.find()) {
+            boolean all = true;
+            for (String label : labels) {
+                all &= m.group(1).contains(label);
+            }
+            if (all) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+}
