@@ -1,5 +1,7 @@
 package dev.crmsync.app.dashboard;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,7 +56,8 @@ final class SimulatorHttp {
      * @return the record as webCRM serves it
      */
     JsonNode webcrmGet(String entity, int id) {
-        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(webcrmUrl + "/" + entity + "/" + id))
+        URI uri = URI.create(webcrmUrl + "/" + entity + "/" + id);
+        HttpResponse<String> answer = sendToWebcrm(HttpRequest.newBuilder(uri)
                 .header("Authorization", "Bearer " + accessToken()).GET());
         return JSON.readTree(expect(answer, 200));
     }
@@ -68,7 +72,7 @@ final class SimulatorHttp {
     void webcrmUpdate(String entity, int id, Consumer<ObjectNode> change) {
         ObjectNode record = (ObjectNode) webcrmGet(entity, id);
         change.accept(record);
-        expect(send(HttpRequest.newBuilder(URI.create(webcrmUrl + "/" + entity + "/" + id))
+        expect(sendToWebcrm(HttpRequest.newBuilder(URI.create(webcrmUrl + "/" + entity + "/" + id))
                 .header("Authorization", "Bearer " + accessToken())
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(record.toString()))), 200);
@@ -80,7 +84,7 @@ final class SimulatorHttp {
      * @return the new id
      */
     int webcrmCreate(String entity, ObjectNode record) {
-        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(webcrmUrl + "/" + entity))
+        HttpResponse<String> answer = sendToWebcrm(HttpRequest.newBuilder(URI.create(webcrmUrl + "/" + entity))
                 .header("Authorization", "Bearer " + accessToken())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(record.toString())));
@@ -90,7 +94,7 @@ final class SimulatorHttp {
     private String accessToken() {
         if (accessToken == null) {
             String form = "authCode=" + URLEncoder.encode(webcrmToken, StandardCharsets.UTF_8);
-            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(webcrmUrl + "/Auth/ApiLogin"))
+            HttpResponse<String> answer = sendToWebcrm(HttpRequest.newBuilder(URI.create(webcrmUrl + "/Auth/ApiLogin"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)));
             accessToken = JSON.readTree(expect(answer, 200)).path("AccessToken").asString();
@@ -99,17 +103,6 @@ final class SimulatorHttp {
     }
 
     // ---------------------------------------------------------------- Customcrm
-
-    /**
-     * @param type e.g. {@code customers}
-     * @param id   the record's id
-     * @return the record
-     */
-    JsonNode customcrmGet(String type, String id) {
-        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(customcrmUrl + "/" + type + "/" + id))
-                .header("Authorization", "Bearer " + customcrmKey).GET());
-        return JSON.readTree(expect(answer, 200));
-    }
 
     /**
      * @param type  e.g. {@code customers}
@@ -127,6 +120,20 @@ final class SimulatorHttp {
 
     static ObjectNode object() {
         return JSON.createObjectNode();
+    }
+
+    /**
+     * Sends a request to webCRM; a 429 (the simulator's 250 requests a minute, which crmsync's own calls share)
+     * is waited out by asking again each second, as a polite client would.
+     */
+    private HttpResponse<String> sendToWebcrm(HttpRequest.Builder request) {
+        AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+        await().atMost(Duration.ofMinutes(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    answer.set(send(request));
+                    return answer.get().statusCode() != 429;
+                });
+        return answer.get();
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
