@@ -10,6 +10,7 @@ import dev.crmsync.app.service.CycleTally;
 import dev.crmsync.app.service.SyncService;
 import dev.crmsync.app.service.SystemCounters;
 import dev.crmsync.app.service.SystemHealth;
+import dev.crmsync.app.service.hooks.ChangeHooks;
 import dev.crmsync.engine.SyncMetrics;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
@@ -23,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code crmsync run}, wired: the connection with its metrics, the sync service, and the HTTP server with the
- * management API, dashboard, metrics, health and change hooks. The command, the demo and the tests start it the
+ * {@code crmsync run}, wired: the connection with its metrics, the sync service, the HTTP server with the
+ * management API, dashboard, metrics and health, and the change hooks when {@code server.public-url} is set. The command, the demo and the tests start it the
  * same way.
  *
  * <p>This class is threadsafe.
@@ -41,15 +42,17 @@ public final class RunningService implements AutoCloseable {
     private final ManagementApi api;
     private final CrmsyncMeters meters;
     private final SystemCounters counters;
+    private final ChangeHooks hooks;
     private volatile boolean closed;
 
     private RunningService(SyncConnection connection, SyncService service, ManagementApi api, CrmsyncMeters meters,
-                           SystemCounters counters) {
+                           SystemCounters counters, ChangeHooks hooks) {
         this.connection = connection;
         this.service = service;
         this.api = api;
         this.meters = meters;
         this.counters = counters;
+        this.hooks = hooks;
     }
 
     /**
@@ -59,12 +62,11 @@ public final class RunningService implements AutoCloseable {
      * @param insecureNoAuth whether to serve the API without a token (local demos only)
      * @param clock          the time source
      * @param sleeper        how connectors wait
-     * @param hooks          adds the change-hook routes and starts them once the service runs; may be null
      * @return the running service
      * @throws ConfigException when no token is configured and {@code insecureNoAuth} is not set
      */
     public static RunningService start(CrmsyncConfig config, boolean insecureNoAuth, InstantSource clock,
-                                       Sleeper sleeper, HookWiring hooks) {
+                                       Sleeper sleeper) {
         if (config.service().token() == null && !insecureNoAuth) {
             throw new ConfigException("server.token", "is required to guard the management API; set it, e.g. "
                     + "token: ${CRMSYNC_TOKEN}, or start with --insecure-no-auth for a local demo");
@@ -86,7 +88,11 @@ public final class RunningService implements AutoCloseable {
                         .filter(r -> r.flow() == flow).count());
             }
             CrmsyncConfig resolved = connection.config();
-            Consumer<JavalinConfig> routes = hooks == null ? null : cfg -> hooks.routes(cfg, opened, started, counters);
+            // Change hooks only where both systems can reach this service; polling alone works everywhere.
+            ChangeHooks hooks = config.service().publicUrl() == null ? null : ChangeHooks.builder(opened)
+                    .hint(started::hint).deleteHint(started::hintDelete).onReceived(counters::hookReceived)
+                    .clock(clock).build();
+            Consumer<JavalinConfig> routes = hooks == null ? null : hooks::install;
             ManagementApi api = ManagementApi.start(service, connection.store(), new ManagementApi.Settings(
                     config.service().host(), config.service().port(), insecureNoAuth ? null : config.service().token(),
                     clock, meters::scrape,
@@ -94,11 +100,11 @@ public final class RunningService implements AutoCloseable {
                     routes));
             service.start();
             if (hooks != null) {
-                hooks.start(opened, started);
+                hooks.start();
             }
             log.atInfo().addKeyValue("url", api.baseUrl()).addKeyValue("auth", insecureNoAuth ? "none" : "token")
                     .log("crmsync is running");
-            return new RunningService(connection, service, api, meters, counters);
+            return new RunningService(connection, service, api, meters, counters, hooks);
         } catch (RuntimeException e) {
             if (service != null) {
                 service.stop(STOP_GRACE);
@@ -109,31 +115,6 @@ public final class RunningService implements AutoCloseable {
             meters.close();
             throw e;
         }
-    }
-
-    /**
-     * Where the change hooks plug in: their routes go on the service's server, and they are registered on both
-     * systems once the service runs.
-     */
-    public interface HookWiring {
-
-        /**
-         * @param cfg        the server's configuration
-         * @param connection the connection
-         * @param service    the service to hint
-         * @param counters   counts hooks received per system
-         */
-        void routes(JavalinConfig cfg, SyncConnection connection, SyncService service, SystemCounters counters);
-
-        /**
-         * Registers the hooks on both systems.
-         */
-        void start(SyncConnection connection, SyncService service);
-
-        /**
-         * Removes the hooks from both systems.
-         */
-        void stop();
     }
 
     /**
@@ -165,7 +146,15 @@ public final class RunningService implements AutoCloseable {
     }
 
     /**
-     * Stops the sync (the running cycle ends after its batch), then the server, then closes the connection.
+     * @return the change hooks, or empty when {@code server.public-url} is not set
+     */
+    public java.util.Optional<ChangeHooks> hooks() {
+        return java.util.Optional.ofNullable(hooks);
+    }
+
+    /**
+     * Removes the change hooks from both systems, stops the sync (the running cycle ends after its batch), then
+     * the server, then closes the connection.
      */
     @Override
     public synchronized void close() {
@@ -173,6 +162,9 @@ public final class RunningService implements AutoCloseable {
             return;
         }
         closed = true;
+        if (hooks != null) {
+            hooks.stop();
+        }
         boolean clean = service.stop(STOP_GRACE);
         api.close();
         connection.close();

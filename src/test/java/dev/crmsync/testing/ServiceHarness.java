@@ -60,7 +60,10 @@ public final class ServiceHarness implements AutoCloseable {
     private final RunningService service;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml) {
+    private final boolean hooks;
+
+    private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, boolean hooks) {
+        this.hooks = hooks;
         try {
             dir = Files.createTempDirectory("crmsync-service-");
         } catch (IOException e) {
@@ -72,7 +75,7 @@ public final class ServiceHarness implements AutoCloseable {
                 .database(dir.resolve("customcrm.db")).build().start("127.0.0.1", 0);
         customcrmPort = customcrm.port();
         try {
-            service = RunningService.start(config(extraYaml), false, InstantSource.system(), Sleeper.SYSTEM, null);
+            service = RunningService.start(config(extraYaml), false, InstantSource.system(), Sleeper.SYSTEM);
         } catch (RuntimeException e) {
             webcrm.close();
             customcrm.close();
@@ -93,7 +96,16 @@ public final class ServiceHarness implements AutoCloseable {
      * @return a service over two small seeded systems
      */
     public static ServiceHarness start(String extraYaml) {
-        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml);
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, false);
+    }
+
+    /**
+     * @param extraYaml more configuration, e.g. a {@code sync:} section with a long interval
+     * @return a service whose {@code server.public-url} is its own address, so both simulators send it change
+     *         hooks
+     */
+    public static ServiceHarness withHooks(String extraYaml) {
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, true);
     }
 
     /**
@@ -103,19 +115,29 @@ public final class ServiceHarness implements AutoCloseable {
      * @return a service over those systems
      */
     public static ServiceHarness start(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml) {
-        return new ServiceHarness(webcrmPlan, customcrmPlan, extraYaml);
+        return new ServiceHarness(webcrmPlan, customcrmPlan, extraYaml, false);
     }
 
     private CrmsyncConfig config(String extraYaml) {
         String sync = extraYaml.contains("sync:") ? "" : "sync: { interval: 1s, reconcile-interval: 5s }\n";
+        int port = hooks ? freePort() : 0;
+        String publicUrl = hooks ? ", public-url: \"http://127.0.0.1:" + port + "\"" : "";
         String yaml = """
                 webcrm:    { url: %s, token: %s }
                 customcrm: { url: %s, api-key: %s }
                 store:     { url: "jdbc:sqlite:%s" }
-                server:    { host: 127.0.0.1, port: 0, token: %s }
+                server:    { host: 127.0.0.1, port: %d, token: %s%s }
                 """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY,
-                dir.resolve("crmsync.db"), TOKEN) + sync + extraYaml;
+                dir.resolve("crmsync.db"), port, TOKEN, publicUrl) + sync + extraYaml;
         return new ConfigLoader(Map.of()).parse(yaml, dir);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

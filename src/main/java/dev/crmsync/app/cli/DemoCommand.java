@@ -93,8 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
 
             CrmsyncConfig config = new ConfigLoader(Map.of()).load(configFile);
-            try (RunningService service = RunningService.start(config, true, InstantSource.system(), Sleeper.SYSTEM,
-                    null)) {
+            try (RunningService service = RunningService.start(config, true, InstantSource.system(), Sleeper.SYSTEM)) {
                 out.printf("crmsync is running. Dashboard: %s/%n%n", service.baseUrl());
                 out.println("1. First sync: existing records are matched (VAT number, e-mail), the rest created.");
                 out.flush();

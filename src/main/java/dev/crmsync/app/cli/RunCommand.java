@@ -85,8 +85,7 @@ public final class RunCommand implements Callable<Integer> {
                         + "every interval. /health/ready reports it until it answers.");
             }
         }
-        RunningService service = RunningService.start(loaded, insecureNoAuth, InstantSource.system(), Sleeper.SYSTEM,
-                HookWirings.of(loaded));
+        RunningService service = RunningService.start(loaded, insecureNoAuth, InstantSource.system(), Sleeper.SYSTEM);
         out.println("crmsync is running. Dashboard: " + service.baseUrl() + "/"
                 + (insecureNoAuth ? "  (no sign-in: --insecure-no-auth)" : "  (sign in with server.token)"));
         out.flush();

@@ -121,14 +121,24 @@ public final class FlowScheduler {
     }
 
     /**
-     * A change hook said the flow changed: sync it at once, without a reconciliation (a hook for a delete still
-     * needs one: see {@link #syncNow}).
+     * A change hook said the flow changed: sync it at once, without a reconciliation (a hook for a delete needs
+     * one: see {@link #hintDelete}).
      *
      * @param flow the flow
      * @param now  the time
      */
     public synchronized void hint(Flow flow, Instant now) {
         ask(flow, now, Trigger.HOOK, false);
+    }
+
+    /**
+     * A change hook said a record of the flow was deleted: sync it at once, with a reconciliation.
+     *
+     * @param flow the flow
+     * @param now  the time
+     */
+    public synchronized void hintDelete(Flow flow, Instant now) {
+        ask(flow, now, Trigger.HOOK, true);
     }
 
     /**

@@ -237,6 +237,17 @@ public final class SyncService implements AutoCloseable {
     }
 
     /**
+     * A change hook said a record of the flow was deleted: sync it early with a reconciliation, since only a
+     * complete id list shows a webCRM delete. Never blocks.
+     *
+     * @param flow the flow
+     */
+    public void hintDelete(Flow flow) {
+        scheduler.hintDelete(flow, clock.instant());
+        signal();
+    }
+
+    /**
      * A dry run of every flow, on the worker between cycles: what a cycle would write now.
      *
      * @return the plan
