@@ -191,7 +191,7 @@ final class WebhookSubscriptions implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
-            // The client was shut down with the server: nothing delivers any more.
+            // The client refused the request outright, e.g. because it was shut down with the server: dropped too.
             failed.incrementAndGet();
         }
     }

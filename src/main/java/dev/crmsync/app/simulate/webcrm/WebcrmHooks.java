@@ -230,7 +230,7 @@ final class WebcrmHooks implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
-            // The client was shut down with the simulator: nothing is listening for deliveries any more.
+            // The client refused the request outright, e.g. because it was shut down with the server: dropped too.
             failed.incrementAndGet();
         }
     }
