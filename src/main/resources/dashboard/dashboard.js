@@ -31,6 +31,7 @@
     conflict: 'Conflict',
   };
   const POLL_MS = 5000;
+  const PROGRESS_MS = 2000;
   const STATS_MS = 60000;
 
   function flowTitle(flow) {
@@ -66,6 +67,7 @@
     tickTimer: null,
     reloadTimer: null,
     retryTimer: null,
+    progressTimer: null,
     live: 'off',
     signedIn: false,
     conflictChoices: {},
@@ -364,6 +366,8 @@
     clearInterval(state.statsTimer);
     clearInterval(state.tickTimer);
     clearTimeout(state.reloadTimer);
+    clearInterval(state.progressTimer);
+    state.progressTimer = null;
     state.status = null;
     state.statusJson = '';
     state.stats = null;
@@ -550,12 +554,34 @@
     state.statusJson = json;
     renderBadges();
     renderOverview();
+    watchProgress();
     if (!before) return;
     const sum = (st, key) => st.flows.reduce((n, f) => n + (f[key] || 0), 0);
     if (state.page === 'conflicts' && sum(before, 'openConflicts') !== sum(status, 'openConflicts')) scheduleReload();
     if (state.page === 'dead-letters' && sum(before, 'deadLetters') !== sum(status, 'deadLetters')) scheduleReload();
     const finished = (st) => st.flows.map((f) => (f.lastCycle && f.lastCycle.finishedAt) || '').join();
     if (finished(before) !== finished(status) && Date.now() - state.statsLoadedAt > 15000) loadStats();
+  }
+
+  /**
+   * While a flow is running, reads the status every 2 s: a long cycle's progress moves between the events that
+   * mark its start and end.
+   */
+  function watchProgress() {
+    const running = state.signedIn && state.status && state.status.flows.some((f) => f.state === 'running');
+    if (running && !state.progressTimer) {
+      state.progressTimer = setInterval(async () => {
+        if (state.pollTimer) return;   // polling reads the status anyway
+        try {
+          onStatus(await api('/api/status'));
+        } catch (e) {
+          // the next event or poll tells
+        }
+      }, PROGRESS_MS);
+    } else if (!running && state.progressTimer) {
+      clearInterval(state.progressTimer);
+      state.progressTimer = null;
+    }
   }
 
   function onChange(entry) {
@@ -727,7 +753,16 @@
   function progress(f) {
     const p = f.progress;
     const total = Math.max(p.total || 0, p.done || 0);
-    const share = total ? Math.min(100, (100 * p.done) / total) : 0;
+    if (!total) {
+      // A cycle that is still reading what changed has no plan yet: say so, with a bar that only shows activity.
+      return h('div', { class: 'progress', 'data-testid': 'flow-progress-' + f.flow },
+        h('div', { class: 'progress-label' }, h('strong', null, 'Syncing: '), 'reading what changed…'),
+        h('div', {
+          class: 'bar bar-busy', role: 'progressbar', 'aria-valuetext': 'reading what changed',
+          'aria-label': 'Progress of ' + flowShort(f.flow),
+        }, h('span')));
+    }
+    const share = Math.min(100, (100 * p.done) / total);
     const words = [num(p.done) + ' of ' + num(total) + ' changes'];
     if (p.ratePerSecond !== null && p.ratePerSecond !== undefined) {
       words.push(decimalFormat.format(p.ratePerSecond) + ' per second');

@@ -10,7 +10,9 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.testing.ServiceHarness;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -321,6 +324,43 @@ class DashboardBrowserTest {
         assertThat(writes()).isEqualTo(writesBefore);
     }
 
+    // ---------------------------------------------------------------- progress
+
+    @Test
+    @Order(7)
+    void shouldShowProgressDuringALongSyncAndTheNewLinksOnceItIsDone() {
+        // Given 150 new Customcrm customers waiting behind a paused flow, and a webCRM that answers slowly
+        signIn();
+        int linksBefore = flowStatus("organisations").path("links").asInt();
+        page.getByTestId("flow-pause-organisations").click();
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-card-organisations"))
+                .hasAttribute("data-state", "paused");
+        for (int i = 1; i <= 150; i++) {
+            harness.customcrm().createAsUser(RecordType.CUSTOMER, Map.of("name", "Progress Kettles " + i + " A/S"));
+        }
+        harness.webcrm().faults().settings(new FaultSettings(Duration.ofMillis(200), 0, 0, 0));
+        try {
+            // When the flow is resumed
+            page.getByTestId("flow-resume-organisations").click();
+
+            // Then its card shows how far the sync is, of the 150 changes it knows
+            Locator progress = page.getByTestId("flow-progress-organisations");
+            PlaywrightAssertions.assertThat(progress).containsText(Pattern.compile("\\d+ of 150 changes"));
+            PlaywrightAssertions.assertThat(progress.getByRole(AriaRole.PROGRESSBAR))
+                    .hasAttribute("aria-valuemax", "150");
+            PlaywrightAssertions.assertThat(page.getByTestId("flow-health-organisations")).hasText("Syncing now");
+            screenshot("sync-progress");
+
+            // And once it is done, the bar goes and the flow counts the new links
+            PlaywrightAssertions.assertThat(progress).hasCount(0, new LocatorAssertions.HasCountOptions()
+                    .setTimeout(WRITE_RETRIES.toMillis()));
+        } finally {
+            harness.webcrm().faults().reset();
+        }
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-links-organisations"))
+                .hasText(Integer.toString(linksBefore + 150));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void signIn() {
@@ -342,13 +382,18 @@ class DashboardBrowserTest {
         throw new AssertionError("no linked " + flow + " after the first sync");
     }
 
-    private static Instant lastCycleFinished(String flow) {
+    private static JsonNode flowStatus(String flow) {
         for (JsonNode f : harness.status().path("flows")) {
-            if (f.path("flow").asString().equals(flow) && !f.path("lastCycle").isNull()) {
-                return Instant.parse(f.path("lastCycle").path("finishedAt").asString());
+            if (f.path("flow").asString().equals(flow)) {
+                return f;
             }
         }
-        return Instant.EPOCH;
+        throw new AssertionError("no flow " + flow + " in the status");
+    }
+
+    private static Instant lastCycleFinished(String flow) {
+        JsonNode cycle = flowStatus(flow).path("lastCycle");
+        return cycle.isObject() ? Instant.parse(cycle.path("finishedAt").asString()) : Instant.EPOCH;
     }
 
     /** Writes the two simulators have answered so far. */
