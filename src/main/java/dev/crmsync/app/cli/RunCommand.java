@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,15 +86,21 @@ public final class RunCommand implements Callable<Integer> {
                         + "every interval. /health/ready reports it until it answers.");
             }
         }
+        // The hook is in place before anything starts, so a SIGTERM at any moment from here on stops cleanly.
+        AtomicReference<RunningService> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            RunningService service = running.get();
+            if (service != null) {
+                service.close();
+            }
+            stopped.countDown();
+        }, "crmsync-shutdown"));
         RunningService service = RunningService.start(loaded, insecureNoAuth, InstantSource.system(), Sleeper.SYSTEM);
+        running.set(service);
         out.println("crmsync is running. Dashboard: " + service.baseUrl() + "/"
                 + (insecureNoAuth ? "  (no sign-in: --insecure-no-auth)" : "  (sign in with server.token)"));
         out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "crmsync-shutdown"));
         stopped.await();
         return 0;
     }

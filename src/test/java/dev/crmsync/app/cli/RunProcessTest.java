@@ -1,0 +1,132 @@
+package dev.crmsync.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
+import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code crmsync run} as its own process, as an operator starts it: it serves, logs JSON lines without secrets,
+ * and stops cleanly on SIGTERM.
+ */
+class RunProcessTest {
+
+    private static final String TOKEN = "process-test-token-0123456789";
+    private static final String WEBCRM_TOKEN = "process-webcrm-token";
+    private static final String CUSTOMCRM_KEY = "process-customcrm-key";
+
+    @Test
+    void shouldServeLogJsonAndStopCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        try (WebcrmSimulator webcrm = WebcrmSimulator.builder().token(WEBCRM_TOKEN).seed(3)
+                .seedPlan(new SeedPlan(0, 3, 4, 2)).build().start("127.0.0.1", 0);
+             CustomcrmSimulator customcrm = CustomcrmSimulator.builder().apiKey(CUSTOMCRM_KEY).seed(3)
+                     .seedPlan(new SeedPlan(1, 3, 4, 2)).build().start("127.0.0.1", 0)) {
+            // Given
+            Path config = dir.resolve("crmsync.yaml");
+            Files.writeString(config, """
+                    webcrm:    { url: %s, token: %s }
+                    customcrm: { url: %s, api-key: %s }
+                    store:     { url: "jdbc:sqlite:crmsync.db" }
+                    server:    { port: 0, token: ${CRMSYNC_TOKEN} }
+                    sync:      { interval: 1s }
+                    """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY));
+            String javaCommand = ProcessHandle.current().info().command().orElse("java");
+            // Without the test classes: their logback-test.xml would replace the product's logging
+            String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
+            ProcessBuilder builder = new ProcessBuilder(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    classpath, Main.class.getName(), "run", "--config", config.toString());
+            builder.environment().put("CRMSYNC_TOKEN", TOKEN);
+            builder.environment().remove("CRMSYNC_LOG_FORMAT");
+            Path errFile = dir.resolve("stderr.log");
+            builder.redirectError(errFile.toFile());
+            Process process = builder.start();
+            List<String> out = new CopyOnWriteArrayList<>();
+            Thread outReader = collect(process.getInputStream(), out);
+            try {
+                // When it runs
+                String url = await().atMost(Duration.ofSeconds(60)).until(() -> dashboardUrl(out), u -> u != null);
+                await().atMost(Duration.ofSeconds(60)).until(() -> status(url + "api/status", TOKEN) == 200
+                        && status(url + "health/ready", null) == 200);
+                assertThat(status(url + "api/status", null)).isEqualTo(401);
+            } finally {
+                // And is sent SIGTERM
+                process.destroy();
+            }
+            boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+            outReader.join(Duration.ofSeconds(10));
+            List<String> err = Files.readAllLines(errFile);
+
+            // Then it stopped cleanly, having logged one JSON object per line and no secret
+            assertThat(ended).isTrue();
+            assertThat(process.exitValue()).as(String.join("\n", err)).isIn(0, 143);
+            JsonMapper json = JsonMapper.builder().build();
+            assertThat(err).as("standard error of the run").isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("{"));
+            List<JsonNode> lines = err.stream().map(json::readTree).toList();
+            assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asString()).isEqualTo("crmsync is running"));
+            assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asString()).isEqualTo("crmsync stopped"));
+            assertThat(lines).anySatisfy(l -> assertThat(l.path("cycle").asString()).isNotBlank());
+            assertThat(String.join("\n", err) + String.join("\n", out)).doesNotContain(TOKEN)
+                    .doesNotContain(WEBCRM_TOKEN).doesNotContain(CUSTOMCRM_KEY);
+        }
+    }
+
+    /**
+     * Reads a stream's lines into a list until the process closes it; join the thread for the last ones. (Only
+     * for standard out: standard error goes to a file, which holds every line once the process has ended.)
+     */
+    private static Thread collect(InputStream stream, List<String> lines) {
+        return Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone
+            }
+        });
+    }
+
+    private static String dashboardUrl(List<String> out) {
+        for (String line : out) {
+            int at = line.indexOf("Dashboard: ");
+            if (at >= 0) {
+                return line.substring(at + "Dashboard: ".length()).split("\\s+")[0];
+            }
+        }
+        return null;
+    }
+
+    private static int status(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
