@@ -2,6 +2,8 @@ package dev.crmsync.app.cli;
 
 import dev.crmsync.app.SyncConnection;
 import dev.crmsync.app.config.CrmsyncConfig;
+import dev.crmsync.app.config.Durations;
+import dev.crmsync.app.service.ProgressTracker;
 import dev.crmsync.engine.ApplyResult;
 import dev.crmsync.engine.CycleReport;
 import dev.crmsync.engine.FlowPlan;
@@ -14,6 +16,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
 import java.io.PrintWriter;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,7 +62,7 @@ public final class SyncCommand implements Callable<Integer> {
         CrmsyncConfig loaded = config.load();
         try (SyncConnection connection = SyncConnection.open(loaded)) {
             SyncRun.Result result = connection.run(MAX_CYCLES).untilQuiet(
-                    new SyncCycle.Options(dryRun, true, allowMassDelete), new ProgressLines(out),
+                    new SyncCycle.Options(dryRun, true, allowMassDelete), new ProgressLines(out, InstantSource.system()),
                     report -> progress(out, report));
             if (dryRun) {
                 printPlan(out, result.cycles().get(0));
@@ -70,19 +73,22 @@ public final class SyncCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints a line when a flow has writes to make and after each batch of them, so a long first sync shows how
-     * far it has come instead of staying silent.
+     * Prints a line when a flow has writes to make and after each batch of them, with the pace and the time
+     * left, so a long first sync shows how far it has come instead of staying silent.
      */
-    private static final class ProgressLines implements SyncProgress {
+    static final class ProgressLines implements SyncProgress {
         private final PrintWriter out;
+        private final ProgressTracker tracker;
         private final java.util.Set<Flow> writing = java.util.EnumSet.noneOf(Flow.class);
 
-        ProgressLines(PrintWriter out) {
+        ProgressLines(PrintWriter out, InstantSource clock) {
             this.out = out;
+            this.tracker = new ProgressTracker(clock);
         }
 
         @Override
         public void planned(Flow flow, int changes, int writes) {
+            tracker.planned(flow, changes, writes);
             // Settling echoes and re-read records is quick and writes nothing: not worth a line.
             if (writes == 0) {
                 writing.remove(flow);
@@ -95,10 +101,21 @@ public final class SyncCommand implements Callable<Integer> {
 
         @Override
         public void applied(Flow flow, int done, int total) {
-            if (writing.contains(flow)) {
-                out.printf("%s: %d of %d applied%n", flow.configName(), done, total);
-                out.flush();
+            tracker.applied(flow, done, total);
+            if (!writing.contains(flow)) {
+                return;
             }
+            StringBuilder line = new StringBuilder(flow.configName() + ": " + done + " of " + total + " applied");
+            tracker.of(flow).filter(p -> p.ratePerSecond() != null && done < total).ifPresent(p -> {
+                line.append(String.format(java.util.Locale.ROOT, " (%.1f/s", p.ratePerSecond()));
+                if (p.timeLeft() != null) {
+                    line.append(", about ").append(Durations.format(java.time.Duration.ofSeconds(
+                            Math.max(1, p.timeLeft().toSeconds())))).append(" left");
+                }
+                line.append(')');
+            });
+            out.println(line);
+            out.flush();
         }
     }
 
