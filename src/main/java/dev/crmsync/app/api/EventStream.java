@@ -24,6 +24,7 @@ final class EventStream implements ServiceListener {
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final int MAX_QUEUED = 1000;
     private static final Object STATUS = new Object();
+    private static final Object END = new Object();
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
     private final Supplier<String> status;
@@ -50,8 +51,14 @@ final class EventStream implements ServiceListener {
         queue.offer(entry);
     }
 
+    /** Ends the stream: the server is stopping. */
+    void end() {
+        queue.clear();
+        queue.offer(END);
+    }
+
     /**
-     * Sends events until the page goes away; runs on the request's thread.
+     * Sends events until the page goes away or the server stops; runs on the request's thread.
      */
     void serve(SseClient client, SyncService service) {
         service.addListener(this);
@@ -59,7 +66,9 @@ final class EventStream implements ServiceListener {
             client.sendEvent("status", status.get());
             while (!client.terminated()) {
                 Object next = queue.poll(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
-                if (next == null) {
+                if (next == END) {
+                    return;
+                } else if (next == null) {
                     client.sendComment("keep-alive");
                 } else if (next == STATUS) {
                     client.sendEvent("status", status.get());
@@ -69,6 +78,8 @@ final class EventStream implements ServiceListener {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException gone) {
+            // The page went away mid-send (or the server recycled its response while stopping): nothing to tell.
         } finally {
             service.removeListener(this);
         }

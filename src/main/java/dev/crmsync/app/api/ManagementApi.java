@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -59,10 +61,12 @@ public final class ManagementApi implements AutoCloseable {
 
     private final Javalin http;
     private final String host;
+    private final Set<EventStream> streams;
 
-    private ManagementApi(Javalin http, String host) {
+    private ManagementApi(Javalin http, String host, Set<EventStream> streams) {
         this.http = http;
         this.host = host;
+        this.streams = streams;
     }
 
     /**
@@ -75,6 +79,7 @@ public final class ManagementApi implements AutoCloseable {
     public static ManagementApi start(SyncService service, dev.crmsync.ports.Store store, Settings settings) {
         ApiAuth auth = new ApiAuth(settings.token(), settings.clock());
         ApiRoutes routes = new ApiRoutes(service, store, settings.clock(), settings.dataflow());
+        Set<EventStream> streams = ConcurrentHashMap.newKeySet();
         String contract = resource(CONTRACT);
         Javalin http = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -88,6 +93,11 @@ public final class ManagementApi implements AutoCloseable {
                 files.headers = java.util.Map.of("Cache-Control", "no-cache");
             });
             cfg.routes.before(ctx -> {
+                // The dashboard loads only its own files and talks only to this server; record names from the
+                // CRMs are text, so even a crafted name has no script to run and nowhere to send anything.
+                ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                        + "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                        + "form-action 'self'");
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "no-referrer");
                 ctx.header("X-Frame-Options", "DENY");
@@ -113,8 +123,15 @@ public final class ManagementApi implements AutoCloseable {
                 ctx.status(204);
             });
             cfg.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(contract));
-            cfg.routes.sse("/api/events", client -> new EventStream(routes::statusJson, routes::historyJson)
-                    .serve(client, service));
+            cfg.routes.sse("/api/events", client -> {
+                EventStream stream = new EventStream(routes::statusJson, routes::historyJson);
+                streams.add(stream);
+                try {
+                    stream.serve(client, service);
+                } finally {
+                    streams.remove(stream);
+                }
+            });
             routes.install(cfg);
             cfg.routes.get("/health/live", ctx -> ctx.contentType("application/json").result("{\"status\":\"up\"}"));
             cfg.routes.get("/health/ready", routes::ready);
@@ -129,12 +146,14 @@ public final class ManagementApi implements AutoCloseable {
             cfg.routes.exception(IllegalStateException.class, (e, ctx) ->
                     ApiProblem.write(ctx, 409, "Conflict", e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                log.atError().setCause(e).addKeyValue("path", ctx.path()).log("API request failed");
+                // A hook's path holds its key: say only which kind of route failed.
+                String path = ctx.path().startsWith("/hooks/") ? "/hooks/…" : ctx.path();
+                log.atError().setCause(e).addKeyValue("path", path).log("API request failed");
                 ApiProblem.write(ctx, 500, "Internal error", "the request failed; the service log has the cause");
             });
         });
         http.start(settings.host(), settings.port());
-        return new ManagementApi(http, settings.host());
+        return new ManagementApi(http, settings.host(), streams);
     }
 
     /**
@@ -152,8 +171,10 @@ public final class ManagementApi implements AutoCloseable {
         return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port();
     }
 
+    /** Ends the pages' event streams, then stops serving. */
     @Override
     public void close() {
+        streams.forEach(EventStream::end);
         http.stop();
     }
 
