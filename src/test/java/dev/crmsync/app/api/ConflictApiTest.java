@@ -79,6 +79,7 @@ class ConflictApiTest {
             JsonNode history = harness.api("GET", "/api/links/" + link.path("id").asString(), null).json()
                     .path("history");
             assertThat(history).anySatisfy(e -> assertThat(e.path("action").asString()).isEqualTo("resolved"));
+            assertThat(harness.contractViolations()).isEmpty();
         }
     }
 

@@ -39,7 +39,12 @@ class ManagementApiTest {
 
     @AfterAll
     static void stopService() {
-        harness.close();
+        try {
+            // Every request these tests made, and every answer, as the published contract describes them
+            assertThat(harness.contractViolations()).isEmpty();
+        } finally {
+            harness.close();
+        }
     }
 
     private static void awaitFirstSync() {

@@ -12,6 +12,7 @@ import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.testing.MutableClock;
+import dev.crmsync.testing.OpenApiContract;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
@@ -38,7 +39,7 @@ class CustomcrmContractTest {
     private record Checked(CustomcrmTestClient.Exchange exchange, String expectedRequestViolation) {
     }
 
-    private static final OpenApiInteractionValidator VALIDATOR = CustomcrmContractValidator.create();
+    private static final OpenApiInteractionValidator VALIDATOR = OpenApiContract.validator(OpenApiContract.CUSTOMCRM);
 
     private final List<Checked> checked = new ArrayList<>();
     private final List<CustomcrmSimulator> sims = new ArrayList<>();

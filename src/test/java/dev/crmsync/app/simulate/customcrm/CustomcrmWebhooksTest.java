@@ -12,6 +12,7 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.testing.HookReceiver;
 import dev.crmsync.testing.MutableClock;
+import dev.crmsync.testing.OpenApiContract;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class CustomcrmWebhooksTest {
 
     private static final String SECRET = "test-webhook-secret-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final OpenApiInteractionValidator VALIDATOR = CustomcrmContractValidator.create();
+    private static final OpenApiInteractionValidator VALIDATOR = OpenApiContract.validator(OpenApiContract.CUSTOMCRM);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T09:30:00Z"));
     private final List<CustomcrmTestClient.Exchange> exchanges = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.crmsync.app.simulate.customcrm;
+package dev.crmsync.testing;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -25,8 +25,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Builds the Atlassian validator for {@code contracts/customcrm-openapi.yaml}, working around two gaps in it, so
- * that the document is checked as OpenAPI means it.
+ * Builds the Atlassian validator for one of crmsync's OpenAPI 3.1 contracts (Customcrm's, the management API's),
+ * working around two gaps in it, so that the document is checked as OpenAPI means it.
  *
  * <p>swagger-request-validator 2.46.1 parses a 3.1 document, but hands schemas to its draft-04 JSON Schema engine
  * through a serializer that drops 3.1's {@code type} (the parser keeps it as a set, {@code types}) everywhere
@@ -40,22 +40,26 @@ import java.util.stream.Stream;
  * default is copied onto every operation that does not set its own; without that, a request with no API key
  * would pass.
  */
-final class CustomcrmContractValidator {
+public final class OpenApiContract {
 
-    private static final String CONTRACT = "/contracts/customcrm-openapi.yaml";
+    /** The Customcrm contract. */
+    public static final String CUSTOMCRM = "/contracts/customcrm-openapi.yaml";
+    /** The management API's contract. */
+    public static final String MANAGEMENT = "/contracts/crmsync-management-openapi.yaml";
 
-    private CustomcrmContractValidator() {
+    private OpenApiContract() {
     }
 
     /**
+     * @param contract the contract's classpath resource, e.g. {@link #CUSTOMCRM}
      * @return a validator for the contract as published
      */
-    static OpenApiInteractionValidator create() {
+    public static OpenApiInteractionValidator validator(String contract) {
         // The validator's own defaults when it reads a document itself.
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
         options.setResolveFully(true);
-        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(contractText(), null, options);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(contractText(contract), null, options);
         if (parsed.getOpenAPI() == null || !parsed.getMessages().isEmpty()) {
             throw new IllegalStateException("the contract does not parse: " + parsed.getMessages());
         }
@@ -115,7 +119,7 @@ final class CustomcrmContractValidator {
             restore(additional, seen);
         }
         Stream.of(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())
-                .flatMap(CustomcrmContractValidator::values)
+                .flatMap(OpenApiContract::values)
                 .forEach(s -> restore(s, seen));
     }
 
@@ -127,8 +131,8 @@ final class CustomcrmContractValidator {
         return collection == null ? Stream.empty() : collection.stream();
     }
 
-    private static String contractText() {
-        try (InputStream in = CustomcrmContractValidator.class.getResourceAsStream(CONTRACT)) {
+    private static String contractText(String contract) {
+        try (InputStream in = OpenApiContract.class.getResourceAsStream(contract)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
