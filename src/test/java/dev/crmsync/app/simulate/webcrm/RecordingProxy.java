@@ -1,11 +1,15 @@
 package dev.crmsync.app.simulate.webcrm;
 
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +28,47 @@ final class RecordingProxy implements AutoCloseable {
     /** One request as the client sent it and the answer it got. */
     record Exchange(String method, String path, String rawQuery, String authorization, String contentType,
                     String accept, String requestBody, int status, String responseContentType, String responseBody) {
+
+        /**
+         * @return the request as the contract validator takes it
+         */
+        SimpleRequest validatorRequest() {
+            SimpleRequest.Builder request = new SimpleRequest.Builder(Request.Method.valueOf(method), path);
+            if (accept != null) {
+                request.withAccept(accept);
+            }
+            if (authorization != null) {
+                request.withAuthorization(authorization);
+            }
+            if (contentType != null) {
+                request.withContentType(contentType);
+            }
+            if (!requestBody.isEmpty()) {
+                request.withBody(requestBody);
+            }
+            if (rawQuery != null) {
+                for (String pair : rawQuery.split("&")) {
+                    String[] nameValue = pair.split("=", 2);
+                    request.withQueryParam(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
+                            nameValue.length < 2 ? "" : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
+                }
+            }
+            return request.build();
+        }
+
+        /**
+         * @return the answer as the contract validator takes it
+         */
+        SimpleResponse validatorResponse() {
+            SimpleResponse.Builder response = new SimpleResponse.Builder(status);
+            if (responseContentType != null) {
+                response.withContentType(responseContentType);
+            }
+            if (!responseBody.isEmpty()) {
+                response.withBody(responseBody);
+            }
+            return response.build();
+        }
     }
 
     private static final List<String> REQUEST_HEADERS = List.of("Accept", "Content-Type", "Authorization", "authCode");

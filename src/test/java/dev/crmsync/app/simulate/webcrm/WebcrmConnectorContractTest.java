@@ -3,9 +3,6 @@ package dev.crmsync.app.simulate.webcrm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleRequest;
-import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
@@ -18,8 +15,6 @@ import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
 import dev.crmsync.testing.MutableClock;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,47 +104,11 @@ class WebcrmConnectorContractTest {
         // And every request and every answer keeps to the document
         List<String> breaches = new ArrayList<>();
         for (RecordingProxy.Exchange exchange : exchanges) {
-            ValidationReport report = validator.validate(request(exchange), response(exchange));
+            ValidationReport report = validator.validate(exchange.validatorRequest(), exchange.validatorResponse());
             report.getMessages().stream().filter(m -> m.getLevel() != ValidationReport.Level.IGNORE)
                     .forEach(m -> breaches.add(exchange.method() + " " + exchange.path() + " answered "
                             + exchange.status() + ": " + m.getKey() + " " + m.getMessage()));
         }
         assertThat(breaches).isEmpty();
-    }
-
-    private static SimpleRequest request(RecordingProxy.Exchange exchange) {
-        SimpleRequest.Builder request = new SimpleRequest.Builder(Request.Method.valueOf(exchange.method()),
-                exchange.path());
-        if (exchange.accept() != null) {
-            request.withAccept(exchange.accept());
-        }
-        if (exchange.authorization() != null) {
-            request.withAuthorization(exchange.authorization());
-        }
-        if (exchange.contentType() != null) {
-            request.withContentType(exchange.contentType());
-        }
-        if (!exchange.requestBody().isEmpty()) {
-            request.withBody(exchange.requestBody());
-        }
-        if (exchange.rawQuery() != null) {
-            for (String pair : exchange.rawQuery().split("&")) {
-                String[] nameValue = pair.split("=", 2);
-                request.withQueryParam(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
-                        nameValue.length < 2 ? "" : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
-            }
-        }
-        return request.build();
-    }
-
-    private static SimpleResponse response(RecordingProxy.Exchange exchange) {
-        SimpleResponse.Builder response = new SimpleResponse.Builder(exchange.status());
-        if (exchange.responseContentType() != null) {
-            response.withContentType(exchange.responseContentType());
-        }
-        if (!exchange.responseBody().isEmpty()) {
-            response.withBody(exchange.responseBody());
-        }
-        return response.build();
     }
 }
