@@ -1,14 +1,11 @@
 package dev.crmsync.app.simulate.customcrm;
 
+import dev.crmsync.app.simulate.HookDelivery;
 import dev.crmsync.app.simulate.customcrm.CustomcrmValidator.FieldError;
 import dev.crmsync.app.simulate.customcrm.Problem.Type;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -19,9 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -57,19 +51,14 @@ final class WebhookSubscriptions implements AutoCloseable {
     private static final int MAX_URL_LENGTH = 2048;
     private static final int MIN_SECRET_LENGTH = 16;
     private static final int MAX_SECRET_LENGTH = 256;
-    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
-    private static final Logger log = LoggerFactory.getLogger(WebhookSubscriptions.class);
 
     /** One subscription; the secret stays in here. */
     private record Subscription(String id, String url, String secret, List<RecordType> types, Instant createdAt) {
     }
 
     private final InstantSource clock;
-    private final HttpClient http;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-    private final AtomicLong dispatched = new AtomicLong();
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final HookDelivery delivery = new HookDelivery();
     private long lastId;
 
     /**
@@ -77,8 +66,6 @@ final class WebhookSubscriptions implements AutoCloseable {
      */
     WebhookSubscriptions(InstantSource clock) {
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(DELIVERY_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /**
@@ -142,58 +129,35 @@ final class WebhookSubscriptions implements AutoCloseable {
         payload.put("occurred_at", CustomcrmJson.timestamp(record.updatedAt()));
         byte[] body = CustomcrmJson.MAPPER.writeValueAsString(payload).getBytes(StandardCharsets.UTF_8);
         long now = clock.instant().getEpochSecond();
-        dispatched.addAndGet(targets.size());
-        targets.forEach(s -> deliver(s, body, WebhookSignature.header(s.secret(), now, body)));
+        targets.forEach(s -> delivery.send(s.url(), body,
+                Map.of(WebhookSignature.HEADER, WebhookSignature.header(s.secret(), now, body)), s.id()));
     }
 
     /**
      * @return deliveries sent off so far; counted before {@link #changed} returns
      */
     long dispatched() {
-        return dispatched.get();
+        return delivery.dispatched();
     }
 
     /**
      * @return deliveries that have completed so far, answered 2xx or failed
      */
     long completed() {
-        return delivered.get() + failed.get();
+        return delivery.delivered() + delivery.failed();
     }
 
     /**
      * @return deliveries that failed so far
      */
     long failed() {
-        return failed.get();
+        return delivery.failed();
     }
 
     /** Stops delivering; deliveries under way are abandoned. */
     @Override
     public void close() {
-        http.shutdownNow();
-    }
-
-    private void deliver(Subscription subscription, byte[] body, String signature) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(subscription.url())).timeout(DELIVERY_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .header(WebhookSignature.HEADER, signature)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        try {
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((answer, error) -> {
-                if (error == null && answer.statusCode() / 100 == 2) {
-                    delivered.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
-                    log.atWarn().addKeyValue("subscription", subscription.id())
-                            .addKeyValue("problem", error == null ? "HTTP " + answer.statusCode()
-                                    : error.getClass().getSimpleName())
-                            .log("webhook delivery failed; dropped");
-                }
-            });
-        } catch (RuntimeException e) {
-            // The client refused the request outright, e.g. because it was shut down with the server: dropped too.
-            failed.incrementAndGet();
-        }
+        delivery.close();
     }
 
     private static ObjectNode toJson(Subscription subscription) {

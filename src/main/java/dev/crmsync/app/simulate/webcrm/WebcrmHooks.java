@@ -1,12 +1,10 @@
 package dev.crmsync.app.simulate.webcrm;
 
+import dev.crmsync.app.simulate.HookDelivery;
 import dev.crmsync.app.simulate.SimulatorJson;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -17,9 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -50,8 +45,6 @@ final class WebcrmHooks implements AutoCloseable {
     private static final String FILTER_ALL = "All";
     private static final int MAX_URL_LENGTH = 2048;
     /** Long enough for a slow receiver, short enough that a dead one does not pile up requests. */
-    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
-    private static final Logger log = LoggerFactory.getLogger(WebcrmHooks.class);
 
     /** One stored hook; {@code owner} is the application token that made it. */
     private record Hook(long id, String owner, WebcrmEntity entity, String targetUrl, boolean enabled,
@@ -64,11 +57,8 @@ final class WebcrmHooks implements AutoCloseable {
     }
 
     private final InstantSource clock;
-    private final HttpClient http;
     private final Map<Long, Hook> hooks = new TreeMap<>();
-    private final AtomicLong dispatched = new AtomicLong();
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final HookDelivery delivery = new HookDelivery();
     private long lastId;
 
     /**
@@ -76,8 +66,6 @@ final class WebcrmHooks implements AutoCloseable {
      */
     WebcrmHooks(InstantSource clock) {
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(DELIVERY_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /**
@@ -179,9 +167,8 @@ final class WebcrmHooks implements AutoCloseable {
         payload.put("EventType", event.dtoName());
         payload.put("Entity", entity.singular());
         payload.put("Id", id);
-        String body = payload.toString();
-        dispatched.addAndGet(targets.size());
-        targets.forEach(hook -> deliver(hook, body));
+        byte[] body = payload.toString().getBytes(StandardCharsets.UTF_8);
+        targets.forEach(hook -> delivery.send(hook.targetUrl(), body, Map.of(), Long.toString(hook.id())));
     }
 
     /**
@@ -189,50 +176,27 @@ final class WebcrmHooks implements AutoCloseable {
      *         to wait for
      */
     long dispatched() {
-        return dispatched.get();
+        return delivery.dispatched();
     }
 
     /**
      * @return deliveries answered with 2xx so far
      */
     long delivered() {
-        return delivered.get();
+        return delivery.delivered();
     }
 
     /**
      * @return deliveries that failed so far: no answer, or a status other than 2xx
      */
     long failed() {
-        return failed.get();
+        return delivery.failed();
     }
 
     /** Stops delivering; deliveries under way are abandoned. */
     @Override
     public void close() {
-        http.shutdownNow();
-    }
-
-    private void deliver(Hook hook, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(hook.targetUrl())).timeout(DELIVERY_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        try {
-            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((answer, error) -> {
-                if (error == null && answer.statusCode() / 100 == 2) {
-                    delivered.incrementAndGet();
-                } else {
-                    // The target URL is the receiver's business and may hold its secret: the id says which hook.
-                    failed.incrementAndGet();
-                    log.atWarn().addKeyValue("hookId", hook.id()).addKeyValue("entity", hook.entity().singular())
-                            .addKeyValue("problem", error == null ? "HTTP " + answer.statusCode()
-                                    : error.getClass().getSimpleName())
-                            .log("webCRM hook delivery failed; dropped");
-                }
-            });
-        } catch (RuntimeException e) {
-            // The client refused the request outright, e.g. because it was shut down with the server: dropped too.
-            failed.incrementAndGet();
-        }
+        delivery.close();
     }
 
     // ---------------------------------------------------------------- plumbing
