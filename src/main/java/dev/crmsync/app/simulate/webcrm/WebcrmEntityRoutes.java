@@ -6,7 +6,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -53,7 +52,7 @@ final class WebcrmEntityRoutes {
             cfg.routes.get(collection + "/{id}", ctx -> get(ctx, entity));
             cfg.routes.post(collection, ctx -> create(ctx, entity));
             cfg.routes.put(collection + "/{id}", ctx -> {
-                records.replace(entity, id(ctx), body(ctx), API_AUTHOR);
+                records.replace(entity, id(ctx), WebcrmRequestBody.of(ctx), API_AUTHOR);
                 ctx.status(200).result("");
             });
             cfg.routes.patch(collection, ctx -> upsert(ctx, entity));
@@ -79,7 +78,7 @@ final class WebcrmEntityRoutes {
     }
 
     private void create(Context ctx, WebcrmEntity entity) {
-        JsonNode dto = body(ctx);
+        JsonNode dto = WebcrmRequestBody.of(ctx);
         if (idIn(dto, entity) != 0) {
             throw WebcrmApiException.invalid(entity.idField() + " must be 0 to create; use PUT /"
                     + entity.plural() + "/{id} to update");
@@ -93,7 +92,7 @@ final class WebcrmEntityRoutes {
     }
 
     private void upsert(Context ctx, WebcrmEntity entity) {
-        JsonNode items = body(ctx);
+        JsonNode items = WebcrmRequestBody.of(ctx);
         if (!items.isArray()) {
             throw WebcrmApiException.invalid("PATCH /" + entity.plural() + " needs a JSON array of "
                     + entity.singular() + " objects");
@@ -134,18 +133,6 @@ final class WebcrmEntityRoutes {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw WebcrmApiException.invalid("The value '" + text + "' is not a valid id");
-        }
-    }
-
-    private static JsonNode body(Context ctx) {
-        String text = ctx.body();
-        if (text.isBlank()) {
-            throw WebcrmApiException.invalid("The request body is missing");
-        }
-        try {
-            return SimulatorJson.mapper().readTree(text);
-        } catch (JacksonException e) {
-            throw WebcrmApiException.invalid("The request body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.crmsync.app.simulate.webcrm;
 import dev.crmsync.app.simulate.SimulatorJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -37,10 +36,10 @@ final class WebcrmHookRoutes {
         for (WebcrmEntity entity : WebcrmEntity.values()) {
             String collection = "/" + entity.plural() + "/Hooks";
             cfg.routes.get(collection, ctx -> list(ctx, entity));
-            cfg.routes.post(collection, ctx -> ctx.json(hooks.create(owner(ctx), entity, body(ctx))));
+            cfg.routes.post(collection, ctx -> ctx.json(hooks.create(owner(ctx), entity, WebcrmRequestBody.of(ctx))));
             cfg.routes.get(collection + "/{id}", ctx -> ctx.json(hooks.get(owner(ctx), entity, id(ctx))));
             cfg.routes.put(collection + "/{id}", ctx -> {
-                hooks.replace(owner(ctx), entity, id(ctx), body(ctx));
+                hooks.replace(owner(ctx), entity, id(ctx), WebcrmRequestBody.of(ctx));
                 ctx.status(200).result("");
             });
             cfg.routes.delete(collection + "/{id}", ctx -> {
@@ -67,18 +66,6 @@ final class WebcrmHookRoutes {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw WebcrmApiException.invalid("The value '" + text + "' is not a valid id");
-        }
-    }
-
-    private static JsonNode body(Context ctx) {
-        String text = ctx.body();
-        if (text.isBlank()) {
-            throw WebcrmApiException.invalid("The request body is missing");
-        }
-        try {
-            return SimulatorJson.mapper().readTree(text);
-        } catch (JacksonException e) {
-            throw WebcrmApiException.invalid("The request body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 }
