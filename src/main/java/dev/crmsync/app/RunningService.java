@@ -16,6 +16,8 @@ import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.RecordStatus;
 import io.javalin.config.JavalinConfig;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Set;
@@ -98,6 +100,8 @@ public final class RunningService implements AutoCloseable {
                     clock, meters::scrape,
                     () -> DataflowDocument.of(resolved, (side, flow) -> opened.connector(side).canDelete(flow)),
                     routes));
+            // The HTTP server's pool is the one pool of the process: the store is one SQLite connection.
+            new JettyServerThreadPoolMetrics(api.threadPool(), Tags.empty()).bindTo(meters.registry());
             service.start();
             if (hooks != null) {
                 hooks.start();

@@ -164,6 +164,13 @@ public final class ManagementApi implements AutoCloseable {
     }
 
     /**
+     * @return the HTTP server's thread pool, for pool metrics
+     */
+    public org.eclipse.jetty.util.thread.ThreadPool threadPool() {
+        return http.jettyServer().threadPool();
+    }
+
+    /**
      * @return the base URL, e.g. {@code http://127.0.0.1:8080}
      */
     public String baseUrl() {

@@ -98,6 +98,7 @@ class ManagementApiTest {
         assertThat(ready.json().path("checks").path("customcrm").path("up").asBoolean()).isTrue();
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("crmsync_records_read_total").contains("jvm_memory_used_bytes")
+                .contains("jetty_threads_current").contains("crmsync_api_budget_remaining{system=\"webcrm\"}")
                 .doesNotContain(ServiceHarness.WEBCRM_TOKEN).doesNotContain(ServiceHarness.CUSTOMCRM_KEY);
         assertThat(contract.body()).startsWith("openapi: 3.1.0");
     }
