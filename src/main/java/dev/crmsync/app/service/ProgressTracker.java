@@ -38,6 +38,7 @@ public final class ProgressTracker implements SyncProgress {
     }
 
     private final InstantSource clock;
+    private final Runnable moved;
     private final Map<Flow, Progress> progress = new EnumMap<>(Flow.class);
     private volatile boolean abandon;
 
@@ -45,23 +46,39 @@ public final class ProgressTracker implements SyncProgress {
      * @param clock the time source
      */
     public ProgressTracker(InstantSource clock) {
+        this(clock, () -> { });
+    }
+
+    /**
+     * @param clock the time source
+     * @param moved told after each report, outside this tracker's lock, e.g. to push the status to pages
+     */
+    public ProgressTracker(InstantSource clock, Runnable moved) {
         this.clock = clock;
+        this.moved = moved;
     }
 
     @Override
-    public synchronized void planned(Flow flow, int changes, int writes) {
+    public void planned(Flow flow, int changes, int writes) {
         throwIfAbandoned();
-        progress.put(flow, new Progress(0, changes, null, null, clock.instant()));
+        synchronized (this) {
+            progress.put(flow, new Progress(0, changes, null, null, clock.instant()));
+        }
+        moved.run();
     }
 
     @Override
-    public synchronized void applied(Flow flow, int done, int total) {
-        Progress before = progress.get(flow);
-        Instant started = before == null ? clock.instant() : before.startedAt();
-        double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
-        Double rate = seconds > 0 ? done / seconds : null;
-        Duration left = rate == null || rate == 0 ? null : Duration.ofMillis(Math.round((total - done) / rate * 1000));
-        progress.put(flow, new Progress(done, total, rate, left, started));
+    public void applied(Flow flow, int done, int total) {
+        synchronized (this) {
+            Progress before = progress.get(flow);
+            Instant started = before == null ? clock.instant() : before.startedAt();
+            double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
+            Double rate = seconds > 0 ? done / seconds : null;
+            Duration left = rate == null || rate == 0 ? null
+                    : Duration.ofMillis(Math.round((total - done) / rate * 1000));
+            progress.put(flow, new Progress(done, total, rate, left, started));
+        }
+        moved.run();
         throwIfAbandoned();
     }
 
@@ -75,10 +92,9 @@ public final class ProgressTracker implements SyncProgress {
     /** Forgets all progress: the cycle ended. */
     public synchronized void clear() {
         progress.clear();
-        abandon = false;
     }
 
-    /** Makes the running cycle stop after the batch it is applying. */
+    /** Makes the running cycle, and any later one, stop after the batch it is applying: the service is stopping. */
     void abandon() {
         abandon = true;
     }

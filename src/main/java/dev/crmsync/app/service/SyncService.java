@@ -107,7 +107,8 @@ public final class SyncService implements AutoCloseable {
         this.gauges = gauges;
         this.startedAt = clock.instant();
         this.scheduler = new FlowScheduler(settings.schedules(), startedAt);
-        this.progress = new ProgressTracker(clock);
+        // Each batch moves the progress bar of the pages watching.
+        this.progress = new ProgressTracker(clock, this::fireStatus);
         this.lastPublished = startedAt;
     }
 
