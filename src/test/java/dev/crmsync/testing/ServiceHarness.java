@@ -72,13 +72,15 @@ public final class ServiceHarness implements AutoCloseable {
     private CustomcrmSimulator customcrm;
     private final int customcrmPort;
     private final Path dir;
-    private final RunningService service;
+    private RunningService service;
+    private final String extraYaml;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final boolean hooks;
 
     private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, boolean hooks) {
         this.hooks = hooks;
+        this.extraYaml = extraYaml;
         try {
             dir = Files.createTempDirectory("crmsync-service-");
         } catch (IOException e) {
@@ -182,6 +184,15 @@ public final class ServiceHarness implements AutoCloseable {
     public void startCustomcrmAgain() {
         customcrm = CustomcrmSimulator.builder().apiKey(CUSTOMCRM_KEY).seed(11).database(dir.resolve("customcrm.db"))
                 .build().start("127.0.0.1", customcrmPort);
+    }
+
+    /**
+     * Stops the service as SIGTERM would (the running cycle ends after its batch) and starts it again on the same
+     * store, as after a restart.
+     */
+    public void restartService() {
+        service.close();
+        service = RunningService.start(config(extraYaml), false, InstantSource.system(), Sleeper.SYSTEM);
     }
 
     /**

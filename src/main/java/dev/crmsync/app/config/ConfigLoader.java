@@ -172,6 +172,7 @@ public final class ConfigLoader {
         int minimum = s.integer("delete-minimum", defaults.deleteMinimum(), 1, Integer.MAX_VALUE);
         int attempts = s.integer("max-attempts", defaults.maxAttempts(), 1, 100);
         Duration backoff = duration(s, "retry-backoff", defaults.retryBackoff().toSeconds() + "s");
+        int batchSize = s.integer("batch-size", defaults.batchSize(), 1, 1000);
         Map<Flow, DeletePolicy> deletes = new EnumMap<>(Flow.class);
         Section flows = s.section("flows");
         for (String name : flows.keys()) {
@@ -190,7 +191,7 @@ public final class ConfigLoader {
         }
         s.refuseUnknownKeys();
         return new SyncSettings(new ConflictPolicy(kind, tolerance, tieBreaker, emptyOverwrites), deletes,
-                threshold, minimum, attempts, backoff, defaults.batchSize());
+                threshold, minimum, attempts, backoff, batchSize);
     }
 
     /**

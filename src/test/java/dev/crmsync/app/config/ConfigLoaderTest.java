@@ -69,6 +69,7 @@ class ConfigLoaderTest {
                   delete-minimum: 10
                   max-attempts: 3
                   retry-backoff: 1m
+                  batch-size: 50
                   flows:
                     persons: { delete: retire }
                 """);
@@ -82,6 +83,7 @@ class ConfigLoaderTest {
         assertThat(config.sync().deleteMinimum()).isEqualTo(10);
         assertThat(config.sync().maxAttempts()).isEqualTo(3);
         assertThat(config.sync().retryBackoff()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.sync().batchSize()).isEqualTo(50);
         assertThat(config.sync().deletePolicies()).containsEntry(Flow.PERSONS, DeletePolicy.RETIRE)
                 .containsEntry(Flow.PRODUCTS, DeletePolicy.PROPAGATE);
     }

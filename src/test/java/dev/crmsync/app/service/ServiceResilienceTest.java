@@ -3,6 +3,7 @@ package dev.crmsync.app.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.testing.ServiceHarness;
@@ -67,6 +68,34 @@ class ServiceResilienceTest {
             assertThat(system(harness, "webcrm").path("throttled").asLong()).isGreaterThanOrEqualTo(4);
             assertThat(metric(harness, "crmsync_api_throttled_total", "system=\"webcrm\"")).isGreaterThanOrEqualTo(4);
             assertThat(system(harness, "webcrm").path("reachable").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldStopAFirstSyncBetweenBatchesAndFinishItAfterARestartWithoutADuplicate() {
+        // Given a first sync of many records, written ten at a time
+        String config = "sync: { interval: 1s, reconcile-interval: 5s, batch-size: 10 }\n";
+        try (ServiceHarness harness = ServiceHarness.start(new SeedPlan(0, 30, 40, 0), new SeedPlan(20, 30, 40, 0),
+                config)) {
+            // When the service stops while the first flow is part way through its plan
+            await().atMost(PATIENCE).until(() -> {
+                JsonNode progress = harness.status().path("flows").get(0).path("progress");
+                return progress.path("done").asInt() >= 10 && progress.path("done").asInt() < progress.path("total")
+                        .asInt();
+            });
+            harness.restartService();
+
+            // Then the restarted service finishes the sync: every organisation linked once on both sides
+            await().atMost(PATIENCE).until(() -> {
+                JsonNode flows = harness.status().path("flows");
+                return !flows.get(1).path("lastCycle").isNull() && flows.get(0).path("state").asString()
+                        .equals("waiting");
+            });
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                assertThat(harness.webcrm().count(WebcrmEntity.ORGANISATION)).isEqualTo(50);
+                assertThat(harness.customcrm().count(RecordType.CUSTOMER)).isEqualTo(50);
+                assertThat(harness.status().path("flows").get(0).path("links").asInt()).isEqualTo(50);
+            });
         }
     }
 

@@ -175,6 +175,10 @@ final class CustomcrmRecords {
     /**
      * @return true when the database holds no record, not even a tombstone
      */
+    int count(RecordType type) {
+        return db.read(h -> RecordStore.countLive(h, type));
+    }
+
     boolean isEmpty() {
         return db.read(RecordStore::isEmpty);
     }

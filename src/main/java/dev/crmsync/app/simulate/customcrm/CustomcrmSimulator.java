@@ -179,6 +179,16 @@ public final class CustomcrmSimulator implements AutoCloseable {
     }
 
     /**
+     * Counts records without going through HTTP.
+     *
+     * @param type the record type
+     * @return how many records of the type exist, deleted ones left out
+     */
+    public int count(RecordType type) {
+        return records().count(type);
+    }
+
+    /**
      * @return the webhook subscriptions of the running server, for tests that count deliveries
      */
     WebhookSubscriptions webhooks() {

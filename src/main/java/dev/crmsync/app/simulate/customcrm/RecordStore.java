@@ -126,6 +126,14 @@ final class RecordStore {
     }
 
     /**
+     * @return how many records of the type exist, tombstones left out
+     */
+    static int countLive(Handle h, RecordType type) {
+        return h.createQuery("SELECT COUNT(*) FROM records WHERE type = :type AND deleted = 0")
+                .bind("type", type.path()).mapTo(Integer.class).one();
+    }
+
+    /**
      * @return true when the database holds no record at all, not even a tombstone
      */
     static boolean isEmpty(Handle h) {
