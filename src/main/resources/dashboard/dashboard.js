@@ -219,6 +219,7 @@
   }
 
   function tick() {
+    watchProgress();
     for (const el of document.querySelectorAll('time[data-rel]')) {
       const text = relative(el.getAttribute('datetime'), el.getAttribute('data-rel') === 'due');
       if (el.textContent !== text) el.textContent = text;
@@ -564,11 +565,14 @@
   }
 
   /**
-   * While a flow is running, reads the status every 2 s: a long cycle's progress moves between the events that
-   * mark its start and end.
+   * While a flow is running, or about to (its next sync is due), reads the status every 2 s: a long cycle's
+   * progress moves between the events that mark its start and end, and a long cycle keeps the other flows, and
+   * so their events, waiting.
    */
   function watchProgress() {
-    const running = state.signedIn && state.status && state.status.flows.some((f) => f.state === 'running');
+    const soon = Date.now() + 1000;
+    const busy = (f) => f.state === 'running' || (!f.paused && f.nextCycleAt && Date.parse(f.nextCycleAt) <= soon);
+    const running = state.signedIn && state.status && state.status.flows.some(busy);
     if (running && !state.progressTimer) {
       state.progressTimer = setInterval(async () => {
         if (state.pollTimer) return;   // polling reads the status anyway
