@@ -8,10 +8,16 @@ import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.testing.ServiceHarness;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -316,6 +322,61 @@ class ManagementApiTest {
         assertThat(harness.api("GET", "/api/links?q=Dismissed%20Kettles", null).json().path("items"))
                 .allSatisfy(l -> assertThat(l.path("customcrmId").isNull()).as("never created on Customcrm").isTrue());
         assertThat(harness.api("DELETE", "/api/dead-letters/organisations/webcrm/" + second, null).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(31)
+    void shouldReplayEveryDeadLetterAtOnce() {
+        // Given two dead letters
+        harness.customcrm().faults().failWrites(422);
+        try {
+            harness.webcrm().createAsUser(WebcrmEntity.ORGANISATION, Map.of("OrganisationName", "All Again One A/S"));
+            harness.webcrm().createAsUser(WebcrmEntity.ORGANISATION, Map.of("OrganisationName", "All Again Two A/S"));
+            await().atMost(PATIENCE).until(() -> harness.api("GET", "/api/dead-letters", null).json().size() == 2);
+        } finally {
+            harness.customcrm().faults().reset();
+        }
+
+        // When
+        JsonNode replayed = harness.api("POST", "/api/dead-letters/replay", null).json();
+
+        // Then both sync
+        assertThat(replayed.path("replayed").asInt()).isEqualTo(2);
+        await().atMost(PATIENCE).until(() -> harness.api("GET", "/api/links?q=All%20Again", null).json().path("items")
+                .findValuesAsString("customcrmId").stream().filter(id -> id != null && !id.isEmpty()).count() == 2);
+        assertThat(harness.api("GET", "/api/dead-letters", null).json()).isEmpty();
+    }
+
+    @Test
+    @Order(40)
+    void shouldStreamTheStatusAtOnceAndEachNewChangeAsServerSentEvents() throws Exception {
+        // Given a page listening
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<Stream<String>> stream = client.send(HttpRequest.newBuilder(
+                        URI.create(harness.baseUrl() + "/api/events"))
+                .header("Authorization", "Bearer " + ServiceHarness.TOKEN).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> stream.body().forEach(lines::add));
+        try {
+            await().atMost(PATIENCE).until(() -> lines.contains("event: status"));
+
+            // When a Customcrm user edits a linked customer
+            JsonNode link = harness.api("GET", "/api/links?flow=organisations&limit=1&offset=2", null).json()
+                    .path("items").get(0);
+            harness.customcrm().editAsUser(RecordType.CUSTOMER, link.path("customcrmId").asString(),
+                    Map.of("name", "Streamed Change ApS"));
+
+            // Then the change arrives as an event, with its origin and values
+            await().atMost(PATIENCE).until(() -> lines.stream().anyMatch(l -> l.startsWith("data: ")
+                    && l.contains("Streamed Change ApS") && l.contains("\"origin\":\"customcrm\"")));
+            assertThat(lines).contains("event: change");
+        } finally {
+            reader.interrupt();
+            stream.body().close();
+        }
     }
 
     // ---------------------------------------------------------------- helpers
