@@ -108,6 +108,12 @@ class DashboardBrowserTest {
         context.setDefaultTimeout(PATIENCE.toMillis());
         page = context.newPage();
         page.onPageError(error -> pageErrors.add(error));
+        // The page runs under a strict Content-Security-Policy: anything it blocks is a defect of the page
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error") && message.text().contains("Content Security Policy")) {
+                pageErrors.add(message.text());
+            }
+        });
     }
 
     @AfterEach
