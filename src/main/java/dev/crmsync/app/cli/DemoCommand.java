@@ -120,7 +120,8 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  curl -s -X PATCH -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' "
                         + "-d '{\"phone\": \"+45 12 34 56 78\"}' %s/customers/%s%n", CUSTOMCRM_KEY,
                         customcrm.baseUrl(), organisation.customcrmId());
-                out.printf("It appears on the timeline and in webCRM within %s s.%n", INTERVAL.toSeconds());
+                out.printf("It appears on the timeline and in webCRM at the next poll, within about %s s.%n",
+                        INTERVAL.toSeconds());
                 out.printf("The same service from the command line: ./crmsync run --config %s --insecure-no-auth%n",
                         configFile);
                 out.flush();
