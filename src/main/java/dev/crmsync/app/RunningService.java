@@ -43,17 +43,15 @@ public final class RunningService implements AutoCloseable {
     private final SyncService service;
     private final ManagementApi api;
     private final CrmsyncMeters meters;
-    private final SystemCounters counters;
     private final ChangeHooks hooks;
     private volatile boolean closed;
 
     private RunningService(SyncConnection connection, SyncService service, ManagementApi api, CrmsyncMeters meters,
-                           SystemCounters counters, ChangeHooks hooks) {
+                           ChangeHooks hooks) {
         this.connection = connection;
         this.service = service;
         this.api = api;
         this.meters = meters;
-        this.counters = counters;
         this.hooks = hooks;
     }
 
@@ -108,7 +106,7 @@ public final class RunningService implements AutoCloseable {
             }
             log.atInfo().addKeyValue("url", api.baseUrl()).addKeyValue("auth", insecureNoAuth ? "none" : "token")
                     .log("crmsync is running");
-            return new RunningService(connection, service, api, meters, counters, hooks);
+            return new RunningService(connection, service, api, meters, hooks);
         } catch (RuntimeException e) {
             if (service != null) {
                 service.stop(STOP_GRACE);
@@ -140,13 +138,6 @@ public final class RunningService implements AutoCloseable {
      */
     public SyncConnection connection() {
         return connection;
-    }
-
-    /**
-     * @return the request counters per system
-     */
-    public SystemCounters counters() {
-        return counters;
     }
 
     /**

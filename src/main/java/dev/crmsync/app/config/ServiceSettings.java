@@ -53,20 +53,6 @@ public record ServiceSettings(String host, int port, Secret token, URI publicUrl
     }
 
     /**
-     * @return a copy with other schedules
-     */
-    public ServiceSettings withSchedules(Map<Flow, Schedule> newSchedules) {
-        return new ServiceSettings(host, port, token, publicUrl, newSchedules);
-    }
-
-    /**
-     * @return a copy with another public URL (null: no hooks)
-     */
-    public ServiceSettings withPublicUrl(URI newPublicUrl) {
-        return new ServiceSettings(host, port, token, newPublicUrl, schedules);
-    }
-
-    /**
      * One flow's schedule.
      *
      * @param interval          how often changes are read
