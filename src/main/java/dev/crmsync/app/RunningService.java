@@ -77,6 +77,7 @@ public final class RunningService implements AutoCloseable {
         CycleTally tally = new CycleTally();
         SyncConnection connection = null;
         SyncService service = null;
+        ManagementApi api = null;
         try {
             connection = SyncConnection.open(config, clock, sleeper, both(tally, meters.syncMetrics()), counters);
             service = new SyncService(connection.store(), connection.cycle(), config.service(), clock, tally, health,
@@ -93,7 +94,7 @@ public final class RunningService implements AutoCloseable {
                     .hint(started::hint).deleteHint(started::hintDelete).onReceived(counters::hookReceived)
                     .clock(clock).build();
             Consumer<JavalinConfig> routes = hooks == null ? null : hooks::install;
-            ManagementApi api = ManagementApi.start(service, connection.store(), new ManagementApi.Settings(
+            api = ManagementApi.start(service, connection.store(), new ManagementApi.Settings(
                     config.service().host(), config.service().port(), insecureNoAuth ? null : config.service().token(),
                     clock, meters::scrape,
                     () -> DataflowDocument.of(resolved, (side, flow) -> opened.connector(side).canDelete(flow)),
@@ -110,6 +111,9 @@ public final class RunningService implements AutoCloseable {
         } catch (RuntimeException e) {
             if (service != null) {
                 service.stop(STOP_GRACE);
+            }
+            if (api != null) {
+                api.close();
             }
             if (connection != null) {
                 connection.close();
