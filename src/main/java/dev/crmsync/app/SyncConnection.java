@@ -4,6 +4,7 @@ import dev.crmsync.adapters.customcrm.CustomcrmConnector;
 import dev.crmsync.adapters.http.HttpCallObserver;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.store.SqliteStore;
+import dev.crmsync.adapters.store.StoreLock;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
 import dev.crmsync.adapters.webcrm.WebcrmTenantFields;
 import dev.crmsync.app.config.ConfigException;
@@ -29,7 +30,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * One connection, wired: a webCRM account paired with a Customcrm, their connectors, the store and the engine.
- * The unit of work of DESIGN.md section 5; one writer per connection.
+ * The unit of work of DESIGN.md section 5; one writer per connection, which a {@link StoreLock} on the store
+ * holds across processes.
  *
  * <p>Not threadsafe: one connection is driven from one thread.
  */
@@ -37,13 +39,15 @@ public final class SyncConnection implements AutoCloseable {
 
     private final CrmsyncConfig config;
     private final Store store;
+    private final StoreLock lock;
     private final Map<Side, Connector> connectors;
     private final SyncCycle cycle;
 
-    private SyncConnection(CrmsyncConfig config, Store store, Map<Side, Connector> connectors, InstantSource clock,
-                           SyncMetrics metrics) {
+    private SyncConnection(CrmsyncConfig config, Store store, StoreLock lock, Map<Side, Connector> connectors,
+                           InstantSource clock, SyncMetrics metrics) {
         this.config = config;
         this.store = store;
+        this.lock = lock;
         this.connectors = connectors;
         Map<Flow, RecordMapper> mappers = new LinkedHashMap<>();
         for (Map.Entry<Flow, FlowMapping> e : config.mappings().entrySet()) {
@@ -110,17 +114,21 @@ public final class SyncConnection implements AutoCloseable {
                                        UnaryOperator<Store> storeWrapper,
                                        BiFunction<Side, Connector, Connector> connectorWrapper, SyncMetrics metrics,
                                        HttpCallObserver requests) {
+        // First, before any request: a second process syncing the same store is refused at once.
+        StoreLock lock = StoreLock.acquire(config.storeUrl());
         Map<Flow, String> stamps = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
         WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stamps, clock, sleeper, requests);
+        Store store;
         // The same connector resolves labels and then syncs, so a configuration with labels costs no second login.
         try {
             config = withLabelsResolved(config, webcrm);
+            store = storeWrapper.apply(SqliteStore.open(config.storeUrl()));
         } catch (RuntimeException e) {
             webcrm.close();
+            lock.close();
             throw e;
         }
-        Store store = storeWrapper.apply(SqliteStore.open(config.storeUrl()));
         Map<Side, Connector> connectors = new EnumMap<>(Side.class);
         connectors.put(Side.WEBCRM, webcrm);
         Map<Flow, String> stampKeys = new EnumMap<>(Flow.class);
@@ -128,7 +136,7 @@ public final class SyncConnection implements AutoCloseable {
         connectors.put(Side.CUSTOMCRM, new CustomcrmConnector(config.customcrm(), stampKeys, clock, sleeper,
                 requests));
         connectors.replaceAll(connectorWrapper);
-        return new SyncConnection(config, store, connectors, clock, metrics);
+        return new SyncConnection(config, store, lock, connectors, clock, metrics);
     }
 
     /**
@@ -209,5 +217,6 @@ public final class SyncConnection implements AutoCloseable {
     public void close() {
         connectors.values().forEach(Connector::close);
         store.close();
+        lock.close();
     }
 }

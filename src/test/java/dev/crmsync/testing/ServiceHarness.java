@@ -136,6 +136,23 @@ public final class ServiceHarness implements AutoCloseable {
     }
 
     private CrmsyncConfig config(String extraYaml) {
+        return new ConfigLoader(Map.of()).parse(yaml(extraYaml), dir);
+    }
+
+    /**
+     * @return a configuration file for the same systems and store, for commands run beside the service
+     */
+    public Path configFile() {
+        Path file = dir.resolve("crmsync.yaml");
+        try {
+            Files.writeString(file, yaml(extraYaml));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private String yaml(String extraYaml) {
         String sync = extraYaml.contains("sync:") ? "" : "sync: { interval: 1s, reconcile-interval: 5s }\n";
         int port = hooks ? freePort() : 0;
         String publicUrl = hooks ? ", public-url: \"http://127.0.0.1:" + port + "\"" : "";
@@ -146,7 +163,7 @@ public final class ServiceHarness implements AutoCloseable {
                 server:    { host: 127.0.0.1, port: %d, token: %s%s }
                 """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY,
                 dir.resolve("crmsync.db"), port, TOKEN, publicUrl) + sync + extraYaml;
-        return new ConfigLoader(Map.of()).parse(yaml, dir);
+        return yaml;
     }
 
     private static int freePort() {

@@ -1,5 +1,6 @@
 package dev.crmsync.app.cli;
 
+import dev.crmsync.adapters.store.StoreBusyException;
 import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.ports.PermanentCrmException;
 import dev.crmsync.ports.TransientCrmException;
@@ -48,7 +49,8 @@ public final class Main {
             } else if (e instanceof IllegalArgumentException) {
                 err.println("crmsync: " + e.getMessage());
                 status = CONFIG_ERROR;
-            } else if (e instanceof TransientCrmException || e instanceof PermanentCrmException) {
+            } else if (e instanceof TransientCrmException || e instanceof PermanentCrmException
+                    || e instanceof StoreBusyException) {
                 err.println("crmsync: " + e.getMessage());
                 status = SYSTEM_ERROR;
             } else {

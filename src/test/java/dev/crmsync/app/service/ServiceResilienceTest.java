@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
+import dev.crmsync.testing.CommandRun;
 import dev.crmsync.testing.ServiceHarness;
 import java.time.Duration;
 import java.util.Map;
@@ -96,6 +97,20 @@ class ServiceResilienceTest {
                 assertThat(harness.customcrm().count(RecordType.CUSTOMER)).isEqualTo(50);
                 assertThat(harness.status().path("flows").get(0).path("links").asInt()).isEqualTo(50);
             });
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondProcessSyncingTheSameStore() {
+        try (ServiceHarness harness = ServiceHarness.start()) {
+            // When someone runs a one-off sync beside the running service
+            CommandRun run = new CommandRun();
+            int status = run.crmsync("sync", "--config", harness.configFile().toString(), "--once");
+
+            // Then it is refused before it reads or writes anything, and the service goes on
+            assertThat(status).isEqualTo(3);
+            assertThat(run.err()).contains("another crmsync is syncing with this store");
+            assertThat(harness.call("GET", "/health/live", null, null).status()).isEqualTo(200);
         }
     }
 
