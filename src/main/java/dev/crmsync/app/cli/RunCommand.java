@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 + "server.token), /metrics and /health. Stops cleanly on SIGTERM or Ctrl-C.",
                 "Logs are JSON lines on standard error (CRMSYNC_LOG_FORMAT=text for plain lines).",
                 "Exit status: 0 after a clean stop, 1 when the preflight finds a mapping error, 2 for a "
-                        + "configuration error."})
+                        + "configuration error, 3 when another crmsync already syncs the same store."})
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
