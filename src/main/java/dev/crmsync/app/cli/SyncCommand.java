@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Sync webCRM and Customcrm once: link, create, update and delete until both agree, then exit.",
                 "Exit status: 0 when every record went through, 1 when some ended in the dead letters, "
-                        + "2 for a configuration error, 3 when a system could not be reached."})
+                        + "2 for a configuration error, 3 when a system could not be reached or another crmsync "
+                        + "already syncs the same store."})
 public final class SyncCommand implements Callable<Integer> {
 
     static final int MAX_CYCLES = 10;
