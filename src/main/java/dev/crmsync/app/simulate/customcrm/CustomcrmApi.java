@@ -96,7 +96,12 @@ final class CustomcrmApi {
                 .result(CustomcrmJson.MAPPER.writeValueAsString(record));
     }
 
-    private static JsonNode body(Context ctx, List<String> mediaTypes) {
+    /**
+     * The body of a write: one JSON object, in one of {@code mediaTypes} or with no content type at all.
+     *
+     * @throws ProblemException 415 for another media type, 400 for anything but a JSON object
+     */
+    static JsonNode body(Context ctx, List<String> mediaTypes) {
         String contentType = ctx.header("Content-Type");
         // A missing Content-Type is read as JSON: being strict there would only fail clients that forgot it.
         if (contentType != null && !mediaTypes.contains(mediaType(contentType))) {

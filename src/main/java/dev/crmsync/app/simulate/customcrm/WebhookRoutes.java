@@ -1,11 +1,8 @@
 package dev.crmsync.app.simulate.customcrm;
 
-import dev.crmsync.app.simulate.customcrm.Problem.Type;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.util.Locale;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -31,7 +28,7 @@ final class WebhookRoutes {
      */
     void install(JavalinConfig cfg) {
         cfg.routes.post(PATH, ctx -> {
-            ObjectNode created = subscriptions.create(body(ctx));
+            ObjectNode created = subscriptions.create(CustomcrmApi.body(ctx, List.of(JSON)));
             ctx.header("Location", PATH + "/" + created.path("id").asString());
             answer(ctx, 201, created);
         });
@@ -48,23 +45,5 @@ final class WebhookRoutes {
 
     private static void answer(Context ctx, int status, ObjectNode body) {
         ctx.status(status).contentType(JSON).result(CustomcrmJson.MAPPER.writeValueAsString(body));
-    }
-
-    /** The body, read as the record routes read theirs: JSON or no content type, one object. */
-    private static JsonNode body(Context ctx) {
-        String contentType = ctx.header("Content-Type");
-        if (contentType != null && !contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(JSON)) {
-            throw Problem.of(Type.UNSUPPORTED_MEDIA_TYPE, "send the body as " + JSON).toException();
-        }
-        JsonNode body;
-        try {
-            body = CustomcrmJson.MAPPER.readTree(ctx.body());
-        } catch (JacksonException e) {
-            throw Problem.of(Type.BAD_REQUEST, "the body is not valid JSON").toException();
-        }
-        if (body == null || !body.isObject()) {
-            throw Problem.of(Type.BAD_REQUEST, "the body must be a JSON object").toException();
-        }
-        return body;
     }
 }
