@@ -3,7 +3,6 @@ package dev.crmsync.app.simulate.webcrm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.report.ValidationReport;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
 import dev.crmsync.adapters.webcrm.WebcrmSettings;
@@ -15,8 +14,6 @@ import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
 import dev.crmsync.testing.MutableClock;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,9 +41,7 @@ class WebcrmConnectorContractTest {
     @Test
     void shouldSendAndReceiveOnlyWhatWebcrmsDocumentAllows() throws Exception {
         // Given the connector talking to the simulator through a recording proxy
-        OpenApiInteractionValidator validator = OpenApiInteractionValidator
-                .createForInlineApiSpecification(Files.readString(Path.of(System.getProperty("webcrm.swagger"))))
-                .withWhitelist(WebcrmContractTest.KNOWN_DEFECTS).build();
+        OpenApiInteractionValidator validator = WebcrmContractTest.swaggerValidator();
         MutableClock simClock = new MutableClock(Instant.parse("2025-06-15T10:00:00Z"));
         MutableClock connectorClock = new MutableClock(Instant.parse("2025-06-15T10:00:00Z"));
         Sleeper sleeper = connectorClock::advance;
@@ -102,13 +97,6 @@ class WebcrmConnectorContractTest {
                 .allMatch(e -> e.authorization() != null && e.authorization().startsWith("Bearer "));
 
         // And every request and every answer keeps to the document
-        List<String> breaches = new ArrayList<>();
-        for (RecordingProxy.Exchange exchange : exchanges) {
-            ValidationReport report = validator.validate(exchange.validatorRequest(), exchange.validatorResponse());
-            report.getMessages().stream().filter(m -> m.getLevel() != ValidationReport.Level.IGNORE)
-                    .forEach(m -> breaches.add(exchange.method() + " " + exchange.path() + " answered "
-                            + exchange.status() + ": " + m.getKey() + " " + m.getMessage()));
-        }
-        assertThat(breaches).isEmpty();
+        assertThat(WebcrmContractTest.breaches(validator, exchanges)).isEmpty();
     }
 }

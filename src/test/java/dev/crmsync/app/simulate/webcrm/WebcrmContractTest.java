@@ -23,6 +23,7 @@ import com.atlassian.oai.validator.whitelist.rule.WhitelistRules;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.testing.MutableClock;
 import io.swagger.v3.oas.models.PathItem.HttpMethod;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -32,7 +33,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,29 @@ class WebcrmContractTest {
         return anyOf(Arrays.stream(keys).map(WhitelistRules::messageHasKey).toArray(WhitelistRule[]::new));
     }
 
+    /**
+     * @return a validator for webCRM's own Swagger document, its known defects whitelisted
+     * @throws IOException when the document cannot be read
+     */
+    static OpenApiInteractionValidator swaggerValidator() throws IOException {
+        String spec = Files.readString(Path.of(System.getProperty("webcrm.swagger")));
+        return OpenApiInteractionValidator.createForInlineApiSpecification(spec).withWhitelist(KNOWN_DEFECTS).build();
+    }
+
+    /**
+     * @return every mismatch between recorded exchanges and the document, one line each
+     */
+    static List<String> breaches(OpenApiInteractionValidator validator, List<RecordingProxy.Exchange> exchanges) {
+        List<String> breaches = new ArrayList<>();
+        for (RecordingProxy.Exchange exchange : exchanges) {
+            ValidationReport report = validator.validate(exchange.validatorRequest(), exchange.validatorResponse());
+            report.getMessages().stream().filter(m -> m.getLevel() != ValidationReport.Level.IGNORE)
+                    .forEach(m -> breaches.add(exchange.method() + " " + exchange.path() + " answered "
+                            + exchange.status() + ": " + m.getKey() + " " + m.getMessage()));
+        }
+        return breaches;
+    }
+
     private static OpenApiInteractionValidator validator;
     private static WebcrmSimulator sim;
     private static WebcrmHttp http;
@@ -99,9 +125,7 @@ class WebcrmContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String spec = Files.readString(Path.of(System.getProperty("webcrm.swagger")));
-        validator = OpenApiInteractionValidator.createForInlineApiSpecification(spec)
-                .withWhitelist(KNOWN_DEFECTS).build();
+        validator = swaggerValidator();
         sim = WebcrmSimulator.builder().token(TOKEN).clock(new MutableClock(Instant.parse("2025-06-15T10:00:00Z")))
                 .seedPlan(new SeedPlan(0, 3, 6, 4)).build().start("127.0.0.1", 0);
         http = new WebcrmHttp(sim.baseUrl());

@@ -3,7 +3,6 @@ package dev.crmsync.app.simulate.webcrm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.report.ValidationReport;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
 import dev.crmsync.adapters.webcrm.WebcrmSettings;
 import dev.crmsync.app.simulate.SeedPlan;
@@ -11,12 +10,9 @@ import dev.crmsync.model.Flow;
 import dev.crmsync.model.Secret;
 import dev.crmsync.testing.MutableClock;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,9 +34,7 @@ class WebcrmHookContractTest {
     @Test
     void shouldServeHooksOnlyAsWebcrmsDocumentAllows() throws Exception {
         // Given the simulator behind a recording proxy
-        OpenApiInteractionValidator validator = OpenApiInteractionValidator
-                .createForInlineApiSpecification(Files.readString(Path.of(System.getProperty("webcrm.swagger"))))
-                .withWhitelist(WebcrmContractTest.KNOWN_DEFECTS).build();
+        OpenApiInteractionValidator validator = WebcrmContractTest.swaggerValidator();
         List<RecordingProxy.Exchange> exchanges;
         try (WebcrmSimulator sim = WebcrmSimulator.builder().token(TOKEN)
                 .clock(new MutableClock(Instant.parse("2025-06-15T10:00:00Z")))
@@ -75,15 +69,13 @@ class WebcrmHookContractTest {
                 .collect(Collectors.toSet())).contains("POST /Persons/Hooks", "GET /Products/Hooks",
                 "GET /Organisations/Hooks/{id}", "PUT /Persons/Hooks/{id}", "DELETE /Products/Hooks/{id}");
         assertThat(exchanges).extracting(RecordingProxy.Exchange::status).contains(200, 400, 404);
-        assertThat(breaches(validator, exchanges)).isEmpty();
+        assertThat(WebcrmContractTest.breaches(validator, exchanges)).isEmpty();
     }
 
     @Test
     void shouldRegisterAndRemoveConnectorHooksOnlyAsWebcrmsDocumentAllows() throws Exception {
         // Given the connector talking to the simulator through a recording proxy
-        OpenApiInteractionValidator validator = OpenApiInteractionValidator
-                .createForInlineApiSpecification(Files.readString(Path.of(System.getProperty("webcrm.swagger"))))
-                .withWhitelist(WebcrmContractTest.KNOWN_DEFECTS).build();
+        OpenApiInteractionValidator validator = WebcrmContractTest.swaggerValidator();
         MutableClock clock = new MutableClock(Instant.parse("2025-06-15T10:00:00Z"));
         List<RecordingProxy.Exchange> exchanges;
         try (WebcrmSimulator sim = WebcrmSimulator.builder().token(TOKEN).clock(clock).build()
@@ -106,20 +98,6 @@ class WebcrmHookContractTest {
         assertThat(exchanges.stream().map(e -> e.method() + " " + e.path().replaceAll("/\\d+$", "/{id}"))
                 .collect(Collectors.toSet())).contains("GET /Organisations/Hooks", "POST /Persons/Hooks",
                 "DELETE /Products/Hooks/{id}");
-        assertThat(breaches(validator, exchanges)).isEmpty();
-    }
-
-    /**
-     * @return every mismatch between the exchanges and the document, one line each
-     */
-    static List<String> breaches(OpenApiInteractionValidator validator, List<RecordingProxy.Exchange> exchanges) {
-        List<String> breaches = new ArrayList<>();
-        for (RecordingProxy.Exchange exchange : exchanges) {
-            ValidationReport report = validator.validate(exchange.validatorRequest(), exchange.validatorResponse());
-            report.getMessages().stream().filter(m -> m.getLevel() != ValidationReport.Level.IGNORE)
-                    .forEach(m -> breaches.add(exchange.method() + " " + exchange.path() + " answered "
-                            + exchange.status() + ": " + m.getKey() + " " + m.getMessage()));
-        }
-        return breaches;
+        assertThat(WebcrmContractTest.breaches(validator, exchanges)).isEmpty();
     }
 }
