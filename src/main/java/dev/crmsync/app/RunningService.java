@@ -85,8 +85,8 @@ public final class RunningService implements AutoCloseable {
             SyncService started = service;
             SyncConnection opened = connection;
             for (Flow flow : Flow.values()) {
-                meters.deadLetters(flow, () -> opened.store().withStatus(RecordStatus.DEAD).stream()
-                        .filter(r -> r.flow() == flow).count());
+                meters.deadLetters(flow, () -> opened.store().countWithStatus(RecordStatus.DEAD)
+                        .getOrDefault(flow, 0L));
             }
             CrmsyncConfig resolved = connection.config();
             // Change hooks only where both systems can reach this service; polling alone works everywhere.

@@ -6,6 +6,7 @@ import dev.crmsync.model.LinkState;
 import dev.crmsync.model.Side;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -100,6 +101,12 @@ public interface Store extends AutoCloseable {
      */
     List<ObservedRecord> withStatus(RecordStatus status);
 
+    /**
+     * @param status a status
+     * @return how many records are in that status, per flow; a flow with none is left out
+     */
+    Map<Flow, Long> countWithStatus(RecordStatus status);
+
     // ---------------------------------------------------------------- cursors
 
     /**
@@ -141,6 +148,11 @@ public interface Store extends AutoCloseable {
      * @return conflicts, newest first
      */
     List<Conflict> conflicts(boolean openOnly);
+
+    /**
+     * @return how many conflicts wait for a person, per flow; a flow with none is left out
+     */
+    Map<Flow, Long> countOpenConflicts();
 
     /**
      * @return the open conflict of a link, if any

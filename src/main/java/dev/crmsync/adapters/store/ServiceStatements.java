@@ -4,9 +4,11 @@ import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.ports.CycleLog;
 import dev.crmsync.ports.HistoryEntry;
+import dev.crmsync.ports.RecordStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +19,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The SQL of what the long-running service reads and keeps beyond the sync itself: the timeline, link search
- * and the cycle log. Kept apart from {@link StoreStatements}, which holds what the engine needs.
+ * The SQL of what the long-running service reads and keeps beyond the sync itself: the timeline, link search,
+ * the counts of its status and the cycle log. Kept apart from {@link StoreStatements}, which holds what the engine needs.
  */
 final class ServiceStatements {
 
@@ -79,6 +81,22 @@ final class ServiceStatements {
             return List.of();
         }
         return List.copyOf(all.subList(offset, Math.min(all.size(), offset + limit)));
+    }
+
+    static Map<Flow, Long> countWithStatus(Handle h, RecordStatus status) {
+        return countPerFlow(h.createQuery("SELECT flow, COUNT(*) AS n FROM observed_records WHERE status = :status "
+                + "GROUP BY flow").bind("status", status.name()));
+    }
+
+    static Map<Flow, Long> countOpenConflicts(Handle h) {
+        return countPerFlow(h.createQuery("SELECT flow, COUNT(*) AS n FROM conflicts WHERE resolved_at IS NULL "
+                + "GROUP BY flow"));
+    }
+
+    private static Map<Flow, Long> countPerFlow(Query query) {
+        Map<Flow, Long> out = new EnumMap<>(Flow.class);
+        query.map((rs, ctx) -> out.put(Flow.valueOf(rs.getString("flow")), rs.getLong("n"))).list();
+        return out;
     }
 
     static void appendCycle(Handle h, CycleLog entry) {

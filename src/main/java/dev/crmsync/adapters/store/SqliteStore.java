@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -375,6 +376,16 @@ public final class SqliteStore implements Store {
      * @throws IllegalStateException when called inside {@link #inTransaction}
      */
     // ---------------------------------------------------------------- the service's reads and cycle log
+
+    @Override
+    public Map<Flow, Long> countWithStatus(RecordStatus status) {
+        return read(h -> ServiceStatements.countWithStatus(h, status));
+    }
+
+    @Override
+    public Map<Flow, Long> countOpenConflicts() {
+        return read(ServiceStatements::countOpenConflicts);
+    }
 
     @Override
     public List<HistoryEntry> recentHistory(Flow flow, int limit) {

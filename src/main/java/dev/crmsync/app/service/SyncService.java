@@ -329,8 +329,8 @@ public final class SyncService implements AutoCloseable {
      * @return the service at a glance
      */
     public ServiceStatus status() {
-        List<ObservedRecord> dead = store.withStatus(RecordStatus.DEAD);
-        List<Conflict> open = store.conflicts(true);
+        Map<Flow, Long> dead = store.countWithStatus(RecordStatus.DEAD);
+        Map<Flow, Long> open = store.countOpenConflicts();
         List<FlowStatus> flows = new ArrayList<>();
         for (Flow flow : Flow.values()) {
             flows.add(status(flow, dead, open));
@@ -347,10 +347,10 @@ public final class SyncService implements AutoCloseable {
      * @return one flow's status
      */
     public FlowStatus status(Flow flow) {
-        return status(flow, store.withStatus(RecordStatus.DEAD), store.conflicts(true));
+        return status(flow, store.countWithStatus(RecordStatus.DEAD), store.countOpenConflicts());
     }
 
-    private FlowStatus status(Flow flow, List<ObservedRecord> dead, List<Conflict> open) {
+    private FlowStatus status(Flow flow, Map<Flow, Long> dead, Map<Flow, Long> open) {
         boolean paused = scheduler.isPaused(flow);
         FlowScheduler.Batch now = running;
         boolean isRunning = now != null && now.flows().contains(flow);
@@ -367,8 +367,7 @@ public final class SyncService implements AutoCloseable {
         return new FlowStatus(flow, FlowStatus.titleOf(flow), state, paused, schedule.interval(),
                 schedule.reconcileInterval(), last, isRunning ? null : scheduler.nextCycle(flow).orElse(null),
                 scheduler.nextReconcile(flow).orElse(null), store.countLinks(flow, LinkState.ACTIVE),
-                dead.stream().filter(r -> r.flow() == flow).count(),
-                open.stream().filter(c -> c.flow() == flow).count(), lag, error,
+                dead.getOrDefault(flow, 0L), open.getOrDefault(flow, 0L), lag, error,
                 isRunning ? progress.of(flow).orElse(null) : null);
     }
 

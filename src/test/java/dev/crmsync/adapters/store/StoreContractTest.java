@@ -467,6 +467,10 @@ public abstract class StoreContractTest {
         // Then
         assertThat(dead).containsExactly(deadPerson, deadProduct);
         assertThat(store.withStatus(RecordStatus.SETTLED)).isEmpty();
+        assertThat(store.countWithStatus(RecordStatus.DEAD)).containsOnly(Map.entry(Flow.PERSONS, 1L),
+                Map.entry(Flow.PRODUCTS, 1L));
+        assertThat(store.countWithStatus(RecordStatus.DIRTY)).containsOnly(Map.entry(Flow.PERSONS, 1L));
+        assertThat(store.countWithStatus(RecordStatus.SETTLED)).isEmpty();
     }
 
     // ---------------------------------------------------------------- cursors
@@ -609,6 +613,7 @@ public abstract class StoreContractTest {
         // When / Then
         assertThat(store.conflicts(false)).containsExactly(newestOpen, middleOpen, oldSettled);
         assertThat(store.conflicts(true)).containsExactly(newestOpen, middleOpen);
+        assertThat(store.countOpenConflicts()).containsOnly(Map.entry(Flow.PRODUCTS, 2L));
     }
 
     @Test
