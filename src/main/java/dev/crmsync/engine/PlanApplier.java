@@ -153,7 +153,7 @@ public final class PlanApplier {
             MDC.put(MDC_LINK, link);
         }
         if (record != null) {
-            MDC.put(MDC_RECORD, sideName(record.side()) + "/" + record.id());
+            MDC.put(MDC_RECORD, record.side().configName() + "/" + record.id());
         }
     }
 
@@ -271,7 +271,7 @@ public final class PlanApplier {
         Duration lag = source == null ? Duration.ZERO : Duration.between(source.observedAt(), now);
         Side target = targetOf(action);
         metrics.written(flow, target, kind, lag.isNegative() ? Duration.ZERO : lag);
-        log.atDebug().addKeyValue("flow", flow.configName()).addKeyValue("target", sideName(target))
+        log.atDebug().addKeyValue("flow", flow.configName()).addKeyValue("target", target.configName())
                 .addKeyValue("kind", kind.name().toLowerCase(Locale.ROOT))
                 .addKeyValue("id", record.id()).addKeyValue("lagMs", Math.max(0, lag.toMillis())).log("write landed");
     }
@@ -316,14 +316,9 @@ public final class PlanApplier {
 
     private static void logFailure(Flow flow, Side target, Action action, String reason, boolean dead) {
         (dead ? log.atWarn() : log.atInfo()).addKeyValue("flow", flow.configName())
-                .addKeyValue("target", sideName(target)).addKeyValue("write", verb(action))
+                .addKeyValue("target", target.configName()).addKeyValue("write", verb(action))
                 .addKeyValue("reason", reason)
                 .log(dead ? "write failed; the record is a dead letter" : "write failed; it will be tried again");
-    }
-
-    /** A side as metrics and logs name it: {@code webcrm}, {@code customcrm}. */
-    static String sideName(Side side) {
-        return side.name().toLowerCase(Locale.ROOT);
     }
 
     private static Side targetOf(Action action) {

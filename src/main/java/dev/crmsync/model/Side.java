@@ -1,5 +1,7 @@
 package dev.crmsync.model;
 
+import java.util.Locale;
+
 /**
  * One of the two systems a sync keeps in step.
  */
@@ -27,5 +29,26 @@ public enum Side {
      */
     public String label() {
         return label;
+    }
+
+    /**
+     * @return the name in configuration, the command line and the API: {@code webcrm}, {@code customcrm}
+     */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * @param name a side's configuration name, any case
+     * @return the side
+     * @throws IllegalArgumentException naming the accepted values when there is no such side
+     */
+    public static Side fromConfigName(String name) {
+        for (Side side : values()) {
+            if (name != null && side.configName().equalsIgnoreCase(name.strip())) {
+                return side;
+            }
+        }
+        throw new IllegalArgumentException("'" + name + "' is not a side; use webcrm or customcrm");
     }
 }

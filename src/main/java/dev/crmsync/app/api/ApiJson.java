@@ -48,7 +48,7 @@ final class ApiJson {
     }
 
     static String name(Side side) {
-        return side == null ? null : side.name().toLowerCase(Locale.ROOT);
+        return side == null ? null : side.configName();
     }
 
     static ObjectNode status(ServiceStatus status) {

@@ -328,11 +328,11 @@ final class ApiRoutes {
     }
 
     private static Side side(String text, String key) {
-        return switch (text == null ? "" : text.strip().toLowerCase(Locale.ROOT)) {
-            case "webcrm" -> Side.WEBCRM;
-            case "customcrm" -> Side.CUSTOMCRM;
-            default -> throw ApiProblem.badRequest(key + ": '" + text + "' is not a side; use webcrm or customcrm");
-        };
+        try {
+            return Side.fromConfigName(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest(key + ": " + e.getMessage());
+        }
     }
 
     private static void json(Context ctx, int status, JsonNode body) {

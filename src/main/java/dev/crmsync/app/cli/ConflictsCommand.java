@@ -78,11 +78,12 @@ public final class ConflictsCommand implements Callable<Integer> {
         if (keep == null) {
             throw new IllegalArgumentException("--resolve needs --keep webcrm or --keep customcrm");
         }
-        Side side = switch (keep.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "webcrm" -> Side.WEBCRM;
-            case "customcrm" -> Side.CUSTOMCRM;
-            default -> throw new IllegalArgumentException("--keep must be webcrm or customcrm, not '" + keep + "'");
-        };
+        Side side;
+        try {
+            side = Side.fromConfigName(keep);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--keep must be webcrm or customcrm, not '" + keep + "'");
+        }
         Conflict resolved = new ConflictResolution(store, InstantSource.system()).resolve(resolve, side);
         out.printf("conflict %s resolved: %s's values kept for %s; the next sync writes them%n", resolved.id(),
                 side.label(), String.join(", ", resolved.fields().stream().map(FieldConflict::field).toList()));

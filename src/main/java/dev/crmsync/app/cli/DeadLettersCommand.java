@@ -54,7 +54,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
     private static Map<String, Object> toMap(ObservedRecord r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("flow", r.flow().configName());
-        out.put("side", r.side().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("side", r.side().configName());
         out.put("id", r.id());
         out.put("attempts", r.attempts());
         out.put("reason", r.reason());

@@ -157,11 +157,7 @@ public final class ConfigLoader {
         ConflictPolicy base = defaults.conflictPolicy();
         ConflictPolicy.Kind kind = parse(s, "conflict-policy", base.kind().configName(), ConflictPolicy.Kind::fromConfigName);
         Duration tolerance = duration(s, "clock-tolerance", base.tolerance().toSeconds() + "s");
-        Side tieBreaker = parse(s, "tie-breaker", "webcrm", v -> switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "webcrm" -> Side.WEBCRM;
-            case "customcrm" -> Side.CUSTOMCRM;
-            default -> throw new IllegalArgumentException("'" + v + "' is not a side; use webcrm or customcrm");
-        });
+        Side tieBreaker = parse(s, "tie-breaker", "webcrm", Side::fromConfigName);
         boolean emptyOverwrites = s.bool("empty-overwrites", base.emptyOverwrites());
         s.string("interval", null);
         s.string("reconcile-interval", null);

@@ -83,7 +83,7 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
         writtenCounter(flow, target, kind).increment();
         Timer.builder("crmsync.sync.lag")
                 .description("From when crmsync first read an edit to when its write landed")
-                .tags("flow", flow.configName(), "side", name(target))
+                .tags("flow", flow.configName(), "side", target.configName())
                 .serviceLevelObjectives(LAG_BUCKETS)
                 .register(registry)
                 .record(lag);
@@ -96,7 +96,7 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
         } else {
             Counter.builder("crmsync.write.retries")
                     .description("Writes that failed for a passing reason and will be tried again")
-                    .tags("flow", flow.configName(), "side", name(target))
+                    .tags("flow", flow.configName(), "side", target.configName())
                     .register(registry).increment();
         }
     }
@@ -121,28 +121,23 @@ public final class MicrometerSyncMetrics implements SyncMetrics {
 
     private Counter readCounter(Flow flow, Side side) {
         return Counter.builder("crmsync.records.read").description("Records read from a system")
-                .tags("flow", flow.configName(), "side", name(side)).register(registry);
+                .tags("flow", flow.configName(), "side", side.configName()).register(registry);
     }
 
     private Counter skippedCounter(Flow flow, Side side) {
         return Counter.builder("crmsync.records.skipped")
                 .description("Records read that held no news: echoes of crmsync's own writes, overlap re-reads")
-                .tags("flow", flow.configName(), "side", name(side)).register(registry);
+                .tags("flow", flow.configName(), "side", side.configName()).register(registry);
     }
 
     private Counter writtenCounter(Flow flow, Side side, WriteKind kind) {
         return Counter.builder("crmsync.records.written").description("Writes that landed")
-                .tags("flow", flow.configName(), "side", name(side), "kind", kind.name().toLowerCase(Locale.ROOT))
+                .tags("flow", flow.configName(), "side", side.configName(), "kind", kind.name().toLowerCase(Locale.ROOT))
                 .register(registry);
     }
 
     private Counter deadLetterCounter(Flow flow, Side side) {
         return Counter.builder("crmsync.dead.letters").description("Writes given up: records that became dead letters")
-                .tags("flow", flow.configName(), "side", name(side)).register(registry);
-    }
-
-    /** A side as tags name it: {@code webcrm}, {@code customcrm}, as the HTTP meters name the systems. */
-    static String name(Side side) {
-        return side.name().toLowerCase(Locale.ROOT);
+                .tags("flow", flow.configName(), "side", side.configName()).register(registry);
     }
 }

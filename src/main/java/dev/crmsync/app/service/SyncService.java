@@ -319,7 +319,7 @@ public final class SyncService implements AutoCloseable {
         ObservedRecord record = store.observed(flow, side, recordId)
                 .filter(r -> r.status() == RecordStatus.DEAD)
                 .orElseThrow(() -> new IllegalArgumentException("no dead letter " + flow.configName() + "/"
-                        + side.name().toLowerCase(java.util.Locale.ROOT) + "/" + recordId));
+                        + side.configName() + "/" + recordId));
         return List.of(record);
     }
 

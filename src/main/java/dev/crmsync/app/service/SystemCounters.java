@@ -5,7 +5,6 @@ import dev.crmsync.adapters.http.RateBudget;
 import dev.crmsync.model.Side;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -120,11 +119,12 @@ public final class SystemCounters implements HttpCallObserver, SystemGauges {
         return hooks.get(side).sum();
     }
 
+    /** The side an HTTP client names itself by, or null for a client of neither (nothing to count). */
     private static Side side(String system) {
-        return switch (system.toLowerCase(Locale.ROOT)) {
-            case "webcrm" -> Side.WEBCRM;
-            case "customcrm" -> Side.CUSTOMCRM;
-            default -> null;
-        };
+        try {
+            return Side.fromConfigName(system);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }
