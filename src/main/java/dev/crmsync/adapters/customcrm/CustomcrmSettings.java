@@ -12,8 +12,15 @@ import java.util.Objects;
  * @param apiKey   the API key sent as a bearer token
  * @param pageSize records per change-feed page, 1 to 1000
  * @param timeout  the limit on one HTTP request
+ * @param writeBatchSize writes per batch request ({@code POST /batch}) where the server offers one, 1 to 1000;
+ *                       1 sends every write on its own route
  */
-public record CustomcrmSettings(URI url, Secret apiKey, int pageSize, Duration timeout) {
+public record CustomcrmSettings(URI url, Secret apiKey, int pageSize, Duration timeout, int writeBatchSize) {
+
+    /** Writes per batch request unless configured: one engine batch ({@code sync.batch-size}) in one request. */
+    public static final int DEFAULT_WRITE_BATCH_SIZE = 500;
+    /** The most writes one batch request may carry. */
+    public static final int MAX_WRITE_BATCH_SIZE = 1000;
 
     public CustomcrmSettings {
         Objects.requireNonNull(url, "url");
@@ -22,5 +29,16 @@ public record CustomcrmSettings(URI url, Secret apiKey, int pageSize, Duration t
         if (pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("pageSize must be 1..1000: " + pageSize);
         }
+        if (writeBatchSize < 1 || writeBatchSize > MAX_WRITE_BATCH_SIZE) {
+            throw new IllegalArgumentException("writeBatchSize must be 1.." + MAX_WRITE_BATCH_SIZE + ": "
+                    + writeBatchSize);
+        }
+    }
+
+    /**
+     * Settings with the default {@link #DEFAULT_WRITE_BATCH_SIZE}.
+     */
+    public CustomcrmSettings(URI url, Secret apiKey, int pageSize, Duration timeout) {
+        this(url, apiKey, pageSize, timeout, DEFAULT_WRITE_BATCH_SIZE);
     }
 }

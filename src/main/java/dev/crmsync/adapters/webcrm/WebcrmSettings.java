@@ -17,9 +17,19 @@ import java.util.Objects;
  * @param pageSize          records per page, 1 to 1000
  * @param requestsPerMinute the rate the connector paces itself to, at most webCRM's 250
  * @param timeout           the limit on one HTTP request
+ * @param writeBatchSize    records per bulk {@code PATCH}, 1 to 1000; webCRM documents no limit, so a batch it
+ *                          refuses as a whole is halved, and the size that passed is kept
  */
 public record WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration overlap, int pageSize,
-                             int requestsPerMinute, Duration timeout) {
+                             int requestsPerMinute, Duration timeout, int writeBatchSize) {
+
+    /**
+     * Records per bulk write unless configured: one engine batch ({@code sync.batch-size}) in one request, and
+     * no more than one {@code /Queries} page (1000 rows) to read back its stamps.
+     */
+    public static final int DEFAULT_WRITE_BATCH_SIZE = 500;
+    /** The most records one bulk write may carry: what one {@code /Queries} page can confirm. */
+    public static final int MAX_WRITE_BATCH_SIZE = 1000;
 
     public WebcrmSettings {
         Objects.requireNonNull(url, "url");
@@ -33,5 +43,17 @@ public record WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration ov
         if (requestsPerMinute < 1) {
             throw new IllegalArgumentException("requestsPerMinute must be >= 1: " + requestsPerMinute);
         }
+        if (writeBatchSize < 1 || writeBatchSize > MAX_WRITE_BATCH_SIZE) {
+            throw new IllegalArgumentException("writeBatchSize must be 1.." + MAX_WRITE_BATCH_SIZE + ": "
+                    + writeBatchSize);
+        }
+    }
+
+    /**
+     * Settings with the default {@link #DEFAULT_WRITE_BATCH_SIZE}.
+     */
+    public WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration overlap, int pageSize,
+                          int requestsPerMinute, Duration timeout) {
+        this(url, token, timeZone, overlap, pageSize, requestsPerMinute, timeout, DEFAULT_WRITE_BATCH_SIZE);
     }
 }

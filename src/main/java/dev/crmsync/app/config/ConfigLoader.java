@@ -116,8 +116,10 @@ public final class ConfigLoader {
         int pageSize = s.integer("page-size", 500, 1, 1000);
         int rate = s.integer("requests-per-minute", 240, 1, 250);
         Duration timeout = duration(s, "timeout", "30s");
+        int writeBatch = s.integer("write-batch-size", WebcrmSettings.DEFAULT_WRITE_BATCH_SIZE, 1,
+                WebcrmSettings.MAX_WRITE_BATCH_SIZE);
         s.refuseUnknownKeys();
-        return new WebcrmSettings(url, token, zone, overlap, pageSize, rate, timeout);
+        return new WebcrmSettings(url, token, zone, overlap, pageSize, rate, timeout, writeBatch);
     }
 
     private Locale language(Section s) {
@@ -134,8 +136,10 @@ public final class ConfigLoader {
         Secret key = new Secret(s.requiredString("api-key"));
         int pageSize = s.integer("page-size", 500, 1, 1000);
         Duration timeout = duration(s, "timeout", "30s");
+        int writeBatch = s.integer("write-batch-size", CustomcrmSettings.DEFAULT_WRITE_BATCH_SIZE, 1,
+                CustomcrmSettings.MAX_WRITE_BATCH_SIZE);
         s.refuseUnknownKeys();
-        return new CustomcrmSettings(url, key, pageSize, timeout);
+        return new CustomcrmSettings(url, key, pageSize, timeout, writeBatch);
     }
 
     private String store(Section s, Path folder) {

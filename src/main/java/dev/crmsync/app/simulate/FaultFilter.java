@@ -7,7 +7,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * Wires a {@link FaultInjector} into a simulator's HTTP server: a before-handler that delays, fails or drops the
- * request, and an after-handler that cuts off list pages. The simulator's own control routes under {@code /_sim}
+ * request, and an after-handler that loses the answer of a write already carried out, or cuts off list pages. The simulator's own control routes under {@code /_sim}
  * are never faulted, so a test can always switch faults off again.
  *
  * <p>This class is threadsafe.
@@ -70,6 +70,12 @@ public final class FaultFilter {
             }
         });
         cfg.routes.after(ctx -> {
+            if (!ctx.path().startsWith(CONTROL_PREFIX) && ctx.status().getCode() < 400
+                    && faults.loseThisAnswer(ctx.method().name())) {
+                // The write is done and committed; only its answer goes missing.
+                dropConnection(ctx);
+                return;
+            }
             if (Boolean.TRUE.equals(ctx.attribute(PAGE_ATTRIBUTE)) && faults.malformThisPage()) {
                 String body = ctx.result();
                 if (body != null && body.length() > 2) {

@@ -40,6 +40,7 @@ public final class FaultInjector {
     private final Deque<Fault> queued = new ArrayDeque<>();
     private FaultSettings settings = FaultSettings.NONE;
     private int malformedPagesQueued;
+    private int lostAnswersQueued;
     private int failingWrites;
 
     /**
@@ -99,6 +100,34 @@ public final class FaultInjector {
     }
 
     /**
+     * Queues {@code count} lost answers to writes: the next writes (POST, PUT, PATCH, DELETE) are carried out, then
+     * their connection is closed before the answer goes out, as when a proxy or the network dies on the way back.
+     * The client cannot tell whether the write landed; this is what a sync's outbox and stamps are for.
+     *
+     * @param count how many writes lose their answer, at least 1
+     */
+    public synchronized void loseNextWriteAnswers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1: " + count);
+        }
+        lostAnswersQueued += count;
+    }
+
+    /**
+     * Decides whether the answer to a write that has just been carried out is lost.
+     *
+     * @param method the request's HTTP method
+     * @return true to close the connection instead of answering
+     */
+    public synchronized boolean loseThisAnswer(String method) {
+        if (lostAnswersQueued > 0 && !method.equals("GET") && !method.equals("HEAD")) {
+            lostAnswersQueued--;
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Queues {@code count} malformed list pages: the next list pages served are cut off mid-JSON.
      *
      * @param count how many pages, at least 1
@@ -128,6 +157,7 @@ public final class FaultInjector {
     public synchronized void reset() {
         queued.clear();
         malformedPagesQueued = 0;
+        lostAnswersQueued = 0;
         failingWrites = 0;
         settings = FaultSettings.NONE;
     }
@@ -136,7 +166,7 @@ public final class FaultInjector {
      * @return how many queued one-shot faults are still waiting
      */
     public synchronized int pending() {
-        return queued.size() + malformedPagesQueued;
+        return queued.size() + malformedPagesQueued + lostAnswersQueued;
     }
 
     /**

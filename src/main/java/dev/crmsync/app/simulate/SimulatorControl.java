@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * DELETE /_sim/faults                      all faults off
  * POST   /_sim/faults/fail-next            {"count":5,"status":429,"retryAfterSeconds":3}
  * POST   /_sim/faults/drop-next            {"count":1}
+ * POST   /_sim/faults/lose-next-answers    {"count":1}   the next writes are carried out, their answers lost
  * POST   /_sim/faults/malform-next-pages   {"count":1}
  * GET    /_sim/traffic                     requests answered, by route and status
  * DELETE /_sim/traffic                     count from zero
@@ -79,6 +80,11 @@ public final class SimulatorControl {
         cfg.routes.post("/_sim/faults/drop-next", ctx -> {
             JsonNode body = body(ctx);
             queue(() -> faults.dropNext(body.path("count").asInt(1)));
+            ctx.json(describe(faults));
+        });
+        cfg.routes.post("/_sim/faults/lose-next-answers", ctx -> {
+            JsonNode body = body(ctx);
+            queue(() -> faults.loseNextWriteAnswers(body.path("count").asInt(1)));
             ctx.json(describe(faults));
         });
         cfg.routes.post("/_sim/faults/malform-next-pages", ctx -> {

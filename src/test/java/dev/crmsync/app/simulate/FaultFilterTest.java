@@ -22,6 +22,7 @@ class FaultFilterTest {
     private final TrafficLog traffic = new TrafficLog();
     private final HttpClient http = HttpClient.newHttpClient();
     private Javalin server;
+    private volatile int made;
 
     @BeforeEach
     void startServer() {
@@ -37,7 +38,10 @@ class FaultFilterTest {
                 FaultFilter.markPage(ctx);
                 ctx.json(List.of(new Thing(1, "first thing"), new Thing(2, "second thing")));
             });
-            cfg.routes.post("/things", ctx -> ctx.status(201).result("made"));
+            cfg.routes.post("/things", ctx -> {
+                made++;
+                ctx.status(201).result("made");
+            });
         }).start("127.0.0.1", 0);
     }
 
@@ -87,6 +91,23 @@ class FaultFilterTest {
 
         // Then: a POST, because the JDK client silently retries an idempotent GET once on a dropped connection
         assertThatThrownBy(() -> send("POST", "/things", "{}")).isInstanceOf(IOException.class);
+        assertThat(faults.pending()).isZero();
+    }
+
+    @Test
+    void shouldCarryOutAWriteAndThenLoseItsAnswer() throws Exception {
+        // Given
+        faults.loseNextWriteAnswers(1);
+
+        // When: a read passes untouched, the write is made but its answer never arrives
+        HttpResponse<String> read = get("/things");
+        assertThatThrownBy(() -> send("POST", "/things", "{}")).isInstanceOf(IOException.class);
+        HttpResponse<String> next = send("POST", "/things", "{}");
+
+        // Then
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(made).as("both writes were carried out").isEqualTo(2);
+        assertThat(next.statusCode()).isEqualTo(201);
         assertThat(faults.pending()).isZero();
     }
 
