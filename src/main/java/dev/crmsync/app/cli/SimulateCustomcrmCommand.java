@@ -70,6 +70,11 @@ public final class SimulateCustomcrmCommand implements Callable<Integer> {
             description = "Requests per minute per API key; 0 for no limit (default: ${DEFAULT-VALUE}).")
     int rateLimit;
 
+    @Option(names = "--no-batch",
+            description = "Leave out the contract's optional batch writes (POST /batch), from the routes and from the "
+                    + "contract served at /openapi.yaml, as a Customcrm that implements only the required part.")
+    boolean noBatch;
+
     @Mixin
     FaultOptions faultOptions;
 
@@ -109,7 +114,8 @@ public final class SimulateCustomcrmCommand implements Callable<Integer> {
                     .database(database)
                     .seed(seed)
                     .seedPlan(empty ? null : new SeedPlan(firstCompany, customers, contacts, products))
-                    .faults(faultOptions.toSettings());
+                    .faults(faultOptions.toSettings())
+                    .batch(!noBatch);
             if (rateLimit > 0) {
                 builder.rateLimit(rateLimit, Duration.ofMinutes(1));
             }
@@ -127,6 +133,9 @@ public final class SimulateCustomcrmCommand implements Callable<Integer> {
                 empty ? "nothing seeded" : String.format("seeded %d customers, %d contacts, %d products from company %d"
                         + " (only into an empty database)", customers, contacts, products, firstCompany),
                 rateLimit == 0 ? "none" : rateLimit + "/min");
+        out.printf("Batch writes: %s%n", noBatch
+                ? "off (--no-batch): POST /batch answers 404 and the contract leaves it out"
+                : "POST /batch, up to 1000 writes per request");
         out.printf("Try:%n");
         out.printf("  curl -s -H 'Authorization: Bearer %s' '%s/customers?limit=2'%n", apiKey, baseUrl);
         out.printf("Contract: %s/openapi.yaml. Faults and traffic: %s/_sim/faults, %s/_sim/traffic. "

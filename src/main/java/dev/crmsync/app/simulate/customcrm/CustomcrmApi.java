@@ -4,14 +4,8 @@ import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.customcrm.Problem.Type;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,27 +13,30 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The HTTP side of the contract: routes, headers, bodies and status codes. What a request does to the records is
  * {@link CustomcrmRecords}'s business and what a feed page holds is {@link ChangeFeed}'s; this class only
- * translates between them and HTTP.
+ * translates between them and HTTP. A write route reads its request into a {@link RecordWrite}, the same that a
+ * batch item becomes in {@link BatchRoutes}, so that both are held to one set of rules.
  *
  * <p>This class is threadsafe.
  */
 final class CustomcrmApi {
 
     static final String CONTRACT_PATH = "/openapi.yaml";
-    private static final String CONTRACT_RESOURCE = "/contracts/customcrm-openapi.yaml";
-    private static final String JSON = "application/json";
+    static final String JSON = "application/json";
     private static final String MERGE_PATCH = "application/merge-patch+json";
-    private static final Pattern IF_MATCH = Pattern.compile("^\"?([0-9]{1,18})\"?$");
-    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
     private final CustomcrmRecords records;
     private final ChangeFeed feed;
     private final byte[] contract;
 
-    CustomcrmApi(CustomcrmRecords records, ChangeFeed feed) {
+    /**
+     * @param records  the records the routes read and write
+     * @param feed     the change feed the list routes page through
+     * @param contract the contract document to serve, as {@link ServedContract} made it
+     */
+    CustomcrmApi(CustomcrmRecords records, ChangeFeed feed, byte[] contract) {
         this.records = records;
         this.feed = feed;
-        this.contract = readContract();
+        this.contract = contract.clone();
     }
 
     /**
@@ -52,18 +49,17 @@ final class CustomcrmApi {
             String collection = collectionPath(type);
             String one = collection + "/{id}";
             cfg.routes.get(collection, ctx -> listChanges(ctx, type));
-            cfg.routes.post(collection, ctx -> create(ctx, type));
+            cfg.routes.post(collection, ctx -> write(ctx, new RecordWrite.Create(type,
+                    RecordWrite.idempotencyKey(ctx.header("Idempotency-Key")), body(ctx, List.of(JSON)))));
             cfg.routes.get(collection + "/by-external-id/{key}/{value}", ctx -> answer(ctx, 200,
                     records.getByExternalId(type, ctx.pathParam("key"), ctx.pathParam("value"))));
             cfg.routes.get(one, ctx -> answer(ctx, 200, records.get(type, ctx.pathParam("id"))));
-            cfg.routes.put(one, ctx -> answer(ctx, 200,
-                    records.replace(type, ctx.pathParam("id"), body(ctx, List.of(JSON)), ifMatch(ctx))));
-            cfg.routes.patch(one, ctx -> answer(ctx, 200,
-                    records.patch(type, ctx.pathParam("id"), body(ctx, List.of(MERGE_PATCH, JSON)), ifMatch(ctx))));
-            cfg.routes.delete(one, ctx -> {
-                records.delete(type, ctx.pathParam("id"), ifMatch(ctx));
-                ctx.status(204);
-            });
+            cfg.routes.put(one, ctx -> write(ctx, new RecordWrite.Replace(type, ctx.pathParam("id"),
+                    RecordWrite.ifMatch(ctx.header("If-Match")), body(ctx, List.of(JSON)))));
+            cfg.routes.patch(one, ctx -> write(ctx, new RecordWrite.Patch(type, ctx.pathParam("id"),
+                    RecordWrite.ifMatch(ctx.header("If-Match")), body(ctx, List.of(MERGE_PATCH, JSON)))));
+            cfg.routes.delete(one, ctx -> write(ctx, new RecordWrite.Delete(type, ctx.pathParam("id"),
+                    RecordWrite.ifMatch(ctx.header("If-Match")))));
         }
         cfg.routes.get(CONTRACT_PATH, ctx -> ctx.contentType("application/yaml").result(contract));
     }
@@ -78,15 +74,16 @@ final class CustomcrmApi {
         ctx.contentType(JSON).result(CustomcrmJson.MAPPER.writeValueAsString(body));
     }
 
-    private void create(Context ctx, RecordType type) {
-        String key = ctx.header("Idempotency-Key");
-        if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-            throw Problem.of(Type.BAD_REQUEST, "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
-                    + " characters").toException();
+    private void write(Context ctx, RecordWrite write) {
+        RecordWrite.Result result = write.applyTo(records);
+        if (result.record() == null) {
+            ctx.status(result.status());
+            return;
         }
-        ObjectNode created = records.create(type, body(ctx, List.of(JSON)), key);
-        ctx.header("Location", collectionPath(type) + "/" + created.path("id").asString());
-        answer(ctx, 201, created);
+        if (write instanceof RecordWrite.Create create) {
+            ctx.header("Location", collectionPath(create.type()) + "/" + result.record().path("id").asString());
+        }
+        answer(ctx, result.status(), result.record());
     }
 
     private static void answer(Context ctx, int status, ObjectNode record) {
@@ -108,34 +105,16 @@ final class CustomcrmApi {
             throw Problem.of(Type.UNSUPPORTED_MEDIA_TYPE, "send the body as " + String.join(" or ", mediaTypes))
                     .toException();
         }
-        JsonNode body;
         try {
-            body = CustomcrmJson.MAPPER.readTree(ctx.body());
+            return RecordWrite.object(CustomcrmJson.MAPPER.readTree(ctx.body()));
         } catch (JacksonException e) {
             throw Problem.of(Type.BAD_REQUEST, "the body is not valid JSON").toException();
         }
-        if (body == null || !body.isObject()) {
-            throw Problem.of(Type.BAD_REQUEST, "the body must be a JSON object").toException();
-        }
-        return body;
     }
 
     private static String mediaType(String contentType) {
         int parameters = contentType.indexOf(';');
         return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static OptionalLong ifMatch(Context ctx) {
-        String header = ctx.header("If-Match");
-        if (header == null || header.trim().equals("*")) {
-            return OptionalLong.empty();
-        }
-        Matcher version = IF_MATCH.matcher(header.trim());
-        if (!version.matches()) {
-            throw Problem.of(Type.BAD_REQUEST, "If-Match must be a version as the ETag gives it, such as \"3\"")
-                    .toException();
-        }
-        return OptionalLong.of(Long.parseLong(version.group(1)));
     }
 
     private static int limit(Context ctx) {
@@ -157,16 +136,5 @@ final class CustomcrmApi {
 
     private static String collectionPath(RecordType type) {
         return "/" + type.path();
-    }
-
-    private static byte[] readContract() {
-        try (InputStream in = CustomcrmApi.class.getResourceAsStream(CONTRACT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the contract " + CONTRACT_RESOURCE + " is not on the class path");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the contract " + CONTRACT_RESOURCE, e);
-        }
     }
 }

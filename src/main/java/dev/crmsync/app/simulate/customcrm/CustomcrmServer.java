@@ -17,6 +17,11 @@ import java.util.Set;
 final class CustomcrmServer {
 
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /**
+     * Javalin refuses bodies over 1 MB by default; a full batch of 1000 records with long notes can be larger, and
+     * a server that takes the contract's most items must take their bytes too.
+     */
+    private static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
 
     private final CustomcrmDatabase db;
     private final CustomcrmRecords records;
@@ -52,9 +57,10 @@ final class CustomcrmServer {
             }
             WebhookSubscriptions webhooks = new WebhookSubscriptions(settings.clock());
             records.onChange(webhooks::changed);
-            CustomcrmApi api = new CustomcrmApi(records, new ChangeFeed(db));
+            CustomcrmApi api = new CustomcrmApi(records, new ChangeFeed(db), ServedContract.of(settings.batch()));
             AccessGuard guard = new AccessGuard(settings.apiKey(), settings.rateLimiter());
             Javalin http = SimulatorServers.create(cfg -> {
+                cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
                 SimulatorControl.install(cfg, faults, traffic, (method, route) -> WRITE_METHODS.contains(method));
                 // Before-handlers run in this order: an injected fault comes first, as from a failing proxy in
                 // front of the CRM; only then are the key and the rate limit checked.
@@ -62,6 +68,9 @@ final class CustomcrmServer {
                         Problem.ofFault(status, retryAfter).writeTo(ctx));
                 guard.install(cfg);
                 api.install(cfg);
+                if (settings.batch()) {
+                    new BatchRoutes(records).install(cfg);
+                }
                 new WebhookRoutes(webhooks).install(cfg);
                 Problem.installHandlers(cfg);
             }).start(host, port);

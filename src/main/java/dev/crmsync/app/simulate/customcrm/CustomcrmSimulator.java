@@ -228,6 +228,7 @@ public final class CustomcrmSimulator implements AutoCloseable {
         private int rateLimit;
         private Duration rateWindow;
         private FaultSettings faults = FaultSettings.NONE;
+        private boolean batch = true;
 
         private Builder() {
         }
@@ -311,6 +312,19 @@ public final class CustomcrmSimulator implements AutoCloseable {
         }
 
         /**
+         * Whether to offer the contract's optional batch writes. Without them {@code POST /batch} answers 404 and
+         * the contract served at {@code /openapi.yaml} leaves them out, as a Customcrm that implements only the
+         * required part of the contract would: the way to see a client fall back to one request per write.
+         *
+         * @param offer true (the default) to offer {@code POST /batch}
+         * @return this builder
+         */
+        public Builder batch(boolean offer) {
+            this.batch = offer;
+            return this;
+        }
+
+        /**
          * @return a simulator, not yet started
          * @throws IllegalStateException when no API key was set
          */
@@ -319,7 +333,7 @@ public final class CustomcrmSimulator implements AutoCloseable {
                 throw new IllegalStateException("apiKey is required");
             }
             return new CustomcrmSimulator(new SimulatorSettings(apiKey, database, seed, seedPlan, clock, rateLimit,
-                    rateWindow, faults));
+                    rateWindow, faults, batch));
         }
     }
 }

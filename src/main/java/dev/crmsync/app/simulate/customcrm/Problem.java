@@ -36,6 +36,7 @@ record Problem(Type type, int status, String detail, Map<String, Object> extensi
         UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
         VALIDATION_FAILED(422, "validation-failed", "Validation failed"),
         IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "Idempotency key reused"),
+        TOO_LARGE(413, "too-large", "Request too large"),
         RATE_LIMITED(429, "rate-limited", "Too many requests"),
         SERVER_ERROR(500, "server-error", "Server error"),
         UNAVAILABLE(503, "unavailable", "Service unavailable");
@@ -115,14 +116,21 @@ record Problem(Type type, int status, String detail, Map<String, Object> extensi
      * @param ctx the request
      */
     void writeTo(Context ctx) {
+        headers.forEach(ctx::header);
+        ctx.status(status).contentType(CONTENT_TYPE).result(CustomcrmJson.MAPPER.writeValueAsString(toJson()));
+    }
+
+    /**
+     * @return the problem document, as an answer's body carries it and as a batch item's result carries it
+     */
+    ObjectNode toJson() {
         ObjectNode body = CustomcrmJson.MAPPER.createObjectNode();
         body.put("type", type.uri());
         body.put("title", type.title);
         body.put("status", status);
         body.put("detail", detail);
         extensions.forEach((name, value) -> body.set(name, CustomcrmJson.MAPPER.valueToTree(value)));
-        headers.forEach(ctx::header);
-        ctx.status(status).contentType(CONTENT_TYPE).result(CustomcrmJson.MAPPER.writeValueAsString(body));
+        return body;
     }
 
     /**

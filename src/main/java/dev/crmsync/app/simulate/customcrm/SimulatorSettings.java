@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param rateLimit  requests per window per API key; 0 for no limit
  * @param rateWindow the rate limit's window; null when there is no limit
  * @param faults     the standing faults at start
+ * @param batch      whether the server offers the contract's optional batch writes, {@code POST /batch}
  */
 record SimulatorSettings(String apiKey, Path database, long seed, SeedPlan seedPlan, InstantSource clock,
-                         int rateLimit, Duration rateWindow, FaultSettings faults) {
+                         int rateLimit, Duration rateWindow, FaultSettings faults, boolean batch) {
 
     /**
      * @return a new limiter as the settings describe it; empty when there is no limit

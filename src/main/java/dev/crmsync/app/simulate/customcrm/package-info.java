@@ -4,10 +4,11 @@
  * benchmarks sync against the same behaviour a real implementation must show.
  *
  * <p>{@link dev.crmsync.app.simulate.customcrm.CustomcrmSimulator} is the public entry point. Inside: the HTTP
- * side ({@code CustomcrmApi}, {@code AccessGuard}, {@code Problem}), the rules of every change
- * ({@code CustomcrmRecords}, {@code CustomcrmValidator}, {@code MergePatch}), the change feed ({@code ChangeFeed}),
- * the database ({@code CustomcrmDatabase}, {@code RecordStore}, {@code IdempotencyKeys}), and the optional
- * webhooks ({@code WebhookRoutes}, {@code WebhookSubscriptions}, {@code WebhookSignature}): signed, asynchronous
- * notices of every change.
+ * side ({@code CustomcrmApi}, {@code AccessGuard}, {@code Problem}, {@code ServedContract}), the rules of every
+ * change ({@code RecordWrite}, {@code CustomcrmRecords}, {@code CustomcrmValidator}, {@code MergePatch}), the change
+ * feed ({@code ChangeFeed}), the database ({@code CustomcrmDatabase}, {@code RecordStore}, {@code IdempotencyKeys}),
+ * the optional batch writes ({@code BatchRoutes}: many writes in one request, each held to its own route's rules)
+ * and the optional webhooks ({@code WebhookRoutes}, {@code WebhookSubscriptions}, {@code WebhookSignature}):
+ * signed, asynchronous notices of every change.
  */
 package dev.crmsync.app.simulate.customcrm;

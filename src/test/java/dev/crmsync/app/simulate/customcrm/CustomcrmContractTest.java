@@ -13,6 +13,10 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.testing.MutableClock;
 import dev.crmsync.testing.OpenApiContract;
+import io.swagger.v3.oas.models.tags.Tag;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
@@ -20,11 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -69,7 +75,7 @@ class CustomcrmContractTest {
 
         // Then every status the contract names was met, and every exchange conforms
         assertThat(checked).extracting(c -> c.exchange().response().statusCode())
-                .contains(200, 201, 204, 400, 401, 404, 409, 410, 412, 415, 422, 429, 500, 503);
+                .contains(200, 201, 204, 400, 401, 404, 409, 410, 412, 413, 415, 422, 429, 500, 503);
         for (Checked c : checked) {
             ValidationReport answer = VALIDATOR.validateResponse(c.exchange().request().uri().getRawPath(),
                     Request.Method.valueOf(c.exchange().request().method()), response(c.exchange().response()));
@@ -144,6 +150,26 @@ class CustomcrmContractTest {
         client.delete("/products/" + product, "If-Match", "\"2\"");
         client.get("/customers?since=" + cursor);
         client.get("/products?limit=1000");
+        writeABatch(client, customer, contact);
+    }
+
+    private void writeABatch(CustomcrmTestClient client, String customer, String contact) {
+        JsonNode items = json(client.post("/batch", body("{'items':["
+                + "{'op':'create','type':'customers','idempotency_key':'k-3','body':{'name':'Batch A/S',"
+                + "'address':{'country_code':'NO'},'external_ids':{'crmsync':'L-3'}}},"
+                + "{'op':'create','type':'contacts','body':{'customer_id':'" + customer + "','last_name':'Berg',"
+                + "'email':'berg@contract.dk','birthday':'1970-01-31'}},"
+                + "{'op':'create','type':'products','idempotency_key':'k-4','body':{'name':'Crane','price':12.5,"
+                + "'customer_id':'" + customer + "','contact_id':'" + contact + "'}},"
+                + "{'op':'patch','type':'customers','id':'" + customer + "','if_match':'\\\"2\\\"',"
+                + "'body':{'phone':'+45 3','address':{'city':null}}},"
+                + "{'op':'patch','type':'contacts','id':'" + contact + "','if_match':'*','body':{'status':'guest'}},"
+                + "{'op':'create','type':'customers','idempotency_key':'k-3','body':{'name':'Batch A/S',"
+                + "'address':{'country_code':'NO'},'external_ids':{'crmsync':'L-3'}}}]}"))).path("items");
+        String product = items.get(2).path("record").path("id").asString();
+        client.post("/batch", body("{'items':["
+                + "{'op':'patch','type':'products','id':'" + product + "','body':{'quantity':2,'year':2025}},"
+                + "{'op':'delete','type':'products','id':'" + product + "','if_match':'2'}]}"));
     }
 
     private void meetEveryError(CustomcrmTestClient client, CustomcrmSimulator sim) {
@@ -170,10 +196,65 @@ class CustomcrmContractTest {
         violating("validation.request.contentType.notAllowed", () -> client.send("POST", "/customers",
                 "name=Acme", "text/plain"));
         violating("Unable to parse JSON", () -> client.post("/customers", "{\"name\":"));
+        meetEveryBatchError(client);
         sim.faults().failNext(1, 503, Duration.ofSeconds(3));
         client.get("/customers");
         sim.faults().failNext(1, 500, Duration.ZERO);
         client.post("/customers", body("{'name':'Unlucky'}"));
+    }
+
+    private void meetEveryBatchError(CustomcrmTestClient client) {
+        JsonNode items = json(client.post("/batch", body("{'items':["
+                + "{'op':'patch','type':'customers','id':'cus_1','if_match':'99','body':{'phone':'+45 9'}},"
+                + "{'op':'patch','type':'contacts','id':'con_999','body':{'first_name':'Nobody'}},"
+                + "{'op':'delete','type':'customers','id':'cus_1'},"
+                + "{'op':'delete','type':'products','id':'prd_3'},"
+                + "{'op':'create','type':'customers','body':{'name':'Twin','external_ids':{'crmsync':'L-1'}}},"
+                + "{'op':'create','type':'customers','idempotency_key':'k-1','body':{'name':'Other'}},"
+                + "{'op':'create','type':'contacts','body':{'customer_id':'cus_999'}}]}"))).path("items");
+        assertThat(items).extracting(i -> i.path("status").asInt()).containsExactly(412, 404, 409, 410, 409, 422, 422);
+        violating("validation.request.body.schema.oneOf", () -> client.post("/batch", body("{'items':["
+                + "{'op':'create','type':'customers','body':{'name':'Acme','address':{'country_code':'Denmark'}}}]}")));
+        violating("validation.request.body.schema.oneOf", () -> client.post("/batch", body("{'items':["
+                + "{'op':'upsert','type':'customers','body':{'name':'Acme'}}]}")));
+        String item = "{'op':'delete','type':'products','id':'prd_999'}";
+        violating("validation.request.body.schema.maxItems", () -> client.post("/batch",
+                body("{'items':[" + String.join(",", Collections.nCopies(1001, item)) + "]}")));
+        violating("validation.request.body.schema.required", () -> client.post("/batch", body("{'writes':[]}")));
+    }
+
+    @Test
+    void shouldServeAContractWithoutTheBatchThatStillHoldsTheServerWhenRunWithoutIt() {
+        // Given a server without batch writes
+        CustomcrmSimulator sim = start(CustomcrmSimulator.builder().batch(false).seedPlan(new SeedPlan(0, 1, 0, 0)));
+        CustomcrmTestClient client = recording(sim);
+
+        // When its document is read, and a read, a write and a batch are checked against it
+        String served = client.withKey(null).get("/openapi.yaml").body();
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(served, null, new ParseOptions());
+        OpenApiInteractionValidator validator = OpenApiInteractionValidator.createForInlineApiSpecification(served)
+                .build();
+        client.get("/customers/cus_1");
+        client.post("/customers", body("{'name':'Acme','external_ids':{'crmsync':'L-1'}}"), "Idempotency-Key", "k");
+        HttpResponse<String> batch = client.post("/batch", body("{'items':[]}"));
+
+        // Then it is a sound document that lists no batch, and the server keeps to it
+        assertThat(parsed.getMessages()).isEmpty();
+        assertThat(parsed.getOpenAPI().getPaths()).doesNotContainKey("/batch").containsKey("/customers/{id}");
+        assertThat(parsed.getOpenAPI().getComponents().getSchemas().keySet()).noneMatch(s -> s.startsWith("Batch"))
+                .contains("Problem", "IfMatchValue", "IdempotencyKeyValue", "RecordType");
+        assertThat(parsed.getOpenAPI().getComponents().getResponses()).doesNotContainKey("TooLarge")
+                .containsKey("ServerError");
+        assertThat(parsed.getOpenAPI().getTags()).extracting(Tag::getName).doesNotContain("Batch").contains("Contract");
+        assertThat(parsed.getOpenAPI().getInfo().getDescription()).doesNotContain("Batch writes")
+                .contains("## Errors", "## Webhooks (optional)");
+        assertThat(batch.statusCode()).isEqualTo(404);
+        for (Checked c : checked.subList(1, 3)) {
+            ValidationReport report = validator.validate(request(c.exchange()), response(c.exchange().response()));
+            assertThat(errors(report)).as("%s", describe(c)).isEmpty();
+        }
+        assertThat(errors(validator.validateRequest(request(checked.getLast().exchange()))))
+                .anySatisfy(v -> assertThat(v).contains("validation.request.path.missing"));
     }
 
     private void meetTheRateLimit(CustomcrmTestClient client) {
