@@ -1,0 +1,168 @@
+package dev.crmsync.bench;
+
+import dev.crmsync.app.simulate.customcrm.RecordType;
+import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
+import dev.crmsync.model.Side;
+import dev.crmsync.testing.ServiceHarness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * How long an edit takes to show on the other side with {@code crmsync run}: with change hooks, and with polling
+ * alone. Real time, real HTTP, both simulators and the service in this JVM (the service of the tests'
+ * {@link ServiceHarness}). An edit counts as arrived when the other simulator's own copy of the record shows it;
+ * crmsync is not asked.
+ *
+ * <p>Not threadsafe.
+ */
+final class LatencyBench {
+
+    static final String SUITE = "latency";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** After an edit arrives, the cycle that carried it still settles its echo; the next edit waits that long. */
+    private static final Duration SETTLE = Duration.ofMillis(300);
+
+    /** The latencies of one mode, and edits that never arrived within {@link #PATIENCE}. */
+    record Latencies(List<Double> millis, int lost) {
+    }
+
+    private record Pair(int webcrmId, String customcrmId) {
+    }
+
+    private final Scale scale;
+    private final Console console;
+
+    LatencyBench(Scale scale, Console console) {
+        this.scale = scale;
+        this.console = console;
+    }
+
+    List<Figure> run() {
+        List<Figure> out = new ArrayList<>();
+        console.step("latency: %d edits, change hooks on", scale.hookEdits());
+        Latencies hooks;
+        try (ServiceHarness harness = ServiceHarness.withHooks("sync: { interval: 1h, reconcile-interval: 1h }\n")) {
+            await(() -> harness.service().hooks().orElseThrow().isRegistered(Side.WEBCRM)
+                    && harness.service().hooks().orElseThrow().isRegistered(Side.CUSTOMCRM), "hooks registered");
+            hooks = measure(harness, scale.hookEdits(), "hook");
+        }
+        String hookNotes = notes(hooks, "change hooks on, poll interval 1 h");
+        out.add(new Figure("latency_p50_ms_hooks", SUITE, Percentiles.of(50, hooks.millis()), "ms", Goal.atMost(1_000),
+                definition(scale.hookEdits(), "change hooks on (server.public-url set, both systems call the service "
+                        + "back), poll interval 1 h so that only hooks can carry an edit"), hookNotes));
+        out.add(new Figure("latency_p99_ms_hooks", SUITE, Percentiles.of(99, hooks.millis()), "ms", Goal.none(),
+                "The 99th percentile (nearest rank) of the same edits as latency_p50_ms_hooks.", hookNotes));
+        console.step("latency: %d edits, hooks off, polling every 5 s", scale.pollingEdits());
+        Latencies polling;
+        try (ServiceHarness harness = ServiceHarness.start("sync: { interval: 5s, reconcile-interval: 1h }\n")) {
+            polling = measure(harness, scale.pollingEdits(), "poll");
+        }
+        out.add(new Figure("latency_p50_ms_polling", SUITE, Percentiles.of(50, polling.millis()), "ms", Goal.none(),
+                definition(scale.pollingEdits(), "hooks off, sync.interval 5 s; fewer edits than with hooks because "
+                        + "each waits for a poll"), notes(polling, "hooks off, poll interval 5 s")));
+        return out;
+    }
+
+    private Latencies measure(ServiceHarness harness, int edits, String tag) {
+        List<Pair> pairs = await(() -> pairs(harness), "the first sync's organisation links");
+        List<Double> millis = new ArrayList<>();
+        int lost = 0;
+        for (int i = 0; i < edits; i++) {
+            Pair pair = pairs.get(i % pairs.size());
+            String value = tag + " edit " + i;
+            boolean fromWebcrm = i % 2 == 0;
+            long start = System.nanoTime();
+            if (fromWebcrm) {
+                harness.webcrm().editAsUser(WebcrmEntity.ORGANISATION, pair.webcrmId(),
+                        Map.of("OrganisationComment", value));
+            } else {
+                harness.customcrm().editAsUser(RecordType.CUSTOMER, pair.customcrmId(), Map.of("notes", value));
+            }
+            boolean arrived = poll(() -> fromWebcrm
+                    ? value.equals(harness.customcrm().record(RecordType.CUSTOMER, pair.customcrmId())
+                    .orElseThrow().path("notes").asString(null))
+                    : value.equals(harness.webcrm().record(WebcrmEntity.ORGANISATION, pair.webcrmId())
+                    .orElseThrow().path("OrganisationComment").asString(null)));
+            if (arrived) {
+                millis.add((System.nanoTime() - start) / 1e6);
+            } else {
+                lost++;
+            }
+            pause(SETTLE);
+        }
+        if (millis.isEmpty()) {
+            throw new IllegalStateException("no edit arrived within " + PATIENCE);
+        }
+        return new Latencies(millis, lost);
+    }
+
+    private static List<Pair> pairs(ServiceHarness harness) {
+        List<Pair> out = new ArrayList<>();
+        for (JsonNode link : harness.api("GET", "/api/links?flow=organisations", null).json().path("items")) {
+            if (link.path("state").asString().equals("active") && link.path("webcrmId").isString()
+                    && link.path("customcrmId").isString()) {
+                out.add(new Pair(Integer.parseInt(link.path("webcrmId").asString()),
+                        link.path("customcrmId").asString()));
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
+    /** Polls every millisecond: the target is read in-process, so polling costs the service nothing. */
+    private static boolean poll(BooleanSupplier arrived) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (arrived.getAsBoolean()) {
+                return true;
+            }
+            pause(Duration.ofMillis(1));
+        }
+        return false;
+    }
+
+    private static <T> T await(java.util.function.Supplier<T> value, String what) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            T v = value.get();
+            if (v != null && !Boolean.FALSE.equals(v)) {
+                return v;
+            }
+            pause(Duration.ofMillis(50));
+        }
+        throw new IllegalStateException("waited " + PATIENCE + " for " + what);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        await(() -> condition.getAsBoolean() ? Boolean.TRUE : null, what);
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String definition(int edits, String mode) {
+        return "Median (nearest rank) over " + edits + " edits of the time from an edit made as a user in one "
+                + "simulator (organisation comment / customer notes, alternating webCRM and Customcrm, rotating over "
+                + "the linked organisations) until the other simulator's own copy of the record shows it, polled "
+                + "every millisecond in-process; crmsync run as a service on the real clock, " + mode + ". Each "
+                + "edit waits for the previous to arrive and 300 ms more, so cycles do not overlap.";
+    }
+
+    private static String notes(Latencies l, String mode) {
+        return String.format(Locale.ROOT, "%s; %d edits arrived (min %.0f, p50 %.0f, p90 %.0f, p99 %.0f, max %.0f ms)"
+                        + "%s", mode, l.millis().size(), Percentiles.of(0.001, l.millis()),
+                Percentiles.of(50, l.millis()), Percentiles.of(90, l.millis()), Percentiles.of(99, l.millis()),
+                Percentiles.of(100, l.millis()), l.lost() == 0 ? "" : "; " + l.lost() + " never arrived within "
+                        + PATIENCE.toSeconds() + " s and are left out");
+    }
+}
