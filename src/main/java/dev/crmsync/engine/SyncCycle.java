@@ -206,9 +206,11 @@ public final class SyncCycle {
             if (!options.dryRun()) {
                 settleOutbox(flow);
             }
+            // Before the first link there is no pair a delete could concern: a first sync lists no ids.
+            boolean listIds = options.reconcile().contains(flow) && store.countLinks(flow, LinkState.ACTIVE) > 0;
             for (Side side : Side.values()) {
                 read += readChanges(flow, side, told);
-                if (options.reconcile().contains(flow)) {
+                if (listIds) {
                     noticeDeletes(flow, side);
                 }
             }
@@ -242,35 +244,45 @@ public final class SyncCycle {
      * its backoff has passed) so the create is planned anew under the same link id.
      */
     private void settleOutbox(Flow flow) {
-        for (CreateIntent intent : store.intents()) {
-            if (intent.flow() != flow) {
+        for (Side target : Side.values()) {
+            List<CreateIntent> intents = store.intents().stream()
+                    .filter(i -> i.flow() == flow && i.target() == target).toList();
+            if (intents.isEmpty()) {
                 continue;
             }
-            Optional<SideRecord> created = connectors.get(intent.target()).findByStamp(flow, intent.linkId());
-            Instant now = clock.instant();
-            store.inTransaction(() -> {
-                if (created.isPresent()) {
-                    // Complete the link here rather than leave it to the planner: the source record may be planned
-                    // before the found one, and would then see a pending link and create a second record.
-                    store.link(intent.linkId()).ifPresent(link -> store.saveLink(
-                            link.withIdOn(intent.target(), created.get().id()).with(link.base(), LinkState.ACTIVE, now)));
-                    store.observe(List.of(observer.observe(created.get(), RecordStatus.DIRTY, now)));
-                } else {
-                    // The source is made due again, but keeps its failed attempts and backoff: a create that
-                    // failed for a passing reason leaves its intent too, and must not be retried at once, every
-                    // cycle, without ever becoming a dead letter. One that was given up stays a dead letter.
-                    Optional<Link> link = store.link(intent.linkId());
-                    Side sourceSide = intent.target().other();
-                    link.map(l -> l.idOn(sourceSide))
-                            .flatMap(id -> store.observed(flow, sourceSide, id))
-                            .filter(source -> source.status() != RecordStatus.DEAD)
-                            .ifPresent(source -> store.observe(List.of(source.with(RecordStatus.DIRTY,
-                                    source.reason(), source.attempts(), source.nextAttemptAt()))));
-                }
-                store.removeIntent(intent.linkId(), intent.target());
-                return null;
-            });
+            // One search for all of them: after a lost batch answer there are as many intents as the batch held.
+            Map<String, SideRecord> found = connectors.get(target).findByStamps(flow,
+                    intents.stream().map(CreateIntent::linkId).toList());
+            for (CreateIntent intent : intents) {
+                settle(flow, intent, Optional.ofNullable(found.get(intent.linkId())));
+            }
         }
+    }
+
+    private void settle(Flow flow, CreateIntent intent, Optional<SideRecord> created) {
+        Instant now = clock.instant();
+        store.inTransaction(() -> {
+            if (created.isPresent()) {
+                // Complete the link here rather than leave it to the planner: the source record may be planned
+                // before the found one, and would then see a pending link and create a second record.
+                store.link(intent.linkId()).ifPresent(link -> store.saveLink(
+                        link.withIdOn(intent.target(), created.get().id()).with(link.base(), LinkState.ACTIVE, now)));
+                store.observe(List.of(observer.observe(created.get(), RecordStatus.DIRTY, now)));
+            } else {
+                // The source is made due again, but keeps its failed attempts and backoff: a create that
+                // failed for a passing reason leaves its intent too, and must not be retried at once, every
+                // cycle, without ever becoming a dead letter. One that was given up stays a dead letter.
+                Optional<Link> link = store.link(intent.linkId());
+                Side sourceSide = intent.target().other();
+                link.map(l -> l.idOn(sourceSide))
+                        .flatMap(id -> store.observed(flow, sourceSide, id))
+                        .filter(source -> source.status() != RecordStatus.DEAD)
+                        .ifPresent(source -> store.observe(List.of(source.with(RecordStatus.DIRTY,
+                                source.reason(), source.attempts(), source.nextAttemptAt()))));
+            }
+            store.removeIntent(intent.linkId(), intent.target());
+            return null;
+        });
     }
 
     private int readChanges(Flow flow, Side side, SyncMetrics told) {
@@ -279,10 +291,12 @@ public final class SyncCycle {
         String next = connectors.get(side).readChanges(flow, cursor, page -> {
             Instant now = clock.instant();
             told.read(flow, side, page.size());
+            // One lookup for the whole page: a page of 500 records read again costs one query, not 500.
+            Map<String, ObservedRecord> known = store.observed(flow, side, page.stream().map(SideRecord::id).toList());
             List<ObservedRecord> changed = new ArrayList<>();
             for (SideRecord record : page) {
                 count[0]++;
-                if (isNews(record)) {
+                if (isNews(record, known.get(record.id()))) {
                     changed.add(observer.observe(record, RecordStatus.DIRTY, now));
                 } else {
                     told.skipped(flow, side);
@@ -302,13 +316,14 @@ public final class SyncCycle {
      * A record read again in an overlap window, or the echo of a copy we stored ourselves, is no news when it
      * equals the stored copy of a settled record or a dead letter; a new version of a dead letter is news, and
      * clears it if it now goes through.
+     *
+     * @param record the record as just read
+     * @param stored the store's copy of it, or null
      */
-    private boolean isNews(SideRecord record) {
-        Optional<ObservedRecord> known = store.observed(record.flow(), record.side(), record.id());
-        if (known.isEmpty()) {
+    private static boolean isNews(SideRecord record, ObservedRecord stored) {
+        if (stored == null) {
             return true;
         }
-        ObservedRecord stored = known.get();
         boolean settled = stored.status() == RecordStatus.SETTLED || stored.status() == RecordStatus.DEAD;
         return !(settled && stored.record().deleted() == record.deleted()
                 && Objects.equals(stored.record().properties(), record.properties()));

@@ -3,7 +3,10 @@ package dev.crmsync.ports;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
 import dev.crmsync.model.SideRecord;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -51,6 +54,23 @@ public interface Connector extends AutoCloseable {
      * @return the record stamped with that link id, if one exists
      */
     Optional<SideRecord> findByStamp(Flow flow, String linkId);
+
+    /**
+     * Finds the records stamped with any of {@code linkIds}, for settling many creates whose answers were lost at
+     * once. This default asks {@link #findByStamp} once per link id; a connector whose system can search many
+     * stamps in one request does so.
+     *
+     * @param flow    the flow
+     * @param linkIds link ids
+     * @return the stamped records found, by link id; link ids no record carries are left out
+     */
+    default Map<String, SideRecord> findByStamps(Flow flow, Collection<String> linkIds) {
+        Map<String, SideRecord> found = new LinkedHashMap<>();
+        for (String linkId : linkIds) {
+            findByStamp(flow, linkId).ifPresent(record -> found.put(linkId, record));
+        }
+        return found;
+    }
 
     /**
      * @param flow the flow

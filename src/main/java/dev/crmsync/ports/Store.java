@@ -5,6 +5,7 @@ import dev.crmsync.model.Link;
 import dev.crmsync.model.LinkState;
 import dev.crmsync.model.Side;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +78,15 @@ public interface Store extends AutoCloseable {
      * @return the stored copy of one record
      */
     Optional<ObservedRecord> observed(Flow flow, Side side, String recordId);
+
+    /**
+     * The stored copies of many records at once, so that a page read from a system costs one lookup rather than
+     * one per record.
+     *
+     * @param recordIds the records' ids on {@code side}; any number
+     * @return the stored copies found, by record id; ids the store does not know are left out
+     */
+    Map<String, ObservedRecord> observed(Flow flow, Side side, Collection<String> recordIds);
 
     /**
      * @param now   records whose next attempt lies after this are left out

@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -282,6 +283,11 @@ public final class SqliteStore implements Store {
     @Override
     public Optional<ObservedRecord> observed(Flow flow, Side side, String recordId) {
         return read(h -> StoreStatements.observed(h, flow, side, recordId));
+    }
+
+    @Override
+    public Map<String, ObservedRecord> observed(Flow flow, Side side, Collection<String> recordIds) {
+        return read(h -> StoreStatements.observed(h, flow, side, recordIds));
     }
 
     /**

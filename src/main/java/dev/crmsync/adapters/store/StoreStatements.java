@@ -16,7 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -215,6 +219,25 @@ final class StoreStatements {
                 .bind("recordId", recordId)
                 .map(StoreStatements::observed)
                 .findOne();
+    }
+
+    /** Ids per query: far below SQLite's limit on bound parameters, and one page of any system fits twice. */
+    private static final int IDS_PER_QUERY = 500;
+
+    static Map<String, ObservedRecord> observed(Handle h, Flow flow, Side side, Collection<String> recordIds) {
+        Map<String, ObservedRecord> found = new HashMap<>();
+        List<String> ids = List.copyOf(new LinkedHashSet<>(recordIds));
+        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
+            h.createQuery("SELECT " + OBSERVED_COLUMNS + " " + """
+                             FROM observed_records
+                            WHERE flow = :flow AND side = :side AND record_id IN (<ids>)""")
+                    .bind("flow", flow.name())
+                    .bind("side", side.name())
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
+                    .map(StoreStatements::observed)
+                    .forEach(record -> found.put(record.id(), record));
+        }
+        return found;
     }
 
     static List<ObservedRecord> due(Handle h, Flow flow, Instant now, int limit) {

@@ -356,6 +356,33 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void shouldLookUpManyRecordsAtOnceLeavingOutUnknownIdsAndOtherSides() {
+        // Given more records than one query of the store takes
+        List<ObservedRecord> many = new ArrayList<>();
+        for (int i = 0; i < 1_234; i++) {
+            many.add(observed(Side.WEBCRM, Flow.PERSONS, Integer.toString(i), null, at(1)));
+        }
+        store.observe(many);
+        store.observe(List.of(observed(Side.CUSTOMCRM, Flow.PERSONS, "c-7", null, at(1)),
+                observed(Side.WEBCRM, Flow.ORGANISATIONS, "7", null, at(1))));
+        List<String> asked = new ArrayList<>();
+        for (int i = 0; i < 1_234; i += 3) {
+            asked.add(Integer.toString(i));
+        }
+        asked.addAll(List.of("unknown", "c-7", "7", "7"));
+
+        // When
+        Map<String, ObservedRecord> found = store.observed(Flow.PERSONS, Side.WEBCRM, asked);
+
+        // Then
+        assertThat(found).as("every third id and 7").hasSize(413);
+        assertThat(found.get("1233")).isEqualTo(many.get(1233));
+        assertThat(found.get("7")).isEqualTo(many.get(7));
+        assertThat(found).doesNotContainKeys("unknown", "c-7", "1");
+        assertThat(store.observed(Flow.PERSONS, Side.WEBCRM, List.of())).isEmpty();
+    }
+
+    @Test
     void shouldListDueRecordsOldestObservationFirst() {
         // Given
         ObservedRecord third = observed(Side.WEBCRM, Flow.PERSONS, "3", null, at(3));
