@@ -15,6 +15,7 @@ import dev.crmsync.engine.SyncRun;
 import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.mapping.RecordMapper;
 import dev.crmsync.model.Flow;
+import dev.crmsync.model.LinkIds;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.Store;
@@ -24,8 +25,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
 import java.util.function.UnaryOperator;
 
 /**
@@ -54,7 +55,7 @@ public final class SyncConnection implements AutoCloseable {
             mappers.put(e.getKey(), new RecordMapper(e.getValue()));
         }
         this.cycle = new SyncCycle(store, connectors, mappers, config.sync(), clock,
-                () -> UUID.randomUUID().toString(), metrics);
+                new LinkIds(clock, RandomGenerator.of("L64X128MixRandom")), metrics);
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class StampChecks {
 
-    /** A link id: crmsync makes them with {@code UUID.randomUUID()} (see {@code SyncConnection}). */
+    /** A link id: a UUID (crmsync makes time-ordered ones, see {@code model.LinkIds}; older stores hold random ones). */
     static final Pattern LINK_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** The length of a link id, which a stamp field must hold. */
