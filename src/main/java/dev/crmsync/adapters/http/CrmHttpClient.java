@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A request that is not idempotent (POST or PATCH without an {@code Idempotency-Key}) is retried only after a
  * 429, which the server refused before doing anything. After a 5xx or a lost connection it may have been carried
- * out, so it fails at once with a {@link TransientCrmException}; the engine's outbox then looks for the record by
- * its stamp before creating it again.
+ * out, so it fails at once with a {@link TransientCrmException} ({@link RequestTimeoutException} when no answer
+ * came in time); the caller confirms by the records' stamps what landed before anything is sent again.
  *
  * <p>Messages name the system, method and path, never a credential. The client logs nothing itself; an
  * {@link HttpCallObserver} hears the system, method, status and time of every exchange, never a URL or header.
@@ -191,9 +192,12 @@ public final class CrmHttpClient {
                 response = exchange(method, pathAndQuery, contentType, body, headers);
             } catch (IOException e) {
                 observer.called(observedName, method, 0, Duration.between(sent, clock.instant()));
-                lastProblem = "connection failed (" + e.getClass().getSimpleName() + ")";
+                boolean timedOut = e instanceof HttpTimeoutException;
+                lastProblem = timedOut ? "no answer within " + timeout.toSeconds() + " s"
+                        : "connection failed (" + e.getClass().getSimpleName() + ")";
                 if (!idempotent) {
-                    throw new TransientCrmException(what + ": " + lastProblem + "; not retried, it may have landed", e);
+                    String message = what + ": " + lastProblem + "; it may have landed, so it is not sent again blindly";
+                    throw timedOut ? new RequestTimeoutException(message, e) : new TransientCrmException(message, e);
                 }
                 pause(backoff, what);
                 backoff = next(backoff);
@@ -217,8 +221,8 @@ public final class CrmHttpClient {
             if (status >= 500) {
                 lastProblem = status + " from the server";
                 if (!idempotent) {
-                    throw new TransientCrmException(what + ": " + lastProblem + "; not retried, it may have landed",
-                            null);
+                    throw new TransientCrmException(what + ": " + lastProblem
+                            + "; it may have landed, so it is not sent again blindly", null);
                 }
                 pause(retryAfter(response).orElse(backoff), what);
                 backoff = next(backoff);

@@ -4,10 +4,12 @@ import dev.crmsync.adapters.http.CrmHttpClient;
 import dev.crmsync.adapters.http.HttpCallObserver;
 import dev.crmsync.adapters.http.RateBudget;
 import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.adapters.webcrm.internal.ChangeCursor;
 import dev.crmsync.adapters.webcrm.internal.FieldsMetadataReader;
 import dev.crmsync.adapters.webcrm.internal.QueryPager;
 import dev.crmsync.adapters.webcrm.internal.WebcrmHookClient;
 import dev.crmsync.adapters.webcrm.internal.WebcrmJson;
+import dev.crmsync.adapters.webcrm.internal.WebcrmLookups;
 import dev.crmsync.adapters.webcrm.internal.WebcrmRows;
 import dev.crmsync.adapters.webcrm.internal.WebcrmScripts;
 import dev.crmsync.adapters.webcrm.internal.WebcrmSession;
@@ -23,10 +25,11 @@ import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,9 +51,10 @@ import org.slf4j.LoggerFactory;
  *       shortly before it runs out and renewed once on a 401. A refused token is a
  *       {@link PermanentCrmException}; the token appears in no message or log.</li>
  *   <li><b>Reads</b> go through {@code GET /Queries} ({@link QueryPager}), ordered by {@code …UpdatedAt}, page by
- *       page until an empty page. The cursor is webCRM's own offset-less {@code …UpdatedAt} text; a read starts
- *       {@link WebcrmSettings#overlap()} before it.</li>
- *   <li><b>Writes</b> ({@link WebcrmWriter}): POST with id 0, full-object PUT, DELETE for products only.</li>
+ *       page. The cursor ({@code ChangeCursor}) holds webCRM's own offset-less {@code …UpdatedAt} text; once per
+ *       {@link WebcrmSettings#overlap()} a read starts an overlap back, to catch changes stamped late.</li>
+ *   <li><b>Writes</b> ({@link WebcrmWriter}): bulk upserts by {@code PATCH} of whole DTOs, creates confirmed by
+ *       reading their link stamps back; DELETE for products only.</li>
  *   <li><b>Requests</b> all go through one {@link CrmHttpClient}: paced under the configured rate, 429s waited out
  *       for their {@code Retry-After}, 5xx and dropped connections retried where that is safe.</li>
  * </ul>
@@ -84,7 +88,9 @@ public final class WebcrmConnector implements Connector {
     private final WebcrmSession session;
     private final CrmHttpClient http;
     private final QueryPager pager;
+    private final WebcrmLookups lookups;
     private final WebcrmWriter writer;
+    private final InstantSource clock;
     private final FieldsMetadataReader metadata;
 
     /**
@@ -111,13 +117,15 @@ public final class WebcrmConnector implements Connector {
     public WebcrmConnector(WebcrmSettings settings, Map<Flow, String> stampProperties, InstantSource clock,
                            Sleeper sleeper, HttpCallObserver observer) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.stampProperties = checkedStamps(stampProperties);
         this.time = new WebcrmTime(settings.timeZone());
         this.session = new WebcrmSession(settings.token(), clock, this::sendLogin);
         this.http = new CrmHttpClient("webCRM", settings.url(), settings.timeout(), settings.requestsPerMinute(),
                 CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, session, observer);
         this.pager = new QueryPager(http, sleeper, MALFORMED_PAGE_ATTEMPTS, MALFORMED_PAGE_PAUSE);
-        this.writer = new WebcrmWriter(http, time, this.stampProperties, this::findByStamp);
+        this.lookups = new WebcrmLookups(pager, time, this.stampProperties);
+        this.writer = new WebcrmWriter(http, this.stampProperties, lookups, settings.writeBatchSize());
         this.metadata = new FieldsMetadataReader(http);
     }
 
@@ -144,31 +152,39 @@ public final class WebcrmConnector implements Connector {
     }
 
     /**
-     * Reads {@code SELECT * FROM {Entity} [WHERE {Entity}UpdatedAt >= '{cursor − overlap}'] ORDER BY
-     * {Entity}UpdatedAt, {Entity}Id}, page by page until an empty page, handing each page to {@code sink} before
-     * the next is asked for.
+     * Reads {@code SELECT * FROM {Entity} [WHERE {Entity}UpdatedAt >= '{from}'] ORDER BY {Entity}UpdatedAt,
+     * {Entity}Id}, page by page, handing each page to {@code sink} before the next is asked for.
      *
-     * <p>The returned cursor is the greatest {@code …UpdatedAt} read, as webCRM wrote it, and never earlier than
-     * {@code cursor}. One exception keeps it honest: paging by page number over a moving result can skip a row
-     * when a record already read is edited during the read, since it moves to the end and the rows behind it move
-     * up a page (API-NOTES §6.5). Such a record shows up twice; the cursor then stays at its first timestamp, so
-     * the next read covers the rows that may have slipped past.
+     * <p>Where a read starts ({@link ChangeCursor}): an ordinary read starts at the greatest {@code …UpdatedAt}
+     * read before, so an idle cycle reads nothing but the record last changed; once per
+     * {@link WebcrmSettings#overlap()} a safety read starts at the point before which everything was certainly
+     * read, which catches changes that turned up late with an earlier stamp. Either start moves back to the
+     * repeated hour when the clocks were put back in between.
+     *
+     * <p>The read ends at an empty page, or at a page shorter than the page size: the rows come in
+     * {@code …UpdatedAt} order and the cursor is the greatest stamp read, so a server that caps pages below the
+     * size asked for only makes the next read go on from there. The greatest stamp has one exception that keeps it
+     * honest: paging by page number over a moving result can skip a row when a record already read is edited
+     * during the read, since it moves to the end and the rows behind it move up a page (API-NOTES §6.5). Such a
+     * record shows up twice; the cursor then stays at its first timestamp, so the next read covers the rows that
+     * may have slipped past.
      *
      * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable
      * @throws PermanentCrmException when webCRM refuses the token or the query, or the cursor is no timestamp
      */
     @Override
     public String readChanges(Flow flow, String cursor, Consumer<List<SideRecord>> sink) {
-        String script = WebcrmScripts.changesSince(flow, cursor == null ? null : windowStart(cursor));
+        Instant now = clock.instant();
+        ChangeCursor last = cursor == null ? null : ChangeCursor.parse(cursor);
+        boolean safety = last == null || safetyDue(last, now);
+        String from = last == null ? null : windowStart(safety ? safePoint(last) : last.greatest(), now);
+        String script = WebcrmScripts.changesSince(flow, from);
         Map<String, String> firstSeen = new HashMap<>();
-        String greatest = cursor;
+        String greatest = last == null ? null : last.greatest();
         String slipped = null;
         int read = 0;
         for (int page = 1; ; page++) {
             List<Map<String, Object>> rows = pager.page(script, page, settings.pageSize());
-            if (rows.isEmpty()) {
-                break;
-            }
             List<SideRecord> records = new ArrayList<>(rows.size());
             for (Map<String, Object> row : rows) {
                 SideRecord record = WebcrmRows.toRecord(flow, row, time);
@@ -183,11 +199,27 @@ public final class WebcrmConnector implements Connector {
                 records.add(record);
             }
             read += records.size();
-            sink.accept(records);
+            if (!records.isEmpty()) {
+                sink.accept(records);
+            }
+            if (rows.size() < settings.pageSize()) {
+                break;
+            }
         }
-        String next = slipped == null ? greatest : earlier(greatest, slipped);
+        if (greatest == null) {
+            // Nothing was ever read: the next read starts from the beginning again, which costs one empty page.
+            return null;
+        }
+        String nextGreatest = slipped == null ? greatest : earlier(greatest, slipped);
+        String safe = last == null ? null : last.safe();
+        if (safety) {
+            // Everything stamped before both the overlap before this read and what this read reached has been seen.
+            safe = earlier(time.format(now.minus(settings.overlap())), nextGreatest);
+        }
+        String next = new ChangeCursor(nextGreatest, safe).toString();
         log.atDebug().addKeyValue("flow", flow.configName()).addKeyValue("records", read)
-                .addKeyValue("cursor", next).addKeyValue("slipped", slipped != null).log("read webCRM changes");
+                .addKeyValue("cursor", next).addKeyValue("safety", safety).addKeyValue("slipped", slipped != null)
+                .log("read webCRM changes");
         return next;
     }
 
@@ -226,44 +258,37 @@ public final class WebcrmConnector implements Connector {
     }
 
     /**
-     * Finds the record whose stamp property holds {@code linkId}. webCRM cannot make a person's custom field
-     * unique (API-NOTES §14), so several records may carry one stamp; then the lowest id wins and a warning is
-     * logged. Rows whose stamp does not match after all are ignored, as webCRM warns that filters on custom
-     * fields "may lead to incorrect results".
+     * Finds the record whose stamp property holds {@code linkId}; see {@link #findByStamps}.
      *
      * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable
      * @throws PermanentCrmException when webCRM refuses the token or the query
      */
     @Override
     public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
-        String stamp = stampProperties.get(flow);
-        String script = WebcrmScripts.byStamp(flow, stamp, linkId);
-        List<SideRecord> found = new ArrayList<>();
-        for (int page = 1; ; page++) {
-            List<Map<String, Object>> rows = pager.page(script, page, MAX_PAGE_SIZE);
-            for (Map<String, Object> row : rows) {
-                Object value = row.get(stamp);
-                if (value != null && String.valueOf(value).strip().equalsIgnoreCase(linkId.strip())) {
-                    found.add(WebcrmRows.toRecord(flow, row, time));
-                }
-            }
-            // A stamp is meant to be unique: a short page is the end, and saves asking for the empty one.
-            if (rows.size() < MAX_PAGE_SIZE) {
-                break;
-            }
-        }
-        found.sort(Comparator.comparingLong(r -> Long.parseLong(r.id())));
-        if (found.size() > 1) {
-            log.atWarn().addKeyValue("flow", flow.configName()).addKeyValue("linkId", linkId)
-                    .addKeyValue("ids", found.stream().map(SideRecord::id).toList())
-                    .log("several webCRM records carry one link stamp; using the lowest id");
-        }
-        return found.stream().findFirst();
+        return Optional.ofNullable(lookups.byStamps(flow, List.of(linkId)).get(linkId));
     }
 
     /**
-     * Carries out writes in order, one request each for now (see {@link WebcrmWriter} for where a bulk PATCH
-     * fits). A create stamps the record with its link id if the engine's properties do not already.
+     * Finds the records stamped with any of {@code linkIds}: one query per range of time-ordered link ids made
+     * within a minute of each other, so the creates of one bulk write cost one request
+     * ({@link WebcrmLookups#byStamps}). webCRM cannot make a person's custom field unique (API-NOTES §14), so
+     * several records may carry one stamp; then the lowest id wins and a warning is logged. Rows whose stamp does
+     * not match after all are ignored, as webCRM warns that filters on custom fields "may lead to incorrect
+     * results".
+     *
+     * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable
+     * @throws PermanentCrmException when webCRM refuses the token or the query
+     */
+    @Override
+    public Map<String, SideRecord> findByStamps(Flow flow, Collection<String> linkIds) {
+        return lookups.byStamps(flow, linkIds);
+    }
+
+    /**
+     * Carries out writes as bulk upserts ({@code PATCH /{Collection}}, {@link WebcrmSettings#writeBatchSize()}
+     * records each), creates confirmed by their stamps read back in one query per batch; deletes one request
+     * each. See {@link WebcrmWriter}. A create stamps the record with its link id if the engine's properties do
+     * not already.
      *
      * @throws PermanentCrmException when webCRM refuses the token
      */
@@ -323,6 +348,14 @@ public final class WebcrmConnector implements Connector {
     }
 
     /**
+     * @return the records one bulk write carries now: {@code webcrm.write-batch-size}, or less once webCRM refused
+     *         a batch of that size as a whole
+     */
+    public int writeBatchSize() {
+        return writer.batchSize();
+    }
+
+    /**
      * @return the requests sent so far, logins and retries included
      */
     public long requestCount() {
@@ -351,11 +384,37 @@ public final class WebcrmConnector implements Connector {
 
     // ---------------------------------------------------------------- cursor arithmetic
 
-    private String windowStart(String cursor) {
+    /** A safety read is due once an overlap has passed since the last one, which left the safe point behind it. */
+    private boolean safetyDue(ChangeCursor cursor, Instant now) {
+        if (cursor.safe() == null) {
+            return true;
+        }
         try {
-            return time.minus(cursor, settings.overlap());
+            return !now.isBefore(time.instant(cursor.safe()).plus(settings.overlap().multipliedBy(2)));
+        } catch (DateTimeException e) {
+            return true;
+        }
+    }
+
+    /** Where a safety read starts: the safe point, or for a cursor without one, an overlap before the greatest. */
+    private String safePoint(ChangeCursor cursor) {
+        if (cursor.safe() != null) {
+            return cursor.safe();
+        }
+        try {
+            return time.minus(cursor.greatest(), settings.overlap());
         } catch (DateTimeException e) {
             throw new PermanentCrmException("the stored webCRM cursor '" + cursor + "' is not a timestamp", e);
+        }
+    }
+
+    /** The local time a read starts at: {@code start}, or the repeated hour if the clocks went back since. */
+    private String windowStart(String start, Instant now) {
+        try {
+            return time.earliestBetween(time.instant(start), now);
+        } catch (DateTimeException e) {
+            throw new PermanentCrmException("the stored webCRM cursor position '" + start + "' is not a timestamp",
+                    e);
         }
     }
 

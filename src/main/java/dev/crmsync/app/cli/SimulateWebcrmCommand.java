@@ -1,6 +1,7 @@
 package dev.crmsync.app.cli;
 
 import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.app.simulate.webcrm.PatchQuirks;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -62,6 +63,20 @@ public final class SimulateWebcrmCommand implements Callable<Integer> {
             description = "Answer POST /Organisations with an empty body instead of the new id.")
     boolean emptyOrganisationPostBody;
 
+    @Option(names = "--patch-max-items", paramLabel = "N", defaultValue = "0",
+            description = "Refuse a bulk PATCH of more than N items with 413; 0 for no limit, as webCRM documents "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int patchMaxItems;
+
+    @Option(names = "--patch-answers", paramLabel = "FORM", defaultValue = "per-item",
+            description = "What a bulk PATCH answers: per-item (an id or a message per item), inserted-only (ids "
+                    + "of inserted items and messages), or none (an empty array) (default: ${DEFAULT-VALUE}).")
+    String patchAnswers;
+
+    @Option(names = "--patch-bad-item-fails-batch",
+            description = "Refuse a whole bulk PATCH with 400 naming no item when one item is invalid.")
+    boolean patchBadItemFailsBatch;
+
     @Mixin
     FaultOptions faultOptions;
 
@@ -77,7 +92,9 @@ public final class SimulateWebcrmCommand implements Callable<Integer> {
                     .seedPlan(plan)
                     .rateLimit(rateLimit, Duration.ofMinutes(1))
                     .faults(faultOptions.toSettings())
-                    .emptyOrganisationPostBody(emptyOrganisationPostBody);
+                    .emptyOrganisationPostBody(emptyOrganisationPostBody)
+                    .patchQuirks(new PatchQuirks(patchMaxItems, patchBadItemFailsBatch,
+                            PatchQuirks.Answers.of(patchAnswers), 0, Duration.ZERO));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.adapters.webcrm.internal.ChangeCursor;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.TrafficLog;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
@@ -162,21 +163,36 @@ class WebcrmConnectorTest {
     // ---------------------------------------------------------------- reads
 
     @Test
-    void shouldReadEveryChangePageByPageUntilAnEmptyPage() {
+    void shouldReadEveryChangePageByPageUntilAShortPage() {
         // Given 12 persons and pages of 5
         List<List<SideRecord>> pages = new ArrayList<>();
 
         // When
         String cursor = connector.readChanges(Flow.PERSONS, null, pages::add);
 
-        // Then three pages, in order of change, then the empty page that ends the read
+        // Then three pages, in order of change; the short third one ends the read without asking for a fourth
         assertThat(pages).extracting(List::size).containsExactly(5, 5, 2);
         List<SideRecord> all = pages.stream().flatMap(List::stream).toList();
         assertThat(all).extracting(SideRecord::id).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(ids(1, 12));
         assertThat(all).extracting(SideRecord::modifiedAt).isSortedAccordingTo(Comparator.naturalOrder());
-        assertThat(route("GET /Queries")).isEqualTo(4);
-        assertThat(cursor).isEqualTo(all.getLast().properties().get("PersonUpdatedAt"));
+        assertThat(route("GET /Queries")).isEqualTo(3);
+        assertThat(ChangeCursor.parse(cursor).greatest()).isEqualTo(all.getLast().properties().get("PersonUpdatedAt"));
+    }
+
+    @Test
+    void shouldAskForTheEmptyPageWhenTheLastPageIsFull() {
+        // Given 6 products and pages of 3, so the last page is full
+        List<List<SideRecord>> pages = new ArrayList<>();
+        WebcrmConnector threes = new WebcrmConnector(settings(URI.create(sim.baseUrl()), TOKEN, 3), STAMPS,
+                connectorClock, sleeper);
+
+        // When
+        threes.readChanges(Flow.PRODUCTS, null, pages::add);
+
+        // Then
+        assertThat(pages).extracting(List::size).containsExactly(3, 3);
+        assertThat(route("GET /Queries")).as("two full pages and the empty one").isEqualTo(3);
     }
 
     @Test
@@ -208,59 +224,124 @@ class WebcrmConnectorTest {
     }
 
     @Test
-    void shouldReadOnlyNewerChangesAndTheOverlapWindow() {
+    void shouldReadFromTheLastChangeAndTheOverlapOnlyOncePerOverlap() {
         // Given a complete first read
         String first = connector.readChanges(Flow.PERSONS, null, page -> { });
 
         // When person 3 is edited a day later
-        simClock.advance(Duration.ofDays(1));
+        bothClocksAdvance(Duration.ofDays(1));
         sim.editAsUser(WebcrmEntity.PERSON, 3, Map.of("PersonTitle", "CFO"));
         List<SideRecord> second = new ArrayList<>();
         String afterSecond = connector.readChanges(Flow.PERSONS, first, second::addAll);
 
-        // Then it comes with whatever changed in the hour before the cursor, and the cursor is its stamp
-        Instant windowStart = LocalDateTime.parse(first).atZone(COPENHAGEN).toInstant().minus(Duration.ofHours(1));
+        // Then a safety read: whatever changed in the overlap (an hour) before the first read comes again, with 3;
+        // where nothing changed in that hour, the last change before it
+        ChangeCursor firstCursor = ChangeCursor.parse(first);
+        String lastSeeded = firstCursor.greatest();
+        assertThat(firstCursor.safe()).isEqualTo(lastSeeded.compareTo("2025-06-15T11:00:00") < 0 ? lastSeeded
+                : "2025-06-15T11:00:00");
         List<String> inOverlap = readAll(Flow.PERSONS, null).stream()
-                .filter(r -> !r.id().equals("3") && !r.modifiedAt().isBefore(windowStart))
+                .filter(r -> !r.id().equals("3"))
+                .filter(r -> ((String) r.properties().get("PersonUpdatedAt")).compareTo(firstCursor.safe()) >= 0)
                 .map(SideRecord::id).toList();
         assertThat(second).extracting(SideRecord::id).containsExactlyInAnyOrderElementsOf(
                 concat(inOverlap, List.of("3")));
-        assertThat(afterSecond).isEqualTo(stampOf(WebcrmEntity.PERSON, 3)).isEqualTo("2025-06-16T12:00:00");
+        assertThat(ChangeCursor.parse(afterSecond).greatest()).isEqualTo(stampOf(WebcrmEntity.PERSON, 3))
+                .isEqualTo("2025-06-16T12:00:00");
 
         // When person 4 is edited half an hour later
-        simClock.advance(Duration.ofMinutes(30));
+        bothClocksAdvance(Duration.ofMinutes(30));
         sim.editAsUser(WebcrmEntity.PERSON, 4, Map.of("PersonTitle", "CTO"));
         List<SideRecord> third = new ArrayList<>();
         String afterThird = connector.readChanges(Flow.PERSONS, afterSecond, third::addAll);
 
-        // Then person 3 comes again, as it lies inside the hour before the cursor
+        // Then an ordinary read: from the last change on, 3 (whose stamp is the cursor) and 4
         assertThat(third).extracting(SideRecord::id).containsExactlyInAnyOrder("3", "4");
-        assertThat(afterThird).isEqualTo("2025-06-16T12:30:00");
+        assertThat(ChangeCursor.parse(afterThird).greatest()).isEqualTo("2025-06-16T12:30:00");
 
-        // When person 5 is edited two hours after that, and then nothing
-        simClock.advance(Duration.ofHours(2));
+        // When nothing changes
+        List<SideRecord> idle = new ArrayList<>();
+        String afterIdle = connector.readChanges(Flow.PERSONS, afterThird, idle::addAll);
+
+        // Then only the record at the cursor comes again, and the cursor stays
+        assertThat(idle).extracting(SideRecord::id).containsExactly("4");
+        assertThat(afterIdle).isEqualTo(afterThird);
+
+        // When person 5 is edited two hours after that
+        bothClocksAdvance(Duration.ofHours(2));
         sim.editAsUser(WebcrmEntity.PERSON, 5, Map.of("PersonTitle", "CEO"));
         List<SideRecord> fourth = new ArrayList<>();
-        String afterFourth = connector.readChanges(Flow.PERSONS, afterThird, fourth::addAll);
+        String afterFourth = connector.readChanges(Flow.PERSONS, afterIdle, fourth::addAll);
+
+        // Then the safety read is due again: it reaches back to an hour before the last safety read
+        assertThat(fourth).extracting(SideRecord::id).containsExactlyInAnyOrder("3", "4", "5");
+
+        // When the tenant stays idle for hours
+        bothClocksAdvance(Duration.ofHours(3));
         List<SideRecord> fifth = new ArrayList<>();
         String afterFifth = connector.readChanges(Flow.PERSONS, afterFourth, fifth::addAll);
+        bothClocksAdvance(Duration.ofHours(3));
+        List<SideRecord> sixth = new ArrayList<>();
+        connector.readChanges(Flow.PERSONS, afterFifth, sixth::addAll);
 
-        // Then the overlap reaches back an hour from each cursor, and no further
-        assertThat(fourth).extracting(SideRecord::id).containsExactlyInAnyOrder("3", "4", "5");
-        assertThat(afterFourth).isEqualTo("2025-06-16T14:30:00");
+        // Then the safety reads stop at the last change: an idle cycle costs the same however big the tenant
         assertThat(fifth).extracting(SideRecord::id).containsExactly("5");
-        assertThat(afterFifth).isEqualTo(afterFourth);
+        assertThat(sixth).extracting(SideRecord::id).containsExactly("5");
+    }
+
+    @Test
+    void shouldFindAChangeStampedBeforeTheCursorAtTheNextSafetyRead() {
+        // Given a read that has seen person 3's change
+        String first = connector.readChanges(Flow.PERSONS, null, page -> { });
+        bothClocksAdvance(Duration.ofMinutes(10));
+        sim.editAsUser(WebcrmEntity.PERSON, 3, Map.of("PersonTitle", "CFO"));
+        String cursor = connector.readChanges(Flow.PERSONS, first, page -> { });
+
+        // When person 6 turns up with a stamp five minutes older, as a late commit or a server behind in time would
+        simClock.advance(Duration.ofMinutes(-5));
+        sim.editAsUser(WebcrmEntity.PERSON, 6, Map.of("PersonTitle", "Late"));
+        simClock.advance(Duration.ofMinutes(5));
+        List<SideRecord> ordinary = new ArrayList<>();
+        cursor = connector.readChanges(Flow.PERSONS, cursor, ordinary::addAll);
+        bothClocksAdvance(Duration.ofHours(2));
+        List<SideRecord> safety = new ArrayList<>();
+        connector.readChanges(Flow.PERSONS, cursor, safety::addAll);
+
+        // Then the ordinary read missed it, and the safety read an overlap later found it
+        assertThat(ordinary).extracting(SideRecord::id).doesNotContain("6");
+        assertThat(safety).extracting(SideRecord::id).contains("6", "3");
+    }
+
+    @Test
+    void shouldTakeACursorOfAnEarlierVersionAsOneWhoseSafetyReadIsDue() {
+        // Given a bare timestamp, as crmsync stored its cursor before, half an hour after person 3's change
+        sim.editAsUser(WebcrmEntity.PERSON, 3, Map.of("PersonTitle", "CFO"));
+        bothClocksAdvance(Duration.ofMinutes(30));
+        assertThat(stampOf(WebcrmEntity.PERSON, 3)).isEqualTo("2025-06-15T12:00:00");
+        String old = "2025-06-15T12:30:00";
+
+        // When
+        List<SideRecord> read = new ArrayList<>();
+        String cursor = connector.readChanges(Flow.PERSONS, old, read::addAll);
+
+        // Then it read an overlap back from it, and the cursor now has its safe point
+        assertThat(read).extracting(SideRecord::id).contains("3");
+        assertThat(ChangeCursor.parse(cursor).safe()).isNotNull();
     }
 
     @Test
     void shouldReturnThePreviousCursorWhenNothingChanged() {
+        // Given a cursor after every change
+        String cursor = new ChangeCursor("2030-01-01T00:00:00", "2025-06-15T11:00:00").toString();
+
         // When
         List<SideRecord> read = new ArrayList<>();
-        String cursor = connector.readChanges(Flow.PERSONS, "2030-01-01T00:00:00", read::addAll);
+        String next = connector.readChanges(Flow.PERSONS, cursor, read::addAll);
 
         // Then
         assertThat(read).isEmpty();
-        assertThat(cursor).isEqualTo("2030-01-01T00:00:00");
+        assertThat(next).isEqualTo(cursor);
+        assertThat(route("GET /Queries")).as("one short, empty page").isEqualTo(1);
     }
 
     @Test
@@ -283,7 +364,7 @@ class WebcrmConnectorTest {
         // Then it came twice, and the cursor stays where it was first seen, so the rows that slipped a page
         // are read next time
         assertThat(all).filteredOn(r -> r.id().equals(moved.get().id())).hasSize(2);
-        assertThat(cursor).isEqualTo(moved.get().properties().get("PersonUpdatedAt"));
+        assertThat(ChangeCursor.parse(cursor).greatest()).isEqualTo(moved.get().properties().get("PersonUpdatedAt"));
     }
 
     @Test
@@ -465,10 +546,11 @@ class WebcrmConnectorTest {
                 new Write.Update("gone", current.id(), current, props("ProductComment", "x")),
                 new Write.Update("never", "999", null, props("ProductComment", "y"))));
 
-        // Then
+        // Then the first with webCRM's own answer to the bulk write, the second without a request of its own
         assertThat(outcomes).containsExactly(
-                new WriteOutcome.Rejected("Product " + current.id() + " no longer exists in webCRM"),
+                new WriteOutcome.Rejected("Product with id " + current.id() + " was not found"),
                 new WriteOutcome.Rejected("Product 999 no longer exists in webCRM"));
+        assertThat(route("GET /Products/{id}")).isZero();
     }
 
     @Test
@@ -570,11 +652,21 @@ class WebcrmConnectorTest {
                 new Write.Create("a", props("PersonOrganisationId", 1, "PersonLastName", "A", "PersonCustom5", "a")),
                 new Write.Create("b", props("PersonOrganisationId", 1, "PersonLastName", "B", "PersonCustom5", "b"))));
 
-        // Then the POST is not repeated, since it may have landed, and the next write waits for the next cycle
+        // Then the PATCH is not repeated, since it may have landed; its stamps show that it did not
         assertThat(outcomes).allMatch(WriteOutcome.Retry.class::isInstance);
-        assertThat(((WriteOutcome.Retry) outcomes.get(1)).reason()).startsWith("not sent");
-        assertThat(route("POST /Persons")).isEqualTo(1);
+        assertThat(((WriteOutcome.Retry) outcomes.get(1)).reason()).contains("503");
+        assertThat(route("PATCH /Persons")).isEqualTo(1);
         assertThat(sim.count(WebcrmEntity.PERSON)).isEqualTo(12);
+
+        // When more writes follow in the same call after webCRM failed
+        sim.faults().failNext(1, 503, Duration.ZERO);
+        List<WriteOutcome> more = connector.write(Flow.PRODUCTS, List.of(
+                new Write.Create("p", props("ProductOrganisationId", 1, "ProductCustom5", "p")),
+                new Write.Delete("d", "2")));
+
+        // Then the delete is not sent
+        assertThat(((WriteOutcome.Retry) more.get(1)).reason()).startsWith("not sent");
+        assertThat(route("DELETE /Products/{id}")).isZero();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -591,6 +683,11 @@ class WebcrmConnectorTest {
     private static WebcrmSettings settings(URI url, String token, int pageSize) {
         return new WebcrmSettings(url, new Secret(token), COPENHAGEN, Duration.ofHours(1), pageSize, 250,
                 Duration.ofSeconds(10));
+    }
+
+    private void bothClocksAdvance(Duration step) {
+        simClock.advance(step);
+        connectorClock.advance(step);
     }
 
     private List<SideRecord> readAll(Flow flow, String cursor) {

@@ -2,6 +2,7 @@ package dev.crmsync.adapters.webcrm.internal;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,6 +100,40 @@ public final class WebcrmJson {
             return id == null ? Optional.empty() : idOf(id);
         }
         return idOf(answer);
+    }
+
+    /**
+     * Reads the answer to a bulk {@code PATCH}, documented only as a {@code string[]} of "assigned ids … and error
+     * messages" (API-NOTES §7.3): strings, and numbers or nulls should webCRM send those, as text.
+     *
+     * @param body the answer's body
+     * @return one text per element (a null as the empty text), or empty when the body is no such array
+     */
+    public static Optional<List<String>> answerTexts(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode answer = MAPPER.readTree(body);
+            if (!answer.isArray()) {
+                return Optional.empty();
+            }
+            List<String> texts = new ArrayList<>(answer.size());
+            for (JsonNode element : answer) {
+                if (element.isString()) {
+                    texts.add(element.asString());
+                } else if (element.isNumber()) {
+                    texts.add(element.numberValue().toString());
+                } else if (element.isNull()) {
+                    texts.add("");
+                } else {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(texts);
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
     }
 
     /**

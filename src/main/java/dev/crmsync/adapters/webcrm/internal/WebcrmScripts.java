@@ -1,6 +1,7 @@
 package dev.crmsync.adapters.webcrm.internal;
 
 import dev.crmsync.model.Flow;
+import java.util.List;
 
 /**
  * The {@code /Queries} scripts the connector sends, in the dialect of API-NOTES §6.2: tables named after the
@@ -53,6 +54,40 @@ public final class WebcrmScripts {
     public static String byStamp(Flow flow, String stampProperty, String linkId) {
         return "SELECT * FROM " + flow.webcrmEntity() + " WHERE " + stampProperty + " = " + literal(linkId)
                 + " ORDER BY " + idField(flow);
+    }
+
+    /**
+     * @param flow          the flow
+     * @param stampProperty the custom field holding the link id
+     * @param linkIds       link ids
+     * @return the records stamped with any of them, lowest id first
+     */
+    public static String byStamps(Flow flow, String stampProperty, List<String> linkIds) {
+        return "SELECT * FROM " + flow.webcrmEntity() + " WHERE "
+                + String.join(" OR ", linkIds.stream().map(id -> stampProperty + " = " + literal(id)).toList())
+                + " ORDER BY " + idField(flow);
+    }
+
+    /**
+     * @param flow          the flow
+     * @param stampProperty the custom field holding the link id
+     * @param first         the least link id of the range
+     * @param last          the greatest link id of the range
+     * @return the records whose stamp lies in the range, lowest id first
+     */
+    public static String stampsBetween(Flow flow, String stampProperty, String first, String last) {
+        return "SELECT * FROM " + flow.webcrmEntity() + " WHERE " + stampProperty + " >= " + literal(first)
+                + " AND " + stampProperty + " <= " + literal(last) + " ORDER BY " + idField(flow);
+    }
+
+    /**
+     * @param flow the flow
+     * @param ids  record ids in decimal
+     * @return those records, lowest id first
+     */
+    public static String byIds(Flow flow, List<String> ids) {
+        return "SELECT * FROM " + flow.webcrmEntity() + " WHERE " + idField(flow) + " IN ("
+                + String.join(",", ids) + ") ORDER BY " + idField(flow);
     }
 
     /**

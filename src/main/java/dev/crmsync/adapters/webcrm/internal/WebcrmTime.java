@@ -9,6 +9,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.Objects;
 
 /**
@@ -68,8 +70,37 @@ public final class WebcrmTime {
      * @throws DateTimeException when the text is no timestamp
      */
     public String minus(String text, Duration amount) {
-        Instant earlier = instant(text).minus(amount);
-        return LocalDateTime.ofInstant(earlier, zone).truncatedTo(ChronoUnit.SECONDS).format(OUTPUT);
+        return format(instant(text).minus(amount));
+    }
+
+    /**
+     * @param instant an instant
+     * @return its local time in the configured zone, as {@code yyyy-MM-ddTHH:mm:ss}, for a filter
+     */
+    public String format(Instant instant) {
+        return LocalDateTime.ofInstant(instant, zone).truncatedTo(ChronoUnit.SECONDS).format(OUTPUT);
+    }
+
+    /**
+     * The earliest local time shown by the clock between two instants: the local time of {@code from}, unless the
+     * clocks were put back in between (the autumn change), when the repeated hour starts earlier. A filter that
+     * starts there misses no record stamped in that span.
+     *
+     * @param from the earlier instant
+     * @param to   the later instant
+     * @return that local time, as {@code yyyy-MM-ddTHH:mm:ss}
+     */
+    public String earliestBetween(Instant from, Instant to) {
+        LocalDateTime earliest = LocalDateTime.ofInstant(from, zone);
+        ZoneRules rules = zone.getRules();
+        for (ZoneOffsetTransition change = rules.nextTransition(from);
+             change != null && !change.getInstant().isAfter(to);
+             change = rules.nextTransition(change.getInstant())) {
+            if (change.isOverlap() && change.getDateTimeAfter().isBefore(earliest)) {
+                earliest = change.getDateTimeAfter();
+            }
+        }
+        return earliest.truncatedTo(ChronoUnit.SECONDS).format(OUTPUT);
     }
 
     private static boolean hasOffset(String iso) {

@@ -1,6 +1,7 @@
 package dev.crmsync.adapters.webcrm.internal;
 
 import dev.crmsync.adapters.http.CrmHttpClient;
+import dev.crmsync.adapters.http.RequestTimeoutException;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
 import dev.crmsync.model.SideRecord;
@@ -9,62 +10,58 @@ import dev.crmsync.ports.TransientCrmException;
 import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 
 /**
- * Carries out the engine's writes on webCRM (API-NOTES §7): a create is {@code POST /{Collection}} with the id
- * {@code 0}; an update is a read-modify-write {@code PUT /{Collection}/{id}} of the whole object, because PUT
- * replaces the record and would clear every property left out; a delete is {@code DELETE /Products/{id}}, the only
- * DELETE webCRM has.
+ * Carries out the engine's writes on webCRM (API-NOTES §7) in as few requests as it can: creates and updates go
+ * out together as bulk upserts, {@code PATCH /{Collection}} with an array of whole DTOs (id {@code 0} inserts, a
+ * known id replaces the record as PUT does, so an update sends the whole object built from crmsync's copy of it);
+ * deletes stay single {@code DELETE /Products/{id}} requests, the only DELETE webCRM has.
  *
- * <p>Work goes in two steps, so that a later change can batch it: first each write is <em>prepared</em> into the
- * DTO it sends (an update without a copy of its record reads it first), then the prepared writes are
- * <em>sent</em>, for now one request each. See {@link #send} for where a bulk {@code PATCH} fits.
+ * <p><b>Updates cost no read.</b> An update carries the record as crmsync last read it, which every cycle's
+ * incremental read keeps current. Updates of records crmsync holds no copy of are read first, all at once with
+ * {@code /Queries} by id ({@link WebcrmLookups#byIds}), never one {@code GET} each.
  *
- * <p>Outcomes: a 2xx is {@link WriteOutcome.Done}; a 400 is {@link WriteOutcome.Rejected} with webCRM's message;
- * a 404 on update is Rejected, the record is gone; a {@link TransientCrmException} from the client (429s, 5xx,
- * dropped connections past its retries) is {@link WriteOutcome.Retry}, and since it says webCRM rather than the
- * record is in trouble, the writes after it are not sent but answered Retry too. A refused access token is a
+ * <p><b>Nothing is taken on trust.</b> webCRM documents only that the answer is a {@code string[]} of "assigned ids
+ * for inserted … and error messages" (§7.3). Every create carries its link stamp, and after each bulk write the
+ * creates are confirmed by reading their stamps back, one query for the whole batch
+ * ({@link WebcrmLookups#byStamps}): a create found is done, with the record exactly as webCRM holds it; one not
+ * found whose answer is an error message is refused with that message; one with no readable answer is left for
+ * the outbox to look for again. An answer that is lost (a 5xx, a dropped connection) ends the same way, through
+ * the same read, so a lost answer never makes a duplicate. Updates are idempotent: one whose outcome cannot be
+ * told is answered {@link WriteOutcome.Retry}, and the next read shows whether it landed.
+ *
+ * <p><b>Batch size.</b> webCRM documents no limit. A batch refused as a whole (413, a timeout, or a 4xx that both
+ * halves then pass) is halved until it passes, and the size that passed is kept for the connector's life. A 4xx
+ * for one bad item (one half passes, the other fails down to the single item) costs about two requests per
+ * halving and refuses that item alone, with webCRM's message. A configured batch size of 1 sends single
+ * {@code POST} and {@code PUT} requests instead.
+ *
+ * <p>A transient failure (429s, 5xx, dropped connections past the client's retries) means webCRM rather than a
+ * record is in trouble: the writes after it are not sent but answered Retry. A refused access token is a
  * {@link PermanentCrmException} for the whole call.
  *
- * <p>This class is threadsafe: it holds no state of its own.
+ * <p>This class is threadsafe: its only state, the batch size that passed, is atomic.
  */
 public final class WebcrmWriter {
 
-    /** Finds a record by the link id in its stamp property. */
-    @FunctionalInterface
-    public interface StampLookup {
-        /**
-         * @param flow   the flow
-         * @param linkId the link id
-         * @return the stamped record, if any
-         */
-        Optional<SideRecord> find(Flow flow, String linkId);
-    }
-
-    /** A write turned into what goes over the wire, or already settled without a request. */
-    private sealed interface Prepared {
-        /** A create: the DTO to POST. */
-        record Post(Write.Create write, Map<String, Object> body) implements Prepared {
+    /** A create or update on its way into a bulk write: its place in the call, and the DTO it sends. */
+    private record Upsert(int index, Write write, Map<String, Object> body) {
+        boolean isCreate() {
+            return write instanceof Write.Create;
         }
 
-        /** An update: the full DTO to PUT. */
-        record Put(Write.Update write, String id, Map<String, Object> body) implements Prepared {
-        }
-
-        /** A delete. */
-        record Remove(Write.Delete write, String id) implements Prepared {
-        }
-
-        /** Settled while preparing: refused, or not sent because webCRM is unavailable. */
-        record Settled(WriteOutcome outcome) implements Prepared {
+        String recordId() {
+            return write instanceof Write.Update update ? update.recordId() : null;
         }
     }
 
@@ -72,54 +69,76 @@ public final class WebcrmWriter {
     private static final String JSON = "application/json";
 
     private final CrmHttpClient http;
-    private final WebcrmTime time;
     private final Map<Flow, String> stampProperties;
-    private final StampLookup lookup;
+    private final WebcrmLookups lookups;
+    private final AtomicInteger batchSize;
+    /** A configured batch size of 1 asks for webCRM's single-record routes, whose answers say more. */
+    private final boolean configuredSingle;
 
     /**
      * @param http            the client every request goes through
-     * @param time            how to read timestamps of records read back
      * @param stampProperties per flow, the custom field that holds the link id
-     * @param lookup          finds a record by its stamp
+     * @param lookups         finds records by stamp and by id
+     * @param writeBatchSize  records per bulk write to start with; 1 sends single POST and PUT requests
      */
-    public WebcrmWriter(CrmHttpClient http, WebcrmTime time, Map<Flow, String> stampProperties, StampLookup lookup) {
+    public WebcrmWriter(CrmHttpClient http, Map<Flow, String> stampProperties, WebcrmLookups lookups,
+                        int writeBatchSize) {
+        if (writeBatchSize < 1) {
+            throw new IllegalArgumentException("writeBatchSize must be >= 1: " + writeBatchSize);
+        }
         this.http = http;
-        this.time = time;
         this.stampProperties = Map.copyOf(stampProperties);
-        this.lookup = lookup;
+        this.lookups = lookups;
+        this.batchSize = new AtomicInteger(writeBatchSize);
+        this.configuredSingle = writeBatchSize == 1;
+    }
+
+    /**
+     * @return the records one bulk write carries now: the configured size, or less after webCRM refused a batch
+     */
+    public int batchSize() {
+        return batchSize.get();
     }
 
     /**
      * @param flow   the flow
-     * @param writes the writes, in order
+     * @param writes the writes
      * @return one outcome per write, in the same order
      * @throws PermanentCrmException when webCRM refuses the access token
      */
     public List<WriteOutcome> write(Flow flow, List<Write> writes) {
+        WriteOutcome[] outcomes = new WriteOutcome[writes.size()];
         Unavailable unavailable = new Unavailable();
-        List<Prepared> prepared = new ArrayList<>(writes.size());
-        for (Write write : writes) {
-            prepared.add(unavailable.guard(() -> prepare(flow, write)));
+        List<Upsert> upserts = new ArrayList<>();
+        List<Integer> unread = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            switch (writes.get(i)) {
+                case Write.Create create -> upserts.add(new Upsert(i, create, createBody(flow, create)));
+                case Write.Update update when update.current() == null -> unread.add(i);
+                case Write.Update update -> prepareUpdate(flow, i, update, update.current(), upserts, outcomes);
+                case Write.Delete delete -> {
+                    // Sent after the upserts, below.
+                }
+            }
         }
-        return send(flow, prepared, unavailable);
+        readUnread(flow, writes, unread, upserts, outcomes, unavailable);
+        upserts.sort(Comparator.comparingInt(Upsert::index));
+        if (batchSize.get() == 1 && configuredSingle) {
+            upserts.forEach(u -> outcomes[u.index()] = unavailable.guard(() -> single(flow, u)));
+        } else {
+            for (List<Upsert> batch : slices(upserts, batchSize.get())) {
+                bulk(flow, batch, outcomes, unavailable);
+            }
+        }
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i) instanceof Write.Delete delete) {
+                outcomes[i] = unavailable.guard(() -> remove(flow, delete));
+            }
+        }
+        return List.of(outcomes);
     }
 
     // ---------------------------------------------------------------- prepare
-
-    private Prepared prepare(Flow flow, Write write) {
-        return switch (write) {
-            case Write.Create create -> new Prepared.Post(create, createBody(flow, create));
-            case Write.Update update -> prepareUpdate(flow, update);
-            case Write.Delete delete -> {
-                if (flow != Flow.PRODUCTS) {
-                    yield settled(new WriteOutcome.Rejected("webCRM's API cannot delete " + flow.webcrmCollection()));
-                }
-                yield WebcrmJson.idText(delete.recordId())
-                        .<Prepared>map(id -> new Prepared.Remove(delete, id))
-                        .orElseGet(() -> settled(notAnId(delete.recordId())));
-            }
-        };
-    }
 
     private Map<String, Object> createBody(Flow flow, Write.Create create) {
         String idField = WebcrmScripts.idField(flow);
@@ -136,76 +155,223 @@ public final class WebcrmWriter {
         return body;
     }
 
-    private Prepared prepareUpdate(Flow flow, Write.Update update) {
-        String idField = WebcrmScripts.idField(flow);
-        SideRecord current = update.current();
-        if (current == null) {
-            // No copy to build the full object from: read it, one extra call that the engine's copies usually save.
-            Read read = read(flow, update.recordId());
-            if (read.refusal() != null) {
-                return settled(read.refusal());
-            }
-            current = read.record();
-        }
+    private void prepareUpdate(Flow flow, int index, Write.Update update, SideRecord current, List<Upsert> upserts,
+                               WriteOutcome[] outcomes) {
         if (WebcrmJson.idText(current.id()).isEmpty()) {
-            return settled(notAnId(current.id()));
+            outcomes[index] = notAnId(current.id());
+            return;
         }
         Map<String, Object> body = new LinkedHashMap<>(WebcrmRows.ownProperties(flow, current.properties()));
         body.putAll(update.properties());
-        body.put(idField, WebcrmJson.idNumber(current.id()));
-        return new Prepared.Put(update, current.id(), body);
+        body.put(WebcrmScripts.idField(flow), WebcrmJson.idNumber(current.id()));
+        upserts.add(new Upsert(index, update, body));
     }
 
-    /** What reading a record gave: the record, or the outcome of the write that needed it. */
-    private record Read(SideRecord record, WriteOutcome refusal) {
+    /** Reads the records of updates that came without a copy, all in one go, since PATCH replaces whole objects. */
+    private void readUnread(Flow flow, List<Write> writes, List<Integer> unread, List<Upsert> upserts,
+                            WriteOutcome[] outcomes, Unavailable unavailable) {
+        if (unread.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        for (int index : unread) {
+            String id = ((Write.Update) writes.get(index)).recordId();
+            if (WebcrmJson.idText(id).isEmpty()) {
+                outcomes[index] = notAnId(id);
+            } else {
+                ids.add(id);
+            }
+        }
+        Map<String, SideRecord> current = unavailable.run(() -> lookups.byIds(flow, ids)).orElse(null);
+        for (int index : unread) {
+            if (outcomes[index] != null) {
+                continue;
+            }
+            Write.Update update = (Write.Update) writes.get(index);
+            if (current == null) {
+                outcomes[index] = unavailable.retry();
+            } else if (!current.containsKey(update.recordId())) {
+                outcomes[index] = new WriteOutcome.Rejected(gone(flow, update.recordId()));
+            } else {
+                prepareUpdate(flow, index, update, current.get(update.recordId()), upserts, outcomes);
+            }
+        }
     }
 
-    /** GET /{Collection}/{id}: the record, or why the update cannot go ahead (a 404: the record is gone). */
-    private Read read(Flow flow, String id) {
-        String path = "/" + flow.webcrmCollection() + "/" + id;
-        CrmHttpClient.Response answer = http.send("GET", path, null, null, Map.of());
-        if (!answer.isSuccess()) {
-            return new Read(null, refusal(answer, "GET", path, gone(flow, id)));
-        }
-        Map<String, Object> dto = null;
-        try {
-            dto = WebcrmJson.object(answer.body());
-        } catch (JacksonException e) {
-            // Handled below.
-        }
-        if (dto == null) {
-            throw new TransientCrmException("webCRM GET " + path + " answered no readable JSON object", null);
-        }
-        return new Read(WebcrmRows.toRecord(flow, dto, time), null);
-    }
-
-    // ---------------------------------------------------------------- send
+    // ---------------------------------------------------------------- bulk
 
     /**
-     * Sends the prepared writes one request each.
+     * Sends one bulk write and settles its items' outcomes.
      *
-     * <p>Batching goes here: the {@link Prepared.Post} and {@link Prepared.Put} items of one call can go as one
-     * {@code PATCH /{Collection}} with their bodies as a JSON array (API-NOTES §7.3, a bulk upsert: id 0 inserts,
-     * a known id replaces as PUT does). Its {@code string[]} answer maps back in order: a decimal id is
-     * {@link WriteOutcome.Done} with that id, any other text is {@link WriteOutcome.Rejected} with it as the
-     * reason. Deletes stay single requests; a transient failure of the PATCH makes every item Retry. Until the
-     * format of those strings is confirmed against a live account, single requests are used.
+     * @return whether webCRM took the batch as a whole (answered 2xx), which tells a size problem from a bad item
      */
-    private List<WriteOutcome> send(Flow flow, List<Prepared> prepared, Unavailable unavailable) {
-        List<WriteOutcome> outcomes = new ArrayList<>(prepared.size());
-        for (Prepared item : prepared) {
-            Prepared sent = item instanceof Prepared.Settled ? item : unavailable.guard(() -> settled(switch (item) {
-                case Prepared.Post post -> post(flow, post);
-                case Prepared.Put put -> put(flow, put);
-                case Prepared.Remove remove -> remove(flow, remove);
-                case Prepared.Settled done -> done.outcome();
-            }));
-            outcomes.add(((Prepared.Settled) sent).outcome());
+    private boolean bulk(Flow flow, List<Upsert> batch, WriteOutcome[] outcomes, Unavailable unavailable) {
+        if (unavailable.isSet()) {
+            batch.forEach(u -> outcomes[u.index()] = unavailable.retry());
+            return false;
         }
-        return outcomes;
+        String path = "/" + flow.webcrmCollection();
+        CrmHttpClient.Response answer;
+        try {
+            answer = http.send("PATCH", path, JSON, WebcrmJson.write(batch.stream().map(Upsert::body).toList()),
+                    Map.of());
+        } catch (RequestTimeoutException e) {
+            // Too big to answer in time, perhaps carried out in part: keep what landed, send the rest in halves.
+            List<Upsert> rest = confirm(flow, batch, outcomes, unavailable, e.getMessage());
+            if (batch.size() > 1) {
+                shrink(flow, batch.size() / 2, "no answer within the timeout");
+            }
+            if (rest.size() > 1 && !unavailable.isSet()) {
+                halves(flow, rest, outcomes, unavailable);
+            } else {
+                rest.forEach(u -> outcomes[u.index()] = new WriteOutcome.Retry(e.getMessage()));
+            }
+            return false;
+        } catch (TransientCrmException e) {
+            List<Upsert> rest = confirm(flow, batch, outcomes, unavailable, e.getMessage());
+            unavailable.set(e.getMessage());
+            rest.forEach(u -> outcomes[u.index()] = new WriteOutcome.Retry(e.getMessage()));
+            return false;
+        }
+        if (answer.isSuccess()) {
+            settle(flow, batch, answer.body(), outcomes, unavailable);
+            return true;
+        }
+        refusedToken(answer, "PATCH", path).ifPresent(e -> {
+            throw e;
+        });
+        String reason = WebcrmJson.reason(answer.status(), answer.body());
+        if (batch.size() == 1) {
+            outcomes[batch.get(0).index()] = answer.status() == 413
+                    ? new WriteOutcome.Rejected("webCRM refused the record as too large (413): " + reason)
+                    : new WriteOutcome.Rejected(reason);
+            return false;
+        }
+        if (answer.status() == 413) {
+            shrink(flow, batch.size() / 2, "413 " + reason);
+            halves(flow, batch, outcomes, unavailable);
+        } else if (halves(flow, batch, outcomes, unavailable)) {
+            // Both halves passed on their own: it was the size that webCRM refused, not an item.
+            shrink(flow, (batch.size() + 1) / 2, answer.status() + " " + reason);
+        }
+        return false;
     }
 
-    private WriteOutcome post(Flow flow, Prepared.Post post) {
+    /** Sends the two halves of a batch; returns whether webCRM took both as they were. */
+    private boolean halves(Flow flow, List<Upsert> batch, WriteOutcome[] outcomes, Unavailable unavailable) {
+        int middle = (batch.size() + 1) / 2;
+        boolean first = bulk(flow, batch.subList(0, middle), outcomes, unavailable);
+        boolean second = bulk(flow, batch.subList(middle, batch.size()), outcomes, unavailable);
+        return first && second;
+    }
+
+    private void shrink(Flow flow, int size, String why) {
+        int smaller = Math.max(1, size);
+        int before = batchSize.getAndUpdate(current -> Math.min(current, smaller));
+        if (smaller < before) {
+            log.atInfo().addKeyValue("flow", flow.configName()).addKeyValue("from", before)
+                    .addKeyValue("to", smaller).addKeyValue("reason", why)
+                    .log("webCRM refused a bulk write as a whole; writing smaller batches from now on");
+        }
+    }
+
+    /**
+     * Settles the items of a bulk write webCRM answered with 2xx: creates by their stamps, read back in one query,
+     * and by the answer where the stamps do not tell; updates by the answer.
+     */
+    private void settle(Flow flow, List<Upsert> batch, String body, WriteOutcome[] outcomes,
+                        Unavailable unavailable) {
+        List<String> said = WebcrmJson.answerTexts(body).orElse(null);
+        boolean positional = said != null && said.size() == batch.size();
+        // An answer that cannot be lined up with the items still tells something when it holds no error at all.
+        boolean noErrors = said != null && !said.isEmpty() && said.stream().allMatch(WebcrmWriter::isSuccessText);
+        Map<String, SideRecord> stamped = stamped(flow, batch, unavailable);
+        for (int k = 0; k < batch.size(); k++) {
+            Upsert upsert = batch.get(k);
+            String text = positional ? said.get(k) : null;
+            outcomes[upsert.index()] = upsert.isCreate()
+                    ? createOutcome(flow, upsert, text, stamped)
+                    : updateOutcome(flow, upsert, text, noErrors);
+        }
+    }
+
+    private WriteOutcome createOutcome(Flow flow, Upsert upsert, String text, Map<String, SideRecord> stamped) {
+        String linkId = upsert.write().linkId();
+        if (stamped != null && stamped.containsKey(linkId)) {
+            return new WriteOutcome.Done(stamped.get(linkId));
+        }
+        Optional<String> id = text == null ? Optional.empty() : WebcrmJson.idText(text);
+        if (id.isPresent()) {
+            if (stamped != null) {
+                log.atWarn().addKeyValue("flow", flow.configName()).addKeyValue("linkId", linkId)
+                        .addKeyValue("id", id.get())
+                        .log("webCRM named the id of a create whose stamp could not be read back; taking the id");
+            }
+            Map<String, Object> created = new LinkedHashMap<>(upsert.body());
+            created.put(WebcrmScripts.idField(flow), WebcrmJson.idNumber(id.get()));
+            return new WriteOutcome.Done(new SideRecord(Side.WEBCRM, flow, id.get(), created, null, false));
+        }
+        if (text != null && !text.isBlank() && stamped != null) {
+            return new WriteOutcome.Rejected(text.strip());
+        }
+        return new WriteOutcome.Retry("webCRM's answer to the bulk write did not say what became of this create, "
+                + "and no record carries its stamp yet; it will be looked for again by its stamp");
+    }
+
+    private static WriteOutcome updateOutcome(Flow flow, Upsert upsert, String text, boolean noErrors) {
+        if (text != null ? isSuccessText(text) : noErrors) {
+            return new WriteOutcome.Done(new SideRecord(Side.WEBCRM, flow, upsert.recordId(), upsert.body(), null,
+                    false));
+        }
+        if (text != null) {
+            return new WriteOutcome.Rejected(text.strip());
+        }
+        return new WriteOutcome.Retry("webCRM's answer to the bulk write did not say what became of this update; "
+                + "the next read shows whether it landed");
+    }
+
+    /** The creates of a batch as webCRM holds them, by link id; null when they could not be read back. */
+    private Map<String, SideRecord> stamped(Flow flow, List<Upsert> batch, Unavailable unavailable) {
+        List<String> linkIds = batch.stream().filter(Upsert::isCreate).map(u -> u.write().linkId()).toList();
+        if (linkIds.isEmpty()) {
+            return Map.of();
+        }
+        return unavailable.run(() -> lookups.byStamps(flow, linkIds)).orElse(null);
+    }
+
+    /**
+     * After a bulk write whose answer is lost: the creates found by their stamps are done; the rest (creates not
+     * found, every update) are returned, their outcome untold.
+     */
+    private List<Upsert> confirm(Flow flow, List<Upsert> batch, WriteOutcome[] outcomes, Unavailable unavailable,
+                                 String why) {
+        Map<String, SideRecord> stamped = stamped(flow, batch, unavailable);
+        List<Upsert> rest = new ArrayList<>();
+        for (Upsert upsert : batch) {
+            SideRecord found = stamped == null || !upsert.isCreate() ? null : stamped.get(upsert.write().linkId());
+            if (found != null) {
+                outcomes[upsert.index()] = new WriteOutcome.Done(found);
+            } else {
+                rest.add(upsert);
+            }
+        }
+        log.atInfo().addKeyValue("flow", flow.configName()).addKeyValue("items", batch.size())
+                .addKeyValue("confirmed", batch.size() - rest.size()).addKeyValue("reason", why)
+                .log("bulk write answer lost; confirmed the creates by their stamps");
+        return rest;
+    }
+
+    private static boolean isSuccessText(String text) {
+        return text.isBlank() || WebcrmJson.idText(text).isPresent();
+    }
+
+    // ---------------------------------------------------------------- single requests
+
+    private WriteOutcome single(Flow flow, Upsert upsert) {
+        return upsert.isCreate() ? post(flow, upsert) : put(flow, upsert);
+    }
+
+    private WriteOutcome post(Flow flow, Upsert post) {
         String path = "/" + flow.webcrmCollection();
         CrmHttpClient.Response answer = http.send("POST", path, JSON, WebcrmJson.write(post.body()), Map.of());
         if (!answer.isSuccess()) {
@@ -214,46 +380,51 @@ public final class WebcrmWriter {
         Optional<String> id = WebcrmJson.createdId(answer.body(), WebcrmScripts.idField(flow));
         if (id.isEmpty()) {
             // POST /Organisations may answer 200 with no body (API-NOTES §7.1): find the new row by its stamp.
-            id = lookup.find(flow, post.write().linkId()).map(SideRecord::id);
-            if (id.isEmpty()) {
+            SideRecord found = lookups.byStamps(flow, List.of(post.write().linkId())).get(post.write().linkId());
+            if (found == null) {
                 return new WriteOutcome.Retry("webCRM took the new " + flow.webcrmEntity() + " but named no id, and "
                         + "no record carries its stamp yet; the create will be looked for again by its stamp");
             }
+            return new WriteOutcome.Done(found);
         }
         Map<String, Object> created = new LinkedHashMap<>(post.body());
         created.put(WebcrmScripts.idField(flow), WebcrmJson.idNumber(id.get()));
-        log.atDebug().addKeyValue("flow", flow.configName()).addKeyValue("id", id.get())
-                .addKeyValue("linkId", post.write().linkId()).log("created in webCRM");
         return new WriteOutcome.Done(new SideRecord(Side.WEBCRM, flow, id.get(), created, null, false));
     }
 
-    private WriteOutcome put(Flow flow, Prepared.Put put) {
-        String path = "/" + flow.webcrmCollection() + "/" + put.id();
+    private WriteOutcome put(Flow flow, Upsert put) {
+        String path = "/" + flow.webcrmCollection() + "/" + put.recordId();
         CrmHttpClient.Response answer = http.send("PUT", path, JSON, WebcrmJson.write(put.body()), Map.of());
         if (!answer.isSuccess()) {
-            return refusal(answer, "PUT", path, gone(flow, put.id()));
+            return refusal(answer, "PUT", path, gone(flow, put.recordId()));
         }
-        return new WriteOutcome.Done(new SideRecord(Side.WEBCRM, flow, put.id(), put.body(), null, false));
+        return new WriteOutcome.Done(new SideRecord(Side.WEBCRM, flow, put.recordId(), put.body(), null, false));
     }
 
-    private WriteOutcome remove(Flow flow, Prepared.Remove remove) {
-        String path = "/" + flow.webcrmCollection() + "/" + remove.id();
+    private WriteOutcome remove(Flow flow, Write.Delete delete) {
+        if (flow != Flow.PRODUCTS) {
+            return new WriteOutcome.Rejected("webCRM's API cannot delete " + flow.webcrmCollection());
+        }
+        Optional<String> id = WebcrmJson.idText(delete.recordId());
+        if (id.isEmpty()) {
+            return notAnId(delete.recordId());
+        }
+        String path = "/" + flow.webcrmCollection() + "/" + id.get();
         CrmHttpClient.Response answer = http.send("DELETE", path, null, null, Map.of());
         if (answer.isSuccess() || answer.status() == 404) {
             // A 404 means the record is already gone, which is what the delete wanted.
-            return new WriteOutcome.Done(SideRecord.deletion(Side.WEBCRM, flow, remove.id(), null));
+            return new WriteOutcome.Done(SideRecord.deletion(Side.WEBCRM, flow, id.get(), null));
         }
-        return refusal(answer, "DELETE", path, gone(flow, remove.id()));
+        return refusal(answer, "DELETE", path, gone(flow, id.get()));
     }
 
     // ---------------------------------------------------------------- outcomes
 
     private static WriteOutcome refusal(CrmHttpClient.Response answer, String method, String path,
                                         String notFound) {
-        Optional<PermanentCrmException> token = refusedToken(answer, method, path);
-        if (token.isPresent()) {
-            throw token.get();
-        }
+        refusedToken(answer, method, path).ifPresent(e -> {
+            throw e;
+        });
         String reason = WebcrmJson.reason(answer.status(), answer.body());
         return switch (answer.status()) {
             case 400, 422 -> new WriteOutcome.Rejected(reason);
@@ -277,12 +448,16 @@ public final class WebcrmWriter {
         return flow.webcrmEntity() + " " + id + " no longer exists in webCRM";
     }
 
-    private static Prepared settled(WriteOutcome outcome) {
-        return new Prepared.Settled(outcome);
-    }
-
     private static WriteOutcome notAnId(String id) {
         return new WriteOutcome.Rejected("'" + id + "' is not a webCRM id");
+    }
+
+    private static <T> List<List<T>> slices(List<T> items, int size) {
+        List<List<T>> slices = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += size) {
+            slices.add(items.subList(from, Math.min(items.size(), from + size)));
+        }
+        return slices;
     }
 
     /**
@@ -292,15 +467,44 @@ public final class WebcrmWriter {
     private static final class Unavailable {
         private String reason;
 
-        Prepared guard(Supplier<Prepared> step) {
+        boolean isSet() {
+            return reason != null;
+        }
+
+        void set(String why) {
+            if (reason == null) {
+                reason = why;
+            }
+        }
+
+        WriteOutcome retry() {
+            return new WriteOutcome.Retry("not sent, webCRM was unavailable: " + reason);
+        }
+
+        WriteOutcome guard(Supplier<WriteOutcome> step) {
             if (reason != null) {
-                return settled(new WriteOutcome.Retry("not sent, webCRM was unavailable: " + reason));
+                return retry();
             }
             try {
                 return step.get();
             } catch (TransientCrmException e) {
                 reason = e.getMessage();
-                return settled(new WriteOutcome.Retry(e.getMessage()));
+                return new WriteOutcome.Retry(e.getMessage());
+            } catch (JacksonException e) {
+                return new WriteOutcome.Rejected("the properties cannot be written as JSON: " + e.getOriginalMessage());
+            }
+        }
+
+        /** Runs a read the writes depend on; empty when webCRM is, or turns out to be, unavailable. */
+        <T> Optional<T> run(Supplier<T> read) {
+            if (reason != null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(read.get());
+            } catch (TransientCrmException e) {
+                reason = e.getMessage();
+                return Optional.empty();
             }
         }
     }

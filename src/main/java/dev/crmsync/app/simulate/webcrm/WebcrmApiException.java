@@ -26,6 +26,14 @@ public final class WebcrmApiException extends RuntimeException {
     }
 
     /**
+     * @param message why the request is too large
+     * @return a 413 of type {@code PayloadTooLargeException}
+     */
+    public static WebcrmApiException tooLarge(String message) {
+        return new WebcrmApiException(413, "PayloadTooLargeException", message);
+    }
+
+    /**
      * @param entity the record kind looked for
      * @param id     the id that does not exist
      * @return a 404 of type {@code NotFoundException}

@@ -4,8 +4,10 @@ import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.SimulatorJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -20,7 +22,8 @@ import tools.jackson.databind.node.ArrayNode;
  *       answer {@code POST /Organisations} with an empty body, to test a client's fallback;</li>
  *   <li>PUT replaces the whole record: a property left out becomes null;</li>
  *   <li>PATCH answers one string per item, in order: the id in decimal on success, otherwise the error message,
- *       which never parses as an integer.</li>
+ *       which never parses as an integer. {@link PatchQuirks} changes that, and adds a size limit, whole-batch
+ *       refusal of a bad item and slow answers, to try a client against other readings of the documentation.</li>
  * </ul>
  *
  * <p>This class is threadsafe: its state is the threadsafe {@link WebcrmRecords}.
@@ -32,14 +35,17 @@ final class WebcrmEntityRoutes {
 
     private final WebcrmRecords records;
     private final boolean emptyOrganisationPostBody;
+    private final Supplier<PatchQuirks> patchQuirks;
 
     /**
      * @param records                   the tenant's data
      * @param emptyOrganisationPostBody true to answer {@code POST /Organisations} with an empty body
+     * @param patchQuirks               how bulk PATCH behaves where webCRM documents nothing, read per request
      */
-    WebcrmEntityRoutes(WebcrmRecords records, boolean emptyOrganisationPostBody) {
+    WebcrmEntityRoutes(WebcrmRecords records, boolean emptyOrganisationPostBody, Supplier<PatchQuirks> patchQuirks) {
         this.records = records;
         this.emptyOrganisationPostBody = emptyOrganisationPostBody;
+        this.patchQuirks = patchQuirks;
     }
 
     /**
@@ -91,27 +97,51 @@ final class WebcrmEntityRoutes {
         }
     }
 
-    private void upsert(Context ctx, WebcrmEntity entity) {
+    private void upsert(Context ctx, WebcrmEntity entity) throws InterruptedException {
         JsonNode items = WebcrmRequestBody.of(ctx);
         if (!items.isArray()) {
             throw WebcrmApiException.invalid("PATCH /" + entity.plural() + " needs a JSON array of "
                     + entity.singular() + " objects");
         }
+        PatchQuirks quirks = patchQuirks.get();
+        if (quirks.tooMany(items.size())) {
+            throw WebcrmApiException.tooLarge("PATCH /" + entity.plural() + " takes at most " + quirks.maxItems()
+                    + " items; " + items.size() + " were sent");
+        }
+        if (quirks.badItemFailsBatch()) {
+            for (JsonNode item : items) {
+                try {
+                    records.check(entity, idIn(item, entity), item);
+                } catch (WebcrmApiException e) {
+                    // Refused whole, naming no item: the client must find the bad one itself. Alone, an item is
+                    // the whole request, and its own message is the answer.
+                    throw items.size() == 1 ? e : WebcrmApiException.invalid("The request is invalid.");
+                }
+            }
+        }
         List<String> results = new ArrayList<>();
         for (JsonNode item : items) {
+            boolean insert = false;
             try {
                 int id = idIn(item, entity);
-                if (id == 0) {
+                insert = id == 0;
+                if (insert) {
                     id = records.create(entity, item, API_AUTHOR);
                 } else {
                     records.replace(entity, id, item, API_AUTHOR);
                 }
-                results.add(Integer.toString(id));
+                if (insert || quirks.answers() == PatchQuirks.Answers.PER_ITEM) {
+                    results.add(Integer.toString(id));
+                }
             } catch (WebcrmApiException e) {
                 results.add(e.getMessage());
             }
         }
-        ctx.json(results);
+        Duration delay = quirks.delayFor(items.size());
+        if (!delay.isZero()) {
+            Thread.sleep(delay.toMillis());
+        }
+        ctx.json(quirks.answers() == PatchQuirks.Answers.NONE ? List.of() : results);
     }
 
     /** The id a DTO carries: 0 when it has none, which means "create". */

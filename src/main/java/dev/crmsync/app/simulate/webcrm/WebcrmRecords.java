@@ -88,6 +88,22 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
     }
 
     /**
+     * Checks a DTO as {@link #create} (id 0) or {@link #replace} would, without writing anything.
+     *
+     * @param entity the record kind
+     * @param id     0 to check a create, else the id of the record to replace
+     * @param dto    the DTO
+     * @throws WebcrmApiException a 404 for an unknown id, a 400 when the DTO is invalid
+     */
+    synchronized void check(WebcrmEntity entity, int id, JsonNode dto) {
+        Map<String, Object> previous = id == 0 ? null : table(entity).get(id);
+        if (id != 0 && previous == null) {
+            throw WebcrmApiException.notFound(entity, id);
+        }
+        WebcrmValidator.validate(entity, dto, previous, this);
+    }
+
+    /**
      * Replaces a record with the DTO: properties the DTO leaves out become null.
      *
      * @param entity the record kind

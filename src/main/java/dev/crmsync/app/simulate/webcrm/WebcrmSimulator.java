@@ -10,13 +10,17 @@ import dev.crmsync.app.simulate.SimulatorJson;
 import dev.crmsync.app.simulate.SimulatorServers;
 import dev.crmsync.app.simulate.TrafficLog;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -52,12 +56,14 @@ public final class WebcrmSimulator implements AutoCloseable {
     private final FaultInjector faults;
     private final TrafficLog traffic = new TrafficLog();
     private final String userName;
+    private final AtomicReference<PatchQuirks> patchQuirks;
     private final Javalin server;
     private volatile String host = "127.0.0.1";
 
     private WebcrmSimulator(Builder b) {
         this.records = new WebcrmRecords(b.clock);
         this.userName = b.userName;
+        this.patchQuirks = new AtomicReference<>(b.patchQuirks);
         this.faults = new FaultInjector(b.seed);
         faults.settings(b.faults);
         WebcrmSeeder.seed(records, b.seedPlan, b.seed, WebcrmTimestamps.now(b.clock), b.userName);
@@ -73,7 +79,8 @@ public final class WebcrmSimulator implements AutoCloseable {
             access.install(cfg);
             // Before the entity routes, which would take GET /Organisations/Hooks for a record id.
             new WebcrmHookRoutes(hooks).install(cfg);
-            new WebcrmEntityRoutes(records, b.emptyOrganisationPostBody).install(cfg);
+            new WebcrmEntityRoutes(records, b.emptyOrganisationPostBody, patchQuirks::get).install(cfg);
+            installPatchControl(cfg);
             new WebcrmReadRoutes(records).install(cfg);
             cfg.routes.exception(WebcrmApiException.class, (e, ctx) -> WebcrmErrors.write(ctx, e));
         });
@@ -119,6 +126,47 @@ public final class WebcrmSimulator implements AutoCloseable {
      */
     public FaultInjector faults() {
         return faults;
+    }
+
+    /**
+     * Changes how bulk {@code PATCH} behaves from the next request on; also {@code PUT /_sim/patch}.
+     *
+     * @param quirks the behaviour; {@link PatchQuirks#NONE} for what webCRM documents
+     */
+    public void patchQuirks(PatchQuirks quirks) {
+        patchQuirks.set(Objects.requireNonNull(quirks, "quirks"));
+    }
+
+    /**
+     * {@code GET /_sim/patch} and {@code PUT /_sim/patch} with
+     * {@code {"maxItems":0,"badItemFailsBatch":false,"answers":"per-item","slowAboveItems":0,"slowMillis":0}}:
+     * the {@link PatchQuirks} over HTTP, like the other control routes never faulted or rate limited.
+     */
+    private void installPatchControl(JavalinConfig cfg) {
+        cfg.routes.get("/_sim/patch", ctx -> ctx.json(describe(patchQuirks.get())));
+        cfg.routes.put("/_sim/patch", ctx -> {
+            JsonNode body = SimulatorJson.mapper().readTree(ctx.body().isBlank() ? "{}" : ctx.body());
+            try {
+                patchQuirks.set(new PatchQuirks(body.path("maxItems").asInt(0),
+                        body.path("badItemFailsBatch").asBoolean(false),
+                        PatchQuirks.Answers.of(body.path("answers").asString("per-item")),
+                        body.path("slowAboveItems").asInt(0),
+                        Duration.ofMillis(body.path("slowMillis").asLong(0))));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestResponse(e.getMessage());
+            }
+            ctx.json(describe(patchQuirks.get()));
+        });
+    }
+
+    private static Map<String, Object> describe(PatchQuirks quirks) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("maxItems", quirks.maxItems());
+        out.put("badItemFailsBatch", quirks.badItemFailsBatch());
+        out.put("answers", quirks.answers().text());
+        out.put("slowAboveItems", quirks.slowAboveItems());
+        out.put("slowMillis", quirks.slowDelay().toMillis());
+        return out;
     }
 
     /**
@@ -210,6 +258,7 @@ public final class WebcrmSimulator implements AutoCloseable {
         private Duration rateWindow = Duration.ofMinutes(1);
         private FaultSettings faults = FaultSettings.NONE;
         private boolean emptyOrganisationPostBody;
+        private PatchQuirks patchQuirks = PatchQuirks.NONE;
         private String userName = "Sim User";
 
         private Builder() {
@@ -287,6 +336,16 @@ public final class WebcrmSimulator implements AutoCloseable {
          */
         public Builder emptyOrganisationPostBody(boolean empty) {
             this.emptyOrganisationPostBody = empty;
+            return this;
+        }
+
+        /**
+         * @param quirks how bulk {@code PATCH} behaves where webCRM documents nothing (default
+         *               {@link PatchQuirks#NONE})
+         * @return this builder
+         */
+        public Builder patchQuirks(PatchQuirks quirks) {
+            this.patchQuirks = Objects.requireNonNull(quirks, "quirks");
             return this;
         }
 

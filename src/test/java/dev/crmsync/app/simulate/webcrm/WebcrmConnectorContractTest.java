@@ -73,6 +73,20 @@ class WebcrmConnectorContractTest {
                             "link-o")),
                     new Write.Update("link-1", organisations.getFirst().id(), organisations.getFirst(), Map.of("OrganisationCity", "Vejle",
                             "OrganisationCustom5", "link-1"))));
+            // A batch size of 1 takes webCRM's single-record routes instead of the bulk PATCH
+            WebcrmConnector single = new WebcrmConnector(new WebcrmSettings(URI.create(proxy.baseUrl()),
+                    new Secret(TOKEN), ZoneId.of("Europe/Copenhagen"), Duration.ofHours(1), 3, 250,
+                    Duration.ofSeconds(10), 1), STAMPS, connectorClock, sleeper);
+            List<WriteOutcome> singles = single.write(Flow.PERSONS, List.of(
+                    new Write.Create("link-s", Map.of("PersonOrganisationId", 1, "PersonLastName", "Enkelt",
+                            "PersonCustom5", "link-s")),
+                    new Write.Create("link-t", Map.of("PersonOrganisationId", 1, "PersonFirstName", "Uden")),
+                    new Write.Update("link-4", "4", null, Map.of("PersonId", 4, "PersonTitle", "CTO"))));
+            List<WriteOutcome> singleOrgs = single.write(Flow.ORGANISATIONS, List.of(
+                    new Write.Create("link-u", Map.of("OrganisationName", "Enkelt A/S", "OrganisationCustom5",
+                            "link-u")),
+                    new Write.Update("link-1", organisations.getFirst().id(), organisations.getFirst(),
+                            Map.of("OrganisationCity", "Kolding", "OrganisationCustom5", "link-1"))));
             sim.faults().failNext(1, 429, Duration.ofSeconds(2));
             simClock.advance(Duration.ofHours(2));
             List<WriteOutcome> products = connector.write(Flow.PRODUCTS, List.of(
@@ -83,13 +97,16 @@ class WebcrmConnectorContractTest {
                     .containsExactly("Done", "Rejected", "Done");
             assertThat(orgs).allMatch(WriteOutcome.Done.class::isInstance);
             assertThat(products).allMatch(WriteOutcome.Done.class::isInstance);
+            assertThat(singles).extracting(o -> o.getClass().getSimpleName())
+                    .containsExactly("Done", "Rejected", "Done");
+            assertThat(singleOrgs).allMatch(WriteOutcome.Done.class::isInstance);
         }
 
         // Then the session covered every kind of call the connector makes, errors included
         assertThat(exchanges.stream().map(e -> e.method() + " " + e.path().replaceAll("/\\d+$", "/{id}"))
                 .collect(Collectors.toSet())).containsAll(Set.of("POST /Auth/ApiLogin", "GET /Queries",
-                "POST /Persons", "GET /Persons/{id}", "PUT /Persons/{id}", "POST /Organisations",
-                "PUT /Organisations/{id}", "DELETE /Products/{id}"));
+                "PATCH /Persons", "PATCH /Organisations", "POST /Persons", "PUT /Persons/{id}",
+                "POST /Organisations", "PUT /Organisations/{id}", "DELETE /Products/{id}"));
         assertThat(exchanges).extracting(RecordingProxy.Exchange::status).contains(200, 400, 401, 404, 429);
         assertThat(exchanges).filteredOn(e -> e.path().startsWith("/Auth/"))
                 .allMatch(e -> e.authorization() == null, "no bearer token on a login");
