@@ -22,13 +22,17 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -44,18 +48,21 @@ import tools.jackson.core.JacksonException;
  * few times and then fails the read with a {@link TransientCrmException}; a page is never skipped, since the
  * cursor would then pass changes nobody saw.
  *
- * <p><b>Writes.</b> Each write is one request and one outcome, independent of the others in the call, so the
- * writes of one call could be sent concurrently or batched without changing their meaning. A create is sent with
- * {@code Idempotency-Key: <link id>}: the HTTP client may then retry it after a lost answer, and the server replays
- * the first answer instead of making a second record. An update is a JSON merge patch, so fields crmsync does not
- * map and {@code external_ids} keys of other tools are left alone.
+ * <p><b>Writes.</b> Each write has one outcome, independent of the others in the call. Where the server offers
+ * the contract's optional batch writes, the writes of a call go in {@code POST /batch} requests of up to
+ * {@link CustomcrmSettings#writeBatchSize()} each, otherwise one request per write; an item of a batch answers what
+ * its single route would, so the outcome is the same either way. A create is sent with
+ * {@code Idempotency-Key: <link id>}: the HTTP client may then retry it (or the batch holding it) after a lost
+ * answer, and the server replays the first answer instead of making a second record. An update is a JSON merge
+ * patch, so fields crmsync does not map and {@code external_ids} keys of other tools are left alone.
  *
  * <p><b>Errors.</b> 429s and 5xx are waited out and retried by {@link CrmHttpClient}; when its attempts are spent
  * a read throws {@link TransientCrmException} and a write answers {@link WriteOutcome.Retry}. A refused API key
  * throws {@link PermanentCrmException} from every method, writes included: it concerns the whole connection, not
  * one record. Messages never contain the key.
  *
- * <p>This class is threadsafe: it keeps no state between calls beyond the HTTP client's pacing.
+ * <p>This class is threadsafe. Between calls it keeps the HTTP client's pacing and what it learned of the server's
+ * batch writes ({@link BatchEndpoint}): read once from the served contract, for the connector's life.
  *
  * @see CustomcrmSettings
  * @see CrmHttpClient
@@ -79,6 +86,7 @@ public final class CustomcrmConnector implements Connector {
     private final InstantSource clock;
     private final Sleeper sleeper;
     private final CrmHttpClient http;
+    private final BatchEndpoint batches;
 
     /**
      * Stamps every flow under {@link DefaultMappings#CUSTOMCRM_STAMP_KEY}.
@@ -124,6 +132,7 @@ public final class CustomcrmConnector implements Connector {
         // Retry-After, which the client honours.
         this.http = new CrmHttpClient(SYSTEM, withoutTrailingSlash(settings.url()), settings.timeout(), 0,
                 CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, new BearerKey(settings.apiKey()), observer);
+        this.batches = new BatchEndpoint(http);
     }
 
     /**
@@ -253,25 +262,152 @@ public final class CustomcrmConnector implements Connector {
      * 422 answers {@link WriteOutcome.Rejected} with the problem's detail and every offending field, any other
      * 4xx {@link WriteOutcome.Rejected} with status and detail; spent retries {@link WriteOutcome.Retry}.
      *
+     * <p>Where the server offers batch writes (see {@link BatchEndpoint}) and the call holds more than one write,
+     * they go in {@code POST /batch} requests of up to {@link CustomcrmSettings#writeBatchSize()} items, each item
+     * the write its single route would carry, with the same outcome. A batch is sent as idempotent, since every
+     * item is: the HTTP client repeats one whose answer was lost, and when its attempts are spent every write of
+     * the batch answers {@link WriteOutcome.Retry}. A batch answered 404, 405 or 501 turns batches off for the
+     * connector's life and its writes go on their routes; one refused as too large (413) is sent again in halves;
+     * one refused as a whole for another reason (400, 415, 422) is sent again write by write, so that each write
+     * gets its own outcome. The rare create that must take over its stamped record does so in single requests.
+     *
      * @throws PermanentCrmException when the API key is refused
      */
     @Override
     public List<WriteOutcome> write(Flow flow, List<Write> writes) {
-        return writes.stream().map(w -> apply(flow, w)).toList();
+        int limit = writes.size() < 2 || settings.writeBatchSize() == 1 ? BatchEndpoint.NONE
+                : Math.min(settings.writeBatchSize(), batches.limit());
+        List<WriteOutcome> outcomes = new ArrayList<>(writes.size());
+        int next = 0;
+        while (next < writes.size()) {
+            int size = Math.min(limit, writes.size() - next);
+            if (size <= BatchEndpoint.NONE) {
+                outcomes.add(apply(flow, writes.get(next++)));
+                continue;
+            }
+            Batch batch = sendBatch(flow, writes.subList(next, next + size));
+            if (batch.outcomes() == null) {
+                limit = Math.min(limit, batch.limit());
+            } else {
+                outcomes.addAll(batch.outcomes());
+                next += size;
+            }
+        }
+        return outcomes;
     }
 
-    /** One write, on its own: no state shared with the other writes of the call. */
-    private WriteOutcome apply(Flow flow, Write write) {
+    /**
+     * What became of one batch request.
+     *
+     * @param outcomes one per write, in order; null when the server did not take the batch, so it is to be sent
+     *                 again in smaller pieces or write by write
+     * @param limit    when it did not: the most writes per batch from now on
+     */
+    private record Batch(List<WriteOutcome> outcomes, int limit) {
+    }
+
+    private Batch sendBatch(Flow flow, List<Write> writes) {
+        WriteOutcome[] outcomes = new WriteOutcome[writes.size()];
+        List<Integer> sent = new ArrayList<>(writes.size());
+        StringJoiner items = new StringJoiner(",", "{\"items\":[", "]}");
+        for (int i = 0; i < writes.size(); i++) {
+            try {
+                items.add(RecordJson.MAPPER.writeValueAsString(item(flow, writes.get(i))));
+                sent.add(i);
+            } catch (JacksonException e) {
+                outcomes[i] = unwritable(e);
+            }
+        }
+        if (sent.isEmpty()) {
+            return new Batch(List.of(outcomes), 0);
+        }
+        Response response;
         try {
-            return switch (write) {
-                case Write.Create create -> create(flow, create);
-                case Write.Update update -> update(flow, update);
-                case Write.Delete delete -> delete(flow, delete);
-            };
+            // Idempotent as a whole because each item is: keyed creates replay, patches carry If-Match or set the
+            // same values again, deletes of deleted records answer 410. So a lost answer may be asked for again.
+            response = http.send("POST", BatchEndpoint.PATH, JSON, items.toString(), Map.of(), true);
+        } catch (TransientCrmException e) {
+            sent.forEach(i -> outcomes[i] = new WriteOutcome.Retry(e.getMessage()));
+            return new Batch(List.of(outcomes), 0);
+        }
+        checkKey("POST", BatchEndpoint.PATH, response);
+        int status = response.status();
+        if (status == 404 || status == 405 || status == 501) {
+            return new Batch(null, batches.absent(status));
+        }
+        if (status == 413) {
+            return new Batch(null, batches.tooLarge(sent.size()));
+        }
+        if (!response.isSuccess()) {
+            LOG.atWarn().addKeyValue("flow", flow.configName()).addKeyValue("writes", sent.size())
+                    .addKeyValue("problem", ProblemAnswer.of(response).reason())
+                    .log("Customcrm refused a batch as a whole; its writes go one by one");
+            sent.forEach(i -> outcomes[i] = apply(flow, writes.get(i)));
+            return new Batch(List.of(outcomes), 0);
+        }
+        List<WriteAnswer> answers;
+        try {
+            answers = WriteAnswer.ofBatch(response.body(), sent.size());
+        } catch (RecordJson.MalformedAnswer e) {
+            // Carried out or not, every item may be sent again, for the reason the batch may be repeated.
+            String reason = SYSTEM + " answered a batch unreadably: " + e.getMessage();
+            sent.forEach(i -> outcomes[i] = new WriteOutcome.Retry(reason));
+            return new Batch(List.of(outcomes), 0);
+        }
+        for (int k = 0; k < sent.size(); k++) {
+            Write write = writes.get(sent.get(k));
+            WriteAnswer answer = answers.get(k);
+            outcomes[sent.get(k)] = guarded(() -> switch (write) {
+                case Write.Create create -> created(flow, create, answer);
+                case Write.Update update -> patched(flow, answer);
+                case Write.Delete delete -> deleted(flow, delete, answer);
+            });
+        }
+        return new Batch(List.of(outcomes), 0);
+    }
+
+    /** A batch item: the single route's write, its path and headers written as members. */
+    private static Map<String, Object> item(Flow flow, Write write) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        switch (write) {
+            case Write.Create create -> {
+                item.put("op", "create");
+                item.put("type", flow.customcrmCollection());
+                item.put("idempotency_key", create.linkId());
+                item.put("body", create.properties());
+            }
+            case Write.Update update -> {
+                item.put("op", "patch");
+                item.put("type", flow.customcrmCollection());
+                item.put("id", update.recordId());
+                versionOf(update).ifPresent(version -> item.put("if_match", version));
+                item.put("body", update.properties());
+            }
+            case Write.Delete delete -> {
+                item.put("op", "delete");
+                item.put("type", flow.customcrmCollection());
+                item.put("id", delete.recordId());
+            }
+        }
+        return item;
+    }
+
+    /** One write on its own route: no state shared with the other writes of the call. */
+    private WriteOutcome apply(Flow flow, Write write) {
+        return guarded(() -> switch (write) {
+            case Write.Create create -> create(flow, create);
+            case Write.Update update -> patch(flow, update.recordId(), versionOf(update), update.properties());
+            case Write.Delete delete -> delete(flow, delete);
+        });
+    }
+
+    private static WriteOutcome guarded(Supplier<WriteOutcome> write) {
+        try {
+            return write.get();
         } catch (TransientCrmException e) {
             return new WriteOutcome.Retry(e.getMessage());
         } catch (JacksonException e) {
-            return new WriteOutcome.Rejected("the properties cannot be written as JSON: " + e.getOriginalMessage());
+            return unwritable(e);
         }
     }
 
@@ -279,11 +415,15 @@ public final class CustomcrmConnector implements Connector {
         String path = collection(flow);
         Response response = http.send("POST", path, JSON, RecordJson.write(create.properties()),
                 Map.of("Idempotency-Key", create.linkId()));
-        if (response.isSuccess()) {
-            return done(flow, response);
-        }
         checkKey("POST", path, response);
-        ProblemAnswer problem = ProblemAnswer.of(response);
+        return created(flow, create, WriteAnswer.of(response));
+    }
+
+    private WriteOutcome created(Flow flow, Write.Create create, WriteAnswer answer) {
+        if (answer.isSuccess()) {
+            return done(flow, answer);
+        }
+        ProblemAnswer problem = answer.problem();
         if (problem.is("idempotency-key-reused") || problem.is("external-id-taken")) {
             // The link's record exists already: made by an earlier attempt whose answer was lost, under a body
             // that has changed since or a key the server no longer keeps. Make it what this create wants.
@@ -298,52 +438,70 @@ public final class CustomcrmConnector implements Connector {
         return failure(problem);
     }
 
-    private WriteOutcome update(Flow flow, Write.Update update) {
-        if (update.current() != null) {
-            return patch(flow, update.recordId(), version(update.current()), update.properties());
-        }
-        // The engine had no copy of the record: no If-Match then, since crmsync never read a version it could
-        // claim; the merge patch still touches only the mapped fields.
-        return patch(flow, update.recordId(), Optional.empty(), update.properties());
+    /**
+     * @return the version to send in {@code If-Match}: the one last read; none when the engine had no copy of the
+     *         record, since crmsync never read a version it could claim (the merge patch still touches only the
+     *         mapped fields)
+     */
+    private static Optional<String> versionOf(Write.Update update) {
+        return update.current() == null ? Optional.empty() : version(update.current());
     }
 
     private WriteOutcome patch(Flow flow, String id, Optional<String> version, Map<String, Object> properties) {
         String path = collection(flow) + "/" + segment(id);
         Map<String, String> ifMatch = version.map(v -> Map.of("If-Match", "\"" + v + "\"")).orElse(Map.of());
         Response response = http.send("PATCH", path, MERGE_PATCH, RecordJson.write(properties), ifMatch);
-        if (response.isSuccess()) {
-            return done(flow, response);
-        }
         checkKey("PATCH", path, response);
-        if (response.status() == 412) {
+        return patched(flow, WriteAnswer.of(response));
+    }
+
+    private static WriteOutcome patched(Flow flow, WriteAnswer answer) {
+        if (answer.isSuccess()) {
+            return done(flow, answer);
+        }
+        if (answer.status() == 412) {
             return new WriteOutcome.Retry("changed on " + SYSTEM + " since it was read");
         }
-        return failure(ProblemAnswer.of(response));
+        return failure(answer.problem());
     }
 
     private WriteOutcome delete(Flow flow, Write.Delete delete) {
         String path = collection(flow) + "/" + segment(delete.recordId());
         Response response = http.send("DELETE", path, null, null, Map.of());
         checkKey("DELETE", path, response);
-        if (response.isSuccess() || response.status() == 404 || response.status() == 410) {
+        return deleted(flow, delete, WriteAnswer.of(response));
+    }
+
+    private WriteOutcome deleted(Flow flow, Write.Delete delete, WriteAnswer answer) {
+        if (answer.isSuccess() || answer.status() == 404 || answer.status() == 410) {
             // The server does not say when; the feed's tombstone brings its own time later.
             return new WriteOutcome.Done(SideRecord.deletion(Side.CUSTOMCRM, flow, delete.recordId(),
                     clock.instant()));
         }
-        ProblemAnswer problem = ProblemAnswer.of(response);
-        if (problem.is("still-referenced")) {
-            return new WriteOutcome.Retry(problem.detail());
+        if (answer.problem().is("still-referenced")) {
+            return new WriteOutcome.Retry(answer.problem().detail());
         }
-        return failure(problem);
+        return failure(answer.problem());
     }
 
     private static WriteOutcome failure(ProblemAnswer problem) {
+        // Only a batch item can carry a 429 or 5xx (the client retries those of a whole answer): worth another try.
+        if (problem.status() == 429 || problem.status() >= 500) {
+            return new WriteOutcome.Retry(problem.reason());
+        }
         return new WriteOutcome.Rejected(problem.reason());
     }
 
-    private static WriteOutcome done(Flow flow, Response response) {
+    private static WriteOutcome unwritable(JacksonException e) {
+        return new WriteOutcome.Rejected("the properties cannot be written as JSON: " + e.getOriginalMessage());
+    }
+
+    private static WriteOutcome done(Flow flow, WriteAnswer answer) {
         try {
-            return new WriteOutcome.Done(RecordJson.record(flow, RecordJson.object(response.body())));
+            if (answer.record() == null) {
+                throw new RecordJson.MalformedAnswer("no record in the answer", null);
+            }
+            return new WriteOutcome.Done(RecordJson.record(flow, answer.record()));
         } catch (RecordJson.MalformedAnswer e) {
             // The write landed but its answer cannot be read. Trying again is safe: a create replays under its
             // key, a patch meets 412 (its version moved) and the engine reads the record afresh.
@@ -409,7 +567,7 @@ public final class CustomcrmConnector implements Connector {
                 + ProblemAnswer.of(response).reason(), null);
     }
 
-    private static PermanentCrmException keyRefused(String method, String path) {
+    static PermanentCrmException keyRefused(String method, String path) {
         return new PermanentCrmException(SYSTEM + " refused the API key (401 on " + method + " " + path
                 + "); check customcrm.api-key", null);
     }

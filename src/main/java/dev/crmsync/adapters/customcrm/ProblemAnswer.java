@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An error answer of Customcrm, read as far as the connector branches on it: the status, the problem type's name
- * (the part after {@code customcrm/} of {@code tag:crmsync.dev,2025:customcrm/<name>}), the detail for people, the
- * offending fields of a {@code validation-failed} problem and the {@code existing_id} of an
- * {@code external-id-taken} one. A body that is not problem JSON (a proxy's HTML page) still gives a status and
- * a shortened text, so a reason is never empty.
+ * An error answer of Customcrm, or the problem of one item of a batch, read as far as the connector branches on
+ * it: the status, the problem type's name (the part after {@code customcrm/} of
+ * {@code tag:crmsync.dev,2025:customcrm/<name>}), the detail for people, the offending fields of a
+ * {@code validation-failed} problem and the {@code existing_id} of an {@code external-id-taken} one. A body that is
+ * not problem JSON (a proxy's HTML page) still gives a status and a shortened text, so a reason is never empty.
  *
- * @param status     the HTTP status
+ * @param status     the HTTP status, or the batch item's
  * @param type       the problem type's name, or an empty string when the body named none
  * @param detail     the detail, or a shortened body, or the status alone
  * @param errors     {@code field: message} per offending field; empty when none were listed
@@ -38,6 +38,15 @@ record ProblemAnswer(int status, String type, String detail, List<String> errors
         } catch (RecordJson.MalformedAnswer e) {
             return new ProblemAnswer(response.status(), "", shortened(response.body()), List.of(), null);
         }
+        return of(response.status(), body);
+    }
+
+    /**
+     * @param status the status of the answer, or of a batch item's result
+     * @param body   the problem document, parsed; empty when there was none
+     * @return what it says
+     */
+    static ProblemAnswer of(int status, Map<String, Object> body) {
         String typeUri = text(body.get("type"));
         String type = typeUri.contains(TYPE_PREFIX) ? typeUri.substring(typeUri.lastIndexOf(TYPE_PREFIX)
                 + TYPE_PREFIX.length()) : "";
@@ -54,7 +63,7 @@ record ProblemAnswer(int status, String type, String detail, List<String> errors
             }
         }
         Object existing = body.get("existing_id");
-        return new ProblemAnswer(response.status(), type, detail, errors, existing == null ? null : existing.toString());
+        return new ProblemAnswer(status, type, detail, errors, existing == null ? null : existing.toString());
     }
 
     /**

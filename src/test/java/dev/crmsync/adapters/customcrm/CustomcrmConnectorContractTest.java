@@ -66,7 +66,7 @@ class CustomcrmConnectorContractTest {
     void start() throws IOException {
         sim = CustomcrmSimulator.builder().apiKey(KEY).clock(clock).build().start("127.0.0.1", 0);
         proxy = new RecordingProxy(sim.baseUrl());
-        connector = connector(KEY);
+        connector = connector(KEY, CustomcrmSettings.DEFAULT_WRITE_BATCH_SIZE);
     }
 
     @AfterEach
@@ -77,6 +77,48 @@ class CustomcrmConnectorContractTest {
 
     @Test
     void shouldSendAndReceiveOnlyWhatTheContractAllows() {
+        // Given a connector that sends every write on its own route
+        connector = connector(KEY, 1);
+
+        // When it goes through a session that meets every kind of answer
+        List<WriteOutcome> outcomes = session();
+
+        // Then the scenario met every kind of answer
+        assertThat(outcomes).extracting(o -> o.getClass().getSimpleName()).containsExactly(
+                "Done", "Done", "Rejected", "Done", "Retry", "Done", "Done", "Retry", "Done");
+        assertThat(proxy.exchanges()).extracting(Exchange::status)
+                .contains(200, 201, 204, 401, 404, 409, 410, 412, 422, 429);
+        assertThat(proxy.exchanges()).extracting(Exchange::path).doesNotContain(BatchEndpoint.PATH);
+        // and all of it is within the contract
+        assertThat(violations(proxy.exchanges())).isEmpty();
+    }
+
+    @Test
+    void shouldSendAndReceiveOnlyWhatTheContractAllowsInBatches() {
+        // Given a connector that batches its writes, as it does by default
+
+        // When it goes through the same session
+        List<WriteOutcome> outcomes = session();
+
+        // Then the writes of a call went in one batch, whose items met every kind of answer
+        assertThat(outcomes).extracting(o -> o.getClass().getSimpleName()).containsExactly(
+                "Done", "Done", "Rejected", "Done", "Retry", "Done", "Done", "Retry", "Done");
+        List<Exchange> batches = proxy.exchanges().stream().filter(e -> e.path().equals(BatchEndpoint.PATH)).toList();
+        assertThat(batches).singleElement().extracting(Exchange::status).isEqualTo(200);
+        assertThat(RecordJson.MAPPER.readTree(batches.getFirst().responseBody()).path("items"))
+                .extracting(item -> item.path("status").asInt())
+                .containsExactly(201, 201, 422, 200, 412, 204, 410, 409, 404);
+        assertThat(proxy.exchanges()).extracting(Exchange::path).containsOnlyOnce(BatchEndpoint.CONTRACT_PATH);
+        // and all of it is within the contract
+        assertThat(violations(proxy.exchanges())).isEmpty();
+    }
+
+    /**
+     * Reads, finds and writes as a sync does, meeting every answer the contract names.
+     *
+     * @return the outcomes of the one call that writes nine organisations
+     */
+    private List<WriteOutcome> session() {
         // Given records of every type made by the customer's own users
         String acme = createAsUser(RecordType.CUSTOMER, Map.of("name", "Acme A/S", "vat_number", "DK12345678",
                 "address", Map.of("street", "Havnegade 1", "country_code", "DK"),
@@ -124,16 +166,9 @@ class CustomcrmConnectorContractTest {
         // and meets a rate limit and a wrong key
         sim.faults().failNext(1, 429, Duration.ofSeconds(3));
         connector.findByStamp(Flow.ORGANISATIONS, "L-acme");
-        assertThatThrownBy(() -> connector("wrong-key").readChanges(Flow.PRODUCTS, null, page -> { }))
+        assertThatThrownBy(() -> connector("wrong-key", 1).readChanges(Flow.PRODUCTS, null, page -> { }))
                 .isInstanceOf(PermanentCrmException.class);
-
-        // Then the scenario met every kind of answer
-        assertThat(outcomes).extracting(o -> o.getClass().getSimpleName()).containsExactly(
-                "Done", "Done", "Rejected", "Done", "Retry", "Done", "Done", "Retry", "Done");
-        assertThat(proxy.exchanges()).extracting(Exchange::status)
-                .contains(200, 201, 204, 401, 404, 409, 410, 412, 422, 429);
-        // and all of it is within the contract
-        assertThat(violations(proxy.exchanges())).isEmpty();
+        return outcomes;
     }
 
     @Test
@@ -141,7 +176,8 @@ class CustomcrmConnectorContractTest {
         // Given a real exchange, and two copies broken the way a careless client or server would break them
         createAsUser(RecordType.CUSTOMER, Map.of("name", "Acme A/S", "external_ids", Map.of("crmsync", "L-1")));
         SideRecord acme = connector.findByStamp(Flow.ORGANISATIONS, "L-1").orElseThrow();
-        connector.write(Flow.ORGANISATIONS, List.of(new Write.Update("L-1", acme.id(), acme, Map.of("name", "Acme 2"))));
+        connector.write(Flow.ORGANISATIONS,
+                List.of(new Write.Update("L-1", acme.id(), acme, Map.of("name", "Acme 2"))));
         Exchange patch = proxy.exchanges().getLast();
         assertThat(violations(List.of(patch))).isEmpty();
         Map<String, List<String>> badIfMatch = new LinkedHashMap<>(patch.requestHeaders());
@@ -161,9 +197,9 @@ class CustomcrmConnectorContractTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private CustomcrmConnector connector(String key) {
-        return new CustomcrmConnector(new CustomcrmSettings(proxy.url(), new Secret(key), 2, Duration.ofSeconds(10)),
-                clock, sleeper);
+    private CustomcrmConnector connector(String key, int writeBatchSize) {
+        return new CustomcrmConnector(new CustomcrmSettings(proxy.url(), new Secret(key), 2, Duration.ofSeconds(10),
+                writeBatchSize), clock, sleeper);
     }
 
     private String createAsUser(RecordType type, Map<String, ?> fields) {

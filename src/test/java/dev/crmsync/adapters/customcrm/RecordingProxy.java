@@ -17,11 +17,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * A pass-through HTTP proxy that writes down every exchange, so a test can hold what a client sent and what the
  * server answered against a contract without either side knowing. It copies methods, paths, queries, headers and
  * bodies as they are, except the hop-by-hop headers the JDK client sets itself.
+ *
+ * <p>Two knobs make the server behind it look like another implementation of the contract: {@link #refuse} answers
+ * some requests itself, as a server without a route or with a lower limit would, and {@link #rewrite} changes the
+ * text of some answers, such as the contract document the server serves.
  *
  * <p>This class is threadsafe.
  */
@@ -39,6 +44,14 @@ final class RecordingProxy implements AutoCloseable {
     private final HttpServer server;
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<Exchange> exchanges = new ArrayList<>();
+    private final List<Refusal> refusals = new ArrayList<>();
+    private final List<Rewrite> rewrites = new ArrayList<>();
+
+    private record Refusal(String method, String path, Predicate<String> when, int status) {
+    }
+
+    private record Rewrite(String path, String from, String to) {
+    }
 
     /**
      * @param target the server to forward to, without trailing slash
@@ -58,6 +71,23 @@ final class RecordingProxy implements AutoCloseable {
     }
 
     /**
+     * Answers requests of {@code method} on {@code path} whose body {@code when} accepts with {@code status} and a
+     * problem document, instead of forwarding them.
+     *
+     * @param when tells from the request's body whether to refuse it
+     */
+    synchronized void refuse(String method, String path, Predicate<String> when, int status) {
+        refusals.add(new Refusal(method, path, when, status));
+    }
+
+    /**
+     * Replaces {@code from} by {@code to} in every answer to a request on {@code path}.
+     */
+    synchronized void rewrite(String path, String from, String to) {
+        rewrites.add(new Rewrite(path, from, to));
+    }
+
+    /**
      * @return the exchanges so far, in order
      */
     synchronized List<Exchange> exchanges() {
@@ -68,11 +98,16 @@ final class RecordingProxy implements AutoCloseable {
         try (in) {
             URI uri = in.getRequestURI();
             String requestBody = read(in.getRequestBody());
+            Map<String, List<String>> requestHeaders = lowerCase(in.getRequestHeaders());
+            Refusal refusal = refusal(in.getRequestMethod(), uri.getRawPath(), requestBody);
+            if (refusal != null) {
+                answerItself(in, requestHeaders, requestBody, refusal.status());
+                return;
+            }
             HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(target + uri.getRawPath()
                             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
                     .method(in.getRequestMethod(), requestBody.isEmpty() ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(requestBody));
-            Map<String, List<String>> requestHeaders = lowerCase(in.getRequestHeaders());
             requestHeaders.forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name)) {
                     values.forEach(value -> out.header(name, value));
@@ -80,16 +115,17 @@ final class RecordingProxy implements AutoCloseable {
             });
             HttpResponse<String> answer = client.send(out.build(), HttpResponse.BodyHandlers.ofString());
             Map<String, List<String>> responseHeaders = lowerCase(answer.headers().map());
+            String responseBody = rewritten(uri.getRawPath(), answer.body());
             synchronized (this) {
                 exchanges.add(new Exchange(in.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
-                        requestHeaders, requestBody, answer.statusCode(), responseHeaders, answer.body()));
+                        requestHeaders, requestBody, answer.statusCode(), responseHeaders, responseBody));
             }
             responseHeaders.forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name) && !name.startsWith(":")) {
                     in.getResponseHeaders().put(name, values);
                 }
             });
-            byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+            byte[] body = responseBody.getBytes(StandardCharsets.UTF_8);
             in.sendResponseHeaders(answer.statusCode(), body.length == 0 ? -1 : body.length);
             if (body.length > 0) {
                 try (OutputStream os = in.getResponseBody()) {
@@ -99,6 +135,38 @@ final class RecordingProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
+        }
+    }
+
+    private synchronized Refusal refusal(String method, String path, String body) {
+        return refusals.stream().filter(r -> r.method().equals(method) && r.path().equals(path)
+                && r.when().test(body)).findFirst().orElse(null);
+    }
+
+    private synchronized String rewritten(String path, String body) {
+        String text = body;
+        for (Rewrite rewrite : rewrites) {
+            if (rewrite.path().equals(path)) {
+                text = text.replace(rewrite.from(), rewrite.to());
+            }
+        }
+        return text;
+    }
+
+    private void answerItself(HttpExchange in, Map<String, List<String>> requestHeaders, String requestBody,
+                              int status) throws IOException {
+        String body = "{\"type\":\"about:blank\",\"title\":\"Refused by the proxy\",\"status\":" + status
+                + ",\"detail\":\"refused by the test's proxy\"}";
+        synchronized (this) {
+            exchanges.add(new Exchange(in.getRequestMethod(), in.getRequestURI().getRawPath(),
+                    in.getRequestURI().getRawQuery(), requestHeaders, requestBody, status,
+                    Map.of("content-type", List.of("application/problem+json")), body));
+        }
+        in.getResponseHeaders().set("Content-Type", "application/problem+json");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        in.sendResponseHeaders(status, bytes.length);
+        try (OutputStream os = in.getResponseBody()) {
+            os.write(bytes);
         }
     }
 
