@@ -30,7 +30,7 @@ import org.slf4j.MDC;
 /**
  * Carries out a {@link FlowPlan}. In each batch it first writes the outbox (create intents and their pending
  * links) in one transaction, then sends each side's writes to its connector in one call (which may batch them),
- * then records each change's outcome in its own transaction: a change whose writes all landed moves its link
+ * then records the changes' outcomes in one more transaction: a change whose writes all landed moves its link
  * forward; a change with a refused write leaves its link as it was and makes its record a dead letter with the
  * system's reason; a change with a passing failure is retried later with backoff, then given up as a dead
  * letter.
@@ -117,18 +117,21 @@ public final class PlanApplier {
                 }
             }
         }
-        for (PlannedChange change : batch) {
-            putContext(change);
-            try {
-                store.inTransaction(() -> {
+        // One transaction for the batch's outcomes: a commit per change cost more than the writes themselves, and
+        // a crash before it loses nothing, since the outbox still holds the creates and the updates are planned
+        // again (and cost no write when they landed).
+        store.inTransaction(() -> {
+            for (PlannedChange change : batch) {
+                putContext(change);
+                try {
                     finish(flow, change, outcomes, result);
-                    return null;
-                });
-            } finally {
-                MDC.remove(MDC_LINK);
-                MDC.remove(MDC_RECORD);
+                } finally {
+                    MDC.remove(MDC_LINK);
+                    MDC.remove(MDC_RECORD);
+                }
             }
-        }
+            return null;
+        });
     }
 
     /** Puts the change's link and source record in the MDC, for the lines logged while its outcome is recorded. */
