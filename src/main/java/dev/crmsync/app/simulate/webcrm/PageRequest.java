@@ -36,6 +36,13 @@ record PageRequest(int page, int size) {
     }
 
     /**
+     * @return the index of the page's first row
+     */
+    long offset() {
+        return (long) (page - 1) * size;
+    }
+
+    /**
      * @param rows all rows, in the order they are served
      * @return the rows on this page; empty past the end
      */

@@ -85,21 +85,42 @@ public final class QueryScript {
      * @return the selected rows in result order, each the selected columns plus {@value #ROW_NUMBER}
      */
     public List<Map<String, Object>> run(List<Map<String, Object>> records) {
+        return run(records, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the script and keeps only some of its rows: a page, without building the rows of the others.
+     *
+     * @param records all records of {@link #entity()}, or at least those it {@link #selects}, in id order
+     * @param from    the index of the first row to keep
+     * @param count   how many rows to keep at most
+     * @return those rows, each the selected columns plus {@value #ROW_NUMBER}, numbered in the whole result
+     */
+    public List<Map<String, Object>> run(List<Map<String, Object>> records, long from, int count) {
         List<Map<String, Object>> selected = new ArrayList<>();
         for (Map<String, Object> record : records) {
-            if (condition == null || Boolean.TRUE.equals(condition.test(record))) {
+            if (selects(record)) {
                 selected.add(record);
             }
         }
         selected.sort(order());
-        List<Map<String, Object>> rows = new ArrayList<>(selected.size());
-        for (Map<String, Object> record : selected) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (long i = from; i < selected.size() && rows.size() < count; i++) {
+            Map<String, Object> record = selected.get((int) i);
             Map<String, Object> row = new LinkedHashMap<>();
             columns.forEach(c -> row.put(c.name(), record.get(c.name())));
-            row.put(ROW_NUMBER, rows.size() + 1);
+            row.put(ROW_NUMBER, (int) (i + 1));
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * @param record a stored record
+     * @return whether the script's condition selects it
+     */
+    public boolean selects(Map<String, Object> record) {
+        return condition == null || Boolean.TRUE.equals(condition.test(record));
     }
 
     private Comparator<Map<String, Object>> order() {

@@ -68,7 +68,10 @@ final class WebcrmReadRoutes {
             throw WebcrmApiException.invalid(e.getMessage());
         }
         ArrayNode out = SimulatorJson.mapper().createArrayNode();
-        for (Map<String, Object> row : page.slice(script.run(records.all(script.entity())))) {
+        // Only the selected records are copied out of the tenant, and only the page's rows are built.
+        List<Map<String, Object>> rows = script.run(records.matching(script.entity(), script::selects),
+                page.offset(), page.size());
+        for (Map<String, Object> row : rows) {
             ObjectNode json = out.addObject();
             row.forEach((column, value) -> json.set(column, WebcrmDtoWriter.toJson(value)));
         }

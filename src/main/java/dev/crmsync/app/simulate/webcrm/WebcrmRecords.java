@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -173,6 +174,21 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
      */
     synchronized Optional<Map<String, Object>> find(WebcrmEntity entity, int id) {
         return Optional.ofNullable(table(entity).get(id)).map(LinkedHashMap::new);
+    }
+
+    /**
+     * @param entity the record kind
+     * @param filter which records to copy
+     * @return copies of the records the filter takes, in id order
+     */
+    synchronized List<Map<String, Object>> matching(WebcrmEntity entity, Predicate<Map<String, Object>> filter) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> record : table(entity).values()) {
+            if (filter.test(record)) {
+                out.add(new LinkedHashMap<>(record));
+            }
+        }
+        return out;
     }
 
     /**
