@@ -266,10 +266,12 @@ public final class CustomcrmConnector implements Connector {
      * they go in {@code POST /batch} requests of up to {@link CustomcrmSettings#writeBatchSize()} items, each item
      * the write its single route would carry, with the same outcome. A batch is sent as idempotent, since every
      * item is: the HTTP client repeats one whose answer was lost, and when its attempts are spent every write of
-     * the batch answers {@link WriteOutcome.Retry}. A batch answered 404, 405 or 501 turns batches off for the
-     * connector's life and its writes go on their routes; one refused as too large (413) is sent again in halves;
-     * one refused as a whole for another reason (400, 415, 422) is sent again write by write, so that each write
-     * gets its own outcome. The rare create that must take over its stamped record does so in single requests.
+     * the batch answers {@link WriteOutcome.Retry}. A batch answered 404 or 405 turns batches off for the
+     * connector's life and its writes go on their routes (so would a 501, but {@link CrmHttpClient} retries that
+     * as any 5xx and the writes answer {@link WriteOutcome.Retry}); one refused as too large (413) is sent again in
+     * halves; one refused as a whole for another reason (400, 415, 422) is sent again write by write, so that each
+     * write gets its own outcome. The rare create that must take over its stamped record does so in single
+     * requests.
      *
      * @throws PermanentCrmException when the API key is refused
      */
