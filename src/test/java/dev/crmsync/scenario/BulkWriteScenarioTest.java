@@ -12,6 +12,7 @@ import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -81,6 +82,41 @@ class BulkWriteScenarioTest {
             assertThat(personLinks).isEqualTo(40);
             harness.assertAnotherSyncWritesNothing();
         }
+    }
+
+    @Test
+    void shouldSpendTheSameRequestsOnAnIdleCycleAtTenTimesTheRecords() {
+        // When the same idle cycles run over a tenant of 150 and one of 1,500 records per side
+        long[] small = idleCycleRequests(150);
+        long[] large = idleCycleRequests(1500);
+
+        // Then each costs the same, whether webCRM's overlap is due to be read again or not
+        assertThat(large).containsExactly(small);
+        assertThat(small[0]).as("one short page per flow and side, and the login of a new run").isEqualTo(7);
+    }
+
+    /** Requests to both systems of an idle cycle right after a quiet one, and of one an hour later. */
+    private static long[] idleCycleRequests(int organisations) {
+        try (SyncHarness harness = SyncHarness.seeded(new SeedPlan(0, 0, 0, 0),
+                new SeedPlan(0, organisations, 0, 0))) {
+            SyncCycle.Options idle = new SyncCycle.Options(false, false, false);
+            harness.sync();
+            // Once the overlap has passed, the records of the first sync are read again, once
+            harness.later(Duration.ofMinutes(30));
+            harness.run(idle);
+            harness.later(Duration.ofMinutes(1));
+            long before = requests(harness);
+            harness.run(idle);
+            long rightAfter = requests(harness) - before;
+            harness.later(Duration.ofHours(1));
+            before = requests(harness);
+            harness.run(idle);
+            return new long[] {rightAfter, requests(harness) - before};
+        }
+    }
+
+    private static long requests(SyncHarness harness) {
+        return harness.webcrm.traffic().snapshot().total() + harness.customcrm.traffic().snapshot().total();
     }
 
     private static long route(SyncHarness harness, String route) {

@@ -31,7 +31,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -152,49 +151,44 @@ public final class WebcrmConnector implements Connector {
     }
 
     /**
-     * Reads {@code SELECT * FROM {Entity} [WHERE {Entity}UpdatedAt >= '{from}'] ORDER BY {Entity}UpdatedAt,
-     * {Entity}Id}, page by page, handing each page to {@code sink} before the next is asked for.
+     * Reads the changes since the cursor, {@code ORDER BY {Entity}UpdatedAt, {Entity}Id}, a page at a time,
+     * handing each page to {@code sink} before the next is asked for.
      *
-     * <p>Where a read starts ({@link ChangeCursor}): an ordinary read starts at the greatest {@code …UpdatedAt}
-     * read before, so an idle cycle reads nothing but the record last changed; once per
-     * {@link WebcrmSettings#overlap()} a safety read starts at the point before which everything was certainly
-     * read, which catches changes that turned up late with an earlier stamp. Either start moves back to the
-     * repeated hour when the clocks were put back in between.
+     * <p>Where a read starts ({@link ChangeCursor}): an ordinary read goes on after the last record read,
+     * {@code WHERE UpdatedAt > 'u' OR (UpdatedAt = 'u' AND Id > id)}, so an idle cycle costs one empty page; once
+     * per {@link WebcrmSettings#overlap()} a safety read starts at the point before which everything was certainly
+     * read ({@code UpdatedAt >= 'safe'}), which catches changes that turned up late with an earlier stamp. Either
+     * start moves back to the repeated hour when the clocks were put back in between.
      *
-     * <p>The read ends at an empty page, or at a page shorter than the page size: the rows come in
-     * {@code …UpdatedAt} order and the cursor is the greatest stamp read, so a server that caps pages below the
-     * size asked for only makes the next read go on from there. The greatest stamp has one exception that keeps it
-     * honest: paging by page number over a moving result can skip a row when a record already read is edited
-     * during the read, since it moves to the end and the rows behind it move up a page (API-NOTES §6.5). Such a
-     * record shows up twice; the cursor then stays at its first timestamp, so the next read covers the rows that
-     * may have slipped past.
+     * <p>Pages are keyed, not numbered (API-NOTES §6.5): each next page is asked for after the last row of the one
+     * before, always as page 1. A record edited during the read moves to the end and comes again, and no row can
+     * slip past a page boundary. The read ends at a page shorter than the page size (or an empty one): a server
+     * that caps pages below the size asked for only makes the next read go on from there.
      *
      * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable
-     * @throws PermanentCrmException when webCRM refuses the token or the query, or the cursor is no timestamp
+     * @throws PermanentCrmException when webCRM refuses the token or the query, or the cursor is no cursor
      */
     @Override
     public String readChanges(Flow flow, String cursor, Consumer<List<SideRecord>> sink) {
         Instant now = clock.instant();
-        ChangeCursor last = cursor == null ? null : ChangeCursor.parse(cursor);
+        ChangeCursor last = parseCursor(cursor);
         boolean safety = last == null || safetyDue(last, now);
-        String from = last == null ? null : windowStart(safety ? safePoint(last) : last.greatest(), now);
-        String script = WebcrmScripts.changesSince(flow, from);
-        Map<String, String> firstSeen = new HashMap<>();
-        String greatest = last == null ? null : last.greatest();
-        String slipped = null;
+        String script = firstScript(flow, last, safety, now);
+        String lastStamp = last == null ? null : last.updatedAt();
+        long lastId = last == null ? 0 : last.id();
         int read = 0;
-        for (int page = 1; ; page++) {
+        int page = 1;
+        while (true) {
             List<Map<String, Object>> rows = pager.page(script, page, settings.pageSize());
             List<SideRecord> records = new ArrayList<>(rows.size());
+            String pageStamp = null;
+            long pageId = 0;
             for (Map<String, Object> row : rows) {
                 SideRecord record = WebcrmRows.toRecord(flow, row, time);
                 String updatedAt = WebcrmRows.updatedAt(flow, row);
                 if (updatedAt != null && readable(updatedAt)) {
-                    greatest = later(greatest, updatedAt);
-                    String before = firstSeen.putIfAbsent(record.id(), updatedAt);
-                    if (before != null) {
-                        slipped = slipped == null ? before : earlier(slipped, before);
-                    }
+                    pageStamp = updatedAt;
+                    pageId = Long.parseLong(record.id());
                 }
                 records.add(record);
             }
@@ -202,25 +196,61 @@ public final class WebcrmConnector implements Connector {
             if (!records.isEmpty()) {
                 sink.accept(records);
             }
+            if (pageStamp != null && (lastStamp == null || !local(pageStamp).isBefore(local(lastStamp)))) {
+                lastStamp = pageStamp;
+                lastId = pageId;
+            }
             if (rows.size() < settings.pageSize()) {
                 break;
             }
+            // The next page goes on after this one's last row; without a readable stamp on it, by page number.
+            if (pageStamp == null) {
+                page++;
+            } else {
+                script = WebcrmScripts.changesAfter(flow, pageStamp, pageId);
+                page = 1;
+            }
         }
-        if (greatest == null) {
+        if (lastStamp == null) {
             // Nothing was ever read: the next read starts from the beginning again, which costs one empty page.
             return null;
         }
-        String nextGreatest = slipped == null ? greatest : earlier(greatest, slipped);
-        String safe = last == null ? null : last.safe();
-        if (safety) {
-            // Everything stamped before both the overlap before this read and what this read reached has been seen.
-            safe = earlier(time.format(now.minus(settings.overlap())), nextGreatest);
-        }
-        String next = new ChangeCursor(nextGreatest, safe).toString();
+        // After a safety read, everything stamped before the overlap that preceded it has been seen.
+        String safe = safety ? time.format(now.minus(settings.overlap())) : last.safe();
+        String next = new ChangeCursor(lastStamp, lastId, safe).toString();
         log.atDebug().addKeyValue("flow", flow.configName()).addKeyValue("records", read)
-                .addKeyValue("cursor", next).addKeyValue("safety", safety).addKeyValue("slipped", slipped != null)
-                .log("read webCRM changes");
+                .addKeyValue("cursor", next).addKeyValue("safety", safety).log("read webCRM changes");
         return next;
+    }
+
+    /**
+     * The first page's query: everything for a first read, from the safe point for a safety read, else after the
+     * last record read (or from the repeated hour, where the clocks went back since).
+     */
+    private String firstScript(Flow flow, ChangeCursor last, boolean safety, Instant now) {
+        if (last == null) {
+            return WebcrmScripts.changesSince(flow, null);
+        }
+        // A safe point after the last record read leaves nothing to read again: nothing changed for an overlap.
+        if (safety && !local(safePoint(last)).isAfter(local(last.updatedAt()))) {
+            return WebcrmScripts.changesSince(flow, windowStart(safePoint(last), now));
+        }
+        String start = windowStart(last.updatedAt(), now);
+        if (local(start).isBefore(local(last.updatedAt()).withNano(0))) {
+            return WebcrmScripts.changesSince(flow, start);
+        }
+        return WebcrmScripts.changesAfter(flow, last.updatedAt(), last.id());
+    }
+
+    private static ChangeCursor parseCursor(String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            return ChangeCursor.parse(cursor);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentCrmException("the stored webCRM cursor '" + cursor + "' is not one crmsync wrote", e);
+        }
     }
 
     /**
@@ -384,7 +414,7 @@ public final class WebcrmConnector implements Connector {
 
     // ---------------------------------------------------------------- cursor arithmetic
 
-    /** A safety read is due once an overlap has passed since the last one, which left the safe point behind it. */
+    /** A safety read is due an overlap after the last one, which put the safe point an overlap before itself. */
     private boolean safetyDue(ChangeCursor cursor, Instant now) {
         if (cursor.safe() == null) {
             return true;
@@ -402,7 +432,7 @@ public final class WebcrmConnector implements Connector {
             return cursor.safe();
         }
         try {
-            return time.minus(cursor.greatest(), settings.overlap());
+            return time.minus(cursor.updatedAt(), settings.overlap());
         } catch (DateTimeException e) {
             throw new PermanentCrmException("the stored webCRM cursor '" + cursor + "' is not a timestamp", e);
         }
@@ -426,14 +456,6 @@ public final class WebcrmConnector implements Connector {
             log.atWarn().addKeyValue("updatedAt", timestamp).log("webCRM sent an unreadable UpdatedAt; ignored for the cursor");
             return false;
         }
-    }
-
-    private String later(String a, String b) {
-        return a == null ? b : local(b).isAfter(local(a)) ? b : a;
-    }
-
-    private String earlier(String a, String b) {
-        return local(b).isBefore(local(a)) ? b : a;
     }
 
     private LocalDateTime local(String timestamp) {

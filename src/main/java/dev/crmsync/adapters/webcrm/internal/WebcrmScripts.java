@@ -33,6 +33,21 @@ public final class WebcrmScripts {
     }
 
     /**
+     * @param flow      the flow
+     * @param updatedAt the {@code …UpdatedAt} of the last record read, as webCRM wrote it
+     * @param id        that record's id
+     * @return the records after it in the order {@code …UpdatedAt, …Id}: a keyed next page, which no edit made
+     *         during the read can shift
+     */
+    public static String changesAfter(Flow flow, String updatedAt, long id) {
+        String entity = flow.webcrmEntity();
+        String stamp = entity + "UpdatedAt";
+        return "SELECT * FROM " + entity + " WHERE " + stamp + " > " + literal(updatedAt) + " OR (" + stamp + " = "
+                + literal(updatedAt) + " AND " + idField(flow) + " > " + id + ") ORDER BY " + stamp + ", "
+                + idField(flow);
+    }
+
+    /**
      * Lists ids by key rather than by page number: a record deleted during the listing then cannot shift a page
      * boundary and hide a record that still exists, which the engine would take for a delete.
      *
