@@ -131,10 +131,11 @@ public final class BenchMain {
             String heapName = "heap_mb_" + Scale.label(size) + "_links";
             try (SyncWorld world = SyncWorld.builder().webcrm(Scale.linkedWorld(size)).customcrm(Scale.linkedWorld(size))
                     .simulatorUnlimited().build()) {
-                console.step("linked world of %,d records per side: first sync", size);
-                SyncWorld.RunStats first = world.syncOnce();
-                console.step("linked world of %,d records per side: first sync took %.1f s in %d cycles", size,
-                        first.wall().toMillis() / 1000.0, first.cycles().size());
+                console.step("linked world of %,d records per side: filling the store", size);
+                long started = System.nanoTime();
+                LinkedStore.Built built = LinkedStore.build(world);
+                console.step("linked world: %,d links (%,d pairs differ in their values) in %.1f s", built.links(),
+                        built.differing(), (System.nanoTime() - started) / 1e9);
                 if (idleHere) {
                     try {
                         idles.put(size, IdleBench.measure(world, size));

@@ -80,6 +80,7 @@ public final class HeapProbe {
     private static Map<String, Object> phase(CrmsyncConfig config, InstantSource clock, SyncCycle.Options options) {
         long afterGcBefore = PEAK_AFTER_GC.getAndSet(0);
         long usedBefore = PEAK_USED.getAndSet(0);
+        long collectionsBefore = COLLECTIONS.get();
         long started = System.nanoTime();
         Map<String, Object> out = new LinkedHashMap<>();
         try (SyncConnection connection = SyncConnection.open(config, clock, Sleeper.SYSTEM)) {
@@ -89,8 +90,12 @@ public final class HeapProbe {
             out.put("writes", result.applied().writes());
         }
         out.put("seconds", (System.nanoTime() - started) / 1e9);
+        long collections = COLLECTIONS.get() - collectionsBefore;
+        out.put("collections", collections);
         out.put("peakAfterGcMb", PEAK_AFTER_GC.get() >> 20);
         out.put("peakUsedMb", PEAK_USED.get() >> 20);
+        // A phase that ends before any collection has no after-GC reading; its peak in use bounds it from above.
+        out.put("peakMb", (collections > 0 ? PEAK_AFTER_GC.get() : PEAK_USED.get()) >> 20);
         PEAK_AFTER_GC.accumulateAndGet(afterGcBefore, Math::max);
         PEAK_USED.accumulateAndGet(usedBefore, Math::max);
         return out;

@@ -65,6 +65,8 @@ public class HotPathBenchmark {
     private String baseHash;
     private SideValues customcrm;
     private Instant modifiedAt;
+    private FieldValues mapped;
+    private SideValues webcrm;
 
     @Setup
     public void setUp() {
@@ -79,6 +81,8 @@ public class HotPathBenchmark {
         base = mapper.toCanonical(record, NO_REFS).values().with("notes", "the comment before the edit");
         baseHash = base.hash();
         customcrm = new SideValues(base, modifiedAt.minusSeconds(3600), false);
+        mapped = mapper.toCanonical(record, NO_REFS).values();
+        webcrm = new SideValues(mapped, modifiedAt, true);
     }
 
     /**
@@ -89,6 +93,32 @@ public class HotPathBenchmark {
         FieldValues values = mapper.toCanonical(record, NO_REFS).values();
         boolean changed = !values.hash().equals(baseHash);
         return merge.merge(base, new SideValues(values, modifiedAt, changed), customcrm);
+    }
+
+    /**
+     * The parts of {@link #mapHashMerge} one by one, so that a report can say which of them costs most.
+     *
+     * @return the canonical values
+     */
+    @Benchmark
+    public FieldValues partMap() {
+        return mapper.toCanonical(record, NO_REFS).values();
+    }
+
+    /**
+     * @return the hash
+     */
+    @Benchmark
+    public String partHash() {
+        return mapped.hash();
+    }
+
+    /**
+     * @return the merge
+     */
+    @Benchmark
+    public MergeResult partMerge() {
+        return merge.merge(base, webcrm, customcrm);
     }
 
     /**

@@ -56,9 +56,11 @@ final class IdleBench {
     static String definition() {
         return "Requests to both systems, counted by the simulators, of one scheduled (incremental, no id listing) "
                 + "cycle in which nothing changed, on a connection kept open as `crmsync run` keeps it. Both sides "
-                + "seeded with the same records (a quarter organisations, three quarters persons), linked by a first "
-                + "sync; then the shared clock moves past webCRM's overlap window plus a minute, one cycle runs, the "
-                + "clock moves as far again, and the next cycle is the one counted.";
+                + "seeded with the same records (a quarter organisations, three quarters persons); the store is filled "
+                + "as a first sync that links them by match key leaves it (every record read through crmsync's "
+                + "connectors, mapped, paired and stored through its Store; a real first sync's matching takes hours "
+                + "at 100,000). Then the shared clock moves past webCRM's overlap window plus a minute, one cycle "
+                + "runs, the clock moves as far again, and the next cycle is the one counted.";
     }
 
     static String notes(Idle idle) {

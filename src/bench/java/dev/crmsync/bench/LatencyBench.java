@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.BooleanSupplier;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,7 @@ final class LatencyBench {
 
     static final String SUITE = "latency";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
     /** After an edit arrives, the cycle that carried it still settles its echo; the next edit waits that long. */
     private static final Duration SETTLE = Duration.ofMillis(300);
 
@@ -36,6 +38,8 @@ final class LatencyBench {
 
     private final Scale scale;
     private final Console console;
+    /** Seeded, so that two runs wait the same way. */
+    private final Random random = new Random(10);
 
     LatencyBench(Scale scale, Console console) {
         this.scale = scale;
@@ -49,7 +53,7 @@ final class LatencyBench {
         try (ServiceHarness harness = ServiceHarness.withHooks("sync: { interval: 1h, reconcile-interval: 1h }\n")) {
             await(() -> harness.service().hooks().orElseThrow().isRegistered(Side.WEBCRM)
                     && harness.service().hooks().orElseThrow().isRegistered(Side.CUSTOMCRM), "hooks registered");
-            hooks = measure(harness, scale.hookEdits(), "hook");
+            hooks = measure(harness, scale.hookEdits(), "hook", Duration.ZERO);
         }
         String hookNotes = notes(hooks, "change hooks on, poll interval 1 h");
         out.add(new Figure("latency_p50_ms_hooks", SUITE, Percentiles.of(50, hooks.millis()), "ms", Goal.atMost(1_000),
@@ -59,8 +63,9 @@ final class LatencyBench {
                 "The 99th percentile (nearest rank) of the same edits as latency_p50_ms_hooks.", hookNotes));
         console.step("latency: %d edits, hooks off, polling every 5 s", scale.pollingEdits());
         Latencies polling;
-        try (ServiceHarness harness = ServiceHarness.start("sync: { interval: 5s, reconcile-interval: 1h }\n")) {
-            polling = measure(harness, scale.pollingEdits(), "poll");
+        try (ServiceHarness harness = ServiceHarness.start("sync: { interval: " + POLL_INTERVAL.toSeconds()
+                + "s, reconcile-interval: 1h }\n")) {
+            polling = measure(harness, scale.pollingEdits(), "poll", POLL_INTERVAL);
         }
         out.add(new Figure("latency_p50_ms_polling", SUITE, Percentiles.of(50, polling.millis()), "ms", Goal.none(),
                 definition(scale.pollingEdits(), "hooks off, sync.interval 5 s; fewer edits than with hooks because "
@@ -68,11 +73,18 @@ final class LatencyBench {
         return out;
     }
 
-    private Latencies measure(ServiceHarness harness, int edits, String tag) {
+    /**
+     * @param jitter the longest random wait before each edit: with polling, an edit made a fixed time after the
+     *               last arrived would always meet the poll at the same phase, so edits are spread over the interval
+     */
+    private Latencies measure(ServiceHarness harness, int edits, String tag, Duration jitter) {
         List<Pair> pairs = await(() -> pairs(harness), "the first sync's organisation links");
         List<Double> millis = new ArrayList<>();
         int lost = 0;
         for (int i = 0; i < edits; i++) {
+            if (!jitter.isZero()) {
+                pause(Duration.ofMillis(random.nextLong(jitter.toMillis())));
+            }
             Pair pair = pairs.get(i % pairs.size());
             String value = tag + " edit " + i;
             boolean fromWebcrm = i % 2 == 0;
@@ -155,7 +167,8 @@ final class LatencyBench {
                 + "simulator (organisation comment / customer notes, alternating webCRM and Customcrm, rotating over "
                 + "the linked organisations) until the other simulator's own copy of the record shows it, polled "
                 + "every millisecond in-process; crmsync run as a service on the real clock, " + mode + ". Each "
-                + "edit waits for the previous to arrive and 300 ms more, so cycles do not overlap.";
+                + "edit waits for the previous to arrive and 300 ms more, so cycles do not overlap; with polling, "
+                + "also a random wait of up to one interval, so edits meet the poll at every phase.";
     }
 
     private static String notes(Latencies l, String mode) {

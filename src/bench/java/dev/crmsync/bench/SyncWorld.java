@@ -1,5 +1,6 @@
 package dev.crmsync.bench;
 
+import dev.crmsync.adapters.http.HttpCallObserver;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.webcrm.WebcrmSettings;
 import dev.crmsync.app.SyncConnection;
@@ -12,6 +13,7 @@ import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
 import dev.crmsync.engine.CycleReport;
 import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.engine.SyncMetrics;
 import dev.crmsync.engine.SyncProgress;
 import dev.crmsync.engine.SyncRun;
 import dev.crmsync.model.Side;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -210,6 +213,20 @@ final class SyncWorld implements AutoCloseable {
      */
     RunStats syncOnce(CrmsyncConfig config, SyncProgress within,
                       BiFunction<Side, Connector, Connector> connectorWrapper) {
+        return syncOnce(() -> SyncConnection.open(config, clock, sleeper(), UnaryOperator.identity(),
+                connectorWrapper), within);
+    }
+
+    /**
+     * @param requests told about every request crmsync sends and how long its answer took
+     * @return what the run did and cost
+     */
+    RunStats syncOnce(HttpCallObserver requests) {
+        return syncOnce(() -> SyncConnection.open(config(), clock, sleeper(), SyncMetrics.NONE, requests),
+                SyncProgress.NONE);
+    }
+
+    private RunStats syncOnce(Supplier<SyncConnection> opener, SyncProgress within) {
         Traffic webcrmBefore = Traffic.of(webcrm.traffic().snapshot());
         Traffic customcrmBefore = Traffic.of(customcrm.traffic().snapshot());
         List<CycleTraffic> cycles = new ArrayList<>();
@@ -217,8 +234,7 @@ final class SyncWorld implements AutoCloseable {
         long started = System.nanoTime();
         SyncRun.Result result = null;
         Throwable stopped = null;
-        try (SyncConnection connection = SyncConnection.open(config, clock, sleeper(), UnaryOperator.identity(),
-                connectorWrapper)) {
+        try (SyncConnection connection = opener.get()) {
             result = connection.run(MAX_CYCLES).untilQuiet(new SyncCycle.Options(false, true, false), within,
                     report -> {
                         Traffic w = Traffic.of(webcrm.traffic().snapshot());
