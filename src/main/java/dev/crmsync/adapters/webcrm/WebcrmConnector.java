@@ -75,6 +75,13 @@ public final class WebcrmConnector implements Connector {
     static final int MAX_PAGE_SIZE = 1000;
     /** Attempts at a page whose body does not parse, before the read gives up for this cycle. */
     static final int MALFORMED_PAGE_ATTEMPTS = 4;
+    /**
+     * How long after its stamp a record read last may still be joined by others with the same stamp: a read within
+     * it starts at that stamp, one after it goes on after the last record read. A minute covers whole-second stamps,
+     * commits that take a while, and a webCRM clock somewhat ahead of crmsync's; a later straggler is the safety
+     * read's to find.
+     */
+    static final Duration SAME_STAMP_WINDOW = Duration.ofMinutes(1);
     /** The pause after the first unreadable page; it doubles after each further one. */
     static final Duration MALFORMED_PAGE_PAUSE = Duration.ofSeconds(1);
 
@@ -155,7 +162,8 @@ public final class WebcrmConnector implements Connector {
      * handing each page to {@code sink} before the next is asked for.
      *
      * <p>Where a read starts ({@link ChangeCursor}): an ordinary read goes on after the last record read,
-     * {@code WHERE UpdatedAt > 'u' OR (UpdatedAt = 'u' AND Id > id)}, so an idle cycle costs one empty page; once
+     * {@code WHERE UpdatedAt > 'u' OR (UpdatedAt = 'u' AND Id > id)}, so an idle cycle costs one empty page, except
+     * within {@link #SAME_STAMP_WINDOW} of that record's stamp, when it starts at the stamp itself; once
      * per {@link WebcrmSettings#overlap()} a safety read starts at the point before which everything was certainly
      * read ({@code UpdatedAt >= 'safe'}), which catches changes that turned up late with an earlier stamp. Either
      * start moves back to the repeated hour when the clocks were put back in between.
@@ -236,10 +244,23 @@ public final class WebcrmConnector implements Connector {
             return WebcrmScripts.changesSince(flow, windowStart(safePoint(last), now));
         }
         String start = windowStart(last.updatedAt(), now);
-        if (local(start).isBefore(local(last.updatedAt()).withNano(0))) {
+        if (local(start).isBefore(local(last.updatedAt()).withNano(0)) || !settled(last, now)) {
             return WebcrmScripts.changesSince(flow, start);
         }
         return WebcrmScripts.changesAfter(flow, last.updatedAt(), last.id());
+    }
+
+    /**
+     * Whether the last stamp read is old enough that no more records will turn up with it: until then, a read
+     * starts at that stamp rather than after the last record read, because a record edited in the same second
+     * (webCRM's stamps may be whole seconds) can have a lower id than the last one read and would be passed over.
+     */
+    private boolean settled(ChangeCursor last, Instant now) {
+        try {
+            return !now.isBefore(time.instant(last.updatedAt()).plus(SAME_STAMP_WINDOW));
+        } catch (DateTimeException e) {
+            return false;
+        }
     }
 
     private static ChangeCursor parseCursor(String cursor) {

@@ -257,20 +257,29 @@ class WebcrmConnectorTest {
         assertThat(ChangeCursor.parse(afterThird).updatedAt()).isEqualTo("2025-06-16T12:30:00");
 
         // When nothing changes
-        long queriesBeforeIdle = route("GET /Queries");
         List<SideRecord> idle = new ArrayList<>();
         String afterIdle = connector.readChanges(Flow.PERSONS, afterThird, idle::addAll);
 
-        // Then nothing comes again, and the cursor stays
-        assertThat(idle).isEmpty();
+        // Then within a minute of the last change a read starts at its stamp, for others edited in that second
+        assertThat(idle).extracting(SideRecord::id).containsExactly("4");
         assertThat(afterIdle).isEqualTo(afterThird);
+
+        // When nothing changes for two minutes more
+        bothClocksAdvance(Duration.ofMinutes(2));
+        long queriesBeforeIdle = route("GET /Queries");
+        List<SideRecord> later = new ArrayList<>();
+        String afterLater = connector.readChanges(Flow.PERSONS, afterIdle, later::addAll);
+
+        // Then the read goes on after the last record read: nothing comes again, one empty page, the cursor stays
+        assertThat(later).isEmpty();
+        assertThat(afterLater).isEqualTo(afterIdle);
         assertThat(route("GET /Queries") - queriesBeforeIdle).as("one empty page").isEqualTo(1);
 
         // When person 5 is edited two hours after that
         bothClocksAdvance(Duration.ofHours(2));
         sim.editAsUser(WebcrmEntity.PERSON, 5, Map.of("PersonTitle", "CEO"));
         List<SideRecord> fourth = new ArrayList<>();
-        String afterFourth = connector.readChanges(Flow.PERSONS, afterIdle, fourth::addAll);
+        String afterFourth = connector.readChanges(Flow.PERSONS, afterLater, fourth::addAll);
 
         // Then the safety read is due again: it reaches back to an hour before the last safety read
         assertThat(fourth).extracting(SideRecord::id).containsExactlyInAnyOrder("3", "4", "5");
@@ -307,9 +316,28 @@ class WebcrmConnectorTest {
         List<SideRecord> safety = new ArrayList<>();
         connector.readChanges(Flow.PERSONS, cursor, safety::addAll);
 
-        // Then the ordinary read missed it, and the safety read an overlap later found it
-        assertThat(ordinary).extracting(SideRecord::id).doesNotContain("6");
+        // Then the ordinary read missed it (it starts at 3's stamp, five minutes after 6's), and the safety read
+        // an overlap later found it
+        assertThat(ordinary).extracting(SideRecord::id).containsExactly("3");
         assertThat(safety).extracting(SideRecord::id).contains("6", "3");
+    }
+
+    @Test
+    void shouldFindARecordEditedInTheSecondOfTheLastOneReadThoughItsIdIsLower() {
+        // Given a read that ended at person 9, edited a day later
+        String first = connector.readChanges(Flow.PERSONS, null, page -> { });
+        bothClocksAdvance(Duration.ofDays(1));
+        sim.editAsUser(WebcrmEntity.PERSON, 9, Map.of("PersonTitle", "First"));
+        String cursor = connector.readChanges(Flow.PERSONS, first, page -> { });
+        assertThat(ChangeCursor.parse(cursor).id()).isEqualTo(9);
+
+        // When person 2 is edited in that same second, after the read
+        sim.editAsUser(WebcrmEntity.PERSON, 2, Map.of("PersonTitle", "Second"));
+        List<SideRecord> next = new ArrayList<>();
+        connector.readChanges(Flow.PERSONS, cursor, next::addAll);
+
+        // Then the next read finds it, though it sorts before the last record read
+        assertThat(next).extracting(SideRecord::id).contains("2");
     }
 
     @Test
