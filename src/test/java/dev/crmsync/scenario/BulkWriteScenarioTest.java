@@ -8,18 +8,9 @@ import dev.crmsync.engine.SyncCycle;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.LinkState;
 import dev.crmsync.model.Side;
-import dev.crmsync.model.SideRecord;
-import dev.crmsync.ports.Connector;
-import dev.crmsync.ports.Write;
-import dev.crmsync.ports.WriteOutcome;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +57,7 @@ class BulkWriteScenarioTest {
 
             // When
             harness.runWith(new SyncCycle.Options(false, true, false), UnaryOperator.identity(),
-                    (side, connector) -> side == Side.WEBCRM ? new BeforeWrite(connector, flow -> {
+                    (side, connector) -> side == Side.WEBCRM ? new BeforeEachWrite(connector, (Flow flow) -> {
                         if (lost.add(flow)) {
                             harness.webcrm.faults().loseNextWriteAnswers(1);
                         }
@@ -121,50 +112,5 @@ class BulkWriteScenarioTest {
 
     private static long route(SyncHarness harness, String route) {
         return harness.webcrm.traffic().snapshot().byRoute().getOrDefault(route, 0L);
-    }
-
-    /** A connector that runs a hook, told the flow, before each write call of the engine. */
-    private record BeforeWrite(Connector delegate, Consumer<Flow> hook) implements Connector {
-
-        @Override
-        public Side side() {
-            return delegate.side();
-        }
-
-        @Override
-        public String readChanges(Flow flow, String cursor, Consumer<List<SideRecord>> sink) {
-            return delegate.readChanges(flow, cursor, sink);
-        }
-
-        @Override
-        public Optional<Set<String>> allIds(Flow flow) {
-            return delegate.allIds(flow);
-        }
-
-        @Override
-        public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
-            return delegate.findByStamp(flow, linkId);
-        }
-
-        @Override
-        public Map<String, SideRecord> findByStamps(Flow flow, Collection<String> linkIds) {
-            return delegate.findByStamps(flow, linkIds);
-        }
-
-        @Override
-        public boolean canDelete(Flow flow) {
-            return delegate.canDelete(flow);
-        }
-
-        @Override
-        public List<WriteOutcome> write(Flow flow, List<Write> writes) {
-            hook.accept(flow);
-            return delegate.write(flow, writes);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 }

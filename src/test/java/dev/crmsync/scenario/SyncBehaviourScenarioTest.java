@@ -13,14 +13,11 @@ import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.LinkState;
 import dev.crmsync.model.Side;
-import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.CreateIntent;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
-import dev.crmsync.ports.Write;
-import dev.crmsync.ports.WriteOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -395,53 +391,6 @@ class SyncBehaviourScenarioTest {
                 action.run();
             }
         };
-    }
-
-    /** A connector that runs a hook (e.g. queues faults on its simulator) before each write call of the engine. */
-    private static final class BeforeEachWrite implements Connector {
-        private final Connector delegate;
-        private final Runnable hook;
-
-        BeforeEachWrite(Connector delegate, Runnable hook) {
-            this.delegate = delegate;
-            this.hook = hook;
-        }
-
-        @Override
-        public Side side() {
-            return delegate.side();
-        }
-
-        @Override
-        public String readChanges(Flow flow, String cursor, Consumer<List<SideRecord>> sink) {
-            return delegate.readChanges(flow, cursor, sink);
-        }
-
-        @Override
-        public Optional<Set<String>> allIds(Flow flow) {
-            return delegate.allIds(flow);
-        }
-
-        @Override
-        public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
-            return delegate.findByStamp(flow, linkId);
-        }
-
-        @Override
-        public boolean canDelete(Flow flow) {
-            return delegate.canDelete(flow);
-        }
-
-        @Override
-        public List<WriteOutcome> write(Flow flow, List<Write> writes) {
-            hook.run();
-            return delegate.write(flow, writes);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
     }
 
     @Test
