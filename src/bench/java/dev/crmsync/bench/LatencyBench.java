@@ -27,7 +27,7 @@ final class LatencyBench {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
     /** After an edit arrives, the cycle that carried it still settles its echo; the next edit waits that long. */
-    private static final Duration SETTLE = Duration.ofMillis(300);
+    private static final Duration SETTLE = Duration.ofMillis(200);
 
     /** The latencies of one mode, and edits that never arrived within {@link #PATIENCE}. */
     record Latencies(List<Double> millis, int lost) {
@@ -167,7 +167,7 @@ final class LatencyBench {
                 + "simulator (organisation comment / customer notes, alternating webCRM and Customcrm, rotating over "
                 + "the linked organisations) until the other simulator's own copy of the record shows it, polled "
                 + "every millisecond in-process; crmsync run as a service on the real clock, " + mode + ". Each "
-                + "edit waits for the previous to arrive and 300 ms more, so cycles do not overlap; with polling, "
+                + "edit waits for the previous to arrive and 200 ms more, so cycles do not overlap; with polling, "
                 + "also a random wait of up to one interval, so edits meet the poll at every phase.";
     }
 
