@@ -2,6 +2,7 @@ package dev.crmsync.bench;
 
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.engine.SyncProgress;
+import dev.crmsync.model.Flow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +36,9 @@ final class LimitedBench {
         try (SyncWorld world = SyncWorld.builder().customcrm(plan).realClock().build()) {
             console.step("limited: first sync into webCRM at 250/min on the real clock, stopped after %s if not "
                     + "done", scale.limitedCap());
-            SyncWorld.RunStats run = world.syncOnce(world.config(), SyncProgress.NONE,
-                    DeadlineConnectors.after(scale.limitedCap()));
+            DeadlineConnectors cap = new DeadlineConnectors(scale.limitedCap());
+            LastStep last = new LastStep();
+            SyncWorld.RunStats run = world.syncOnce(world.config(), last, cap.store(), cap.connectors());
             int created = world.webcrmRecords();
             long requests = run.webcrm().total();
             long throttled = run.webcrm().status(429);
@@ -45,9 +47,10 @@ final class LimitedBench {
             String outcome = run.stopped() == null
                     ? String.format(Locale.ROOT, "complete: %,d of %,d records created in %d cycles", created, seeded,
                     run.cycles().size())
-                    : String.format(Locale.ROOT, "PARTIAL: %s, having created %,d of %,d records (at this scale the "
-                    + "run is capped; -Dbench.scale=full lets it finish)", run.stopped().getMessage(), created,
-                    seeded);
+                    : String.format(Locale.ROOT, "PARTIAL: %s from %s, having created %,d of %,d records; last step "
+                    + "seen: %s (at this scale the run is capped; -Dbench.scale=full lets it finish)",
+                    run.stopped().getMessage(), ((DeadlineConnectors.Deadline) run.stopped()).engineFrame(), created,
+                    seeded, last.text);
             String common = String.format(Locale.ROOT, "%s; %,d webCRM requests in %.1f s, the window's minimum for "
                             + "them %d s; busiest routes: %s", outcome, requests, run.wall().toMillis() / 1000.0,
                     minimum.toSeconds(), run.webcrm().topRoutes(3));
@@ -67,6 +70,21 @@ final class LimitedBench {
                     ratio.isPresent() ? common : "no ratio: " + requests + " requests fit in the first window, so the "
                             + "limit forced no wait; " + common);
             return List.of(throttles, wall);
+        }
+    }
+
+    /** Remembers how far the cycle got, for the notes of a run stopped at its cap. Threadsafe enough: one cycle. */
+    private static final class LastStep implements SyncProgress {
+        private volatile String text = "none: still reading or planning the first flow";
+
+        @Override
+        public void planned(Flow flow, int changes, int writes) {
+            text = flow.configName() + " planned (" + changes + " changes, " + writes + " with writes)";
+        }
+
+        @Override
+        public void applied(Flow flow, int done, int total) {
+            text = flow.configName() + " " + done + " of " + total + " applied";
         }
     }
 

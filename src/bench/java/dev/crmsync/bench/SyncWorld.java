@@ -18,6 +18,7 @@ import dev.crmsync.engine.SyncProgress;
 import dev.crmsync.engine.SyncRun;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.Connector;
+import dev.crmsync.ports.Store;
 import dev.crmsync.testing.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -213,8 +214,16 @@ final class SyncWorld implements AutoCloseable {
      */
     RunStats syncOnce(CrmsyncConfig config, SyncProgress within,
                       BiFunction<Side, Connector, Connector> connectorWrapper) {
-        return syncOnce(() -> SyncConnection.open(config, clock, sleeper(), UnaryOperator.identity(),
-                connectorWrapper), within);
+        return syncOnce(config, within, UnaryOperator.identity(), connectorWrapper);
+    }
+
+    /**
+     * @param storeWrapper wraps the store, e.g. to stop the run at a deadline while it plans
+     * @return what the run did and cost
+     */
+    RunStats syncOnce(CrmsyncConfig config, SyncProgress within, UnaryOperator<Store> storeWrapper,
+                      BiFunction<Side, Connector, Connector> connectorWrapper) {
+        return syncOnce(() -> SyncConnection.open(config, clock, sleeper(), storeWrapper, connectorWrapper), within);
     }
 
     /**
