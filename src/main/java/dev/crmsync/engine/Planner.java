@@ -39,6 +39,9 @@ public final class Planner {
     private static final String LEFT_FILTER = "left-filter";
     private static final String LEFT_FILTER_DELETED = "left-filter-deleted";
 
+    /** Records whose store lookups are read together before they are planned. */
+    private static final int PREFETCH_SIZE = 500;
+
     /** The one reference webCRM refuses to change after create. */
     private static final String WEBCRM_IMMUTABLE_REFERENCE = "PersonOrganisationId";
 
@@ -72,9 +75,13 @@ public final class Planner {
      */
     FlowPlan plan(Flow flow, List<ObservedRecord> due, PlanningView view) {
         List<PlannedChange> changes = new ArrayList<>();
-        for (ObservedRecord record : due) {
-            if (!view.isHandled(record)) {
-                changes.add(new Reconciliation(flow, view).of(record));
+        for (int from = 0; from < due.size(); from += PREFETCH_SIZE) {
+            List<ObservedRecord> chunk = due.subList(from, Math.min(due.size(), from + PREFETCH_SIZE));
+            view.prefetch(flow, chunk);
+            for (ObservedRecord record : chunk) {
+                if (!view.isHandled(record)) {
+                    changes.add(new Reconciliation(flow, view).of(record));
+                }
             }
         }
         return new FlowPlan(flow, changes);

@@ -24,6 +24,10 @@ import java.util.Set;
 final class PlanningView implements RefResolver {
 
     private final Store store;
+    /** What {@link #prefetch} read for the records being planned; a key absent here is asked of the store. */
+    private final Map<String, Optional<Link>> storedLinks = new HashMap<>();
+    private final Map<String, Optional<ObservedRecord>> storedRecords = new HashMap<>();
+    private final Map<String, List<ObservedRecord>> storedMatches = new HashMap<>();
     private final Map<String, Link> planned = new HashMap<>();
     private final Map<String, String> plannedBySideId = new HashMap<>();
     private final Set<String> handled = new HashSet<>();
@@ -42,7 +46,46 @@ final class PlanningView implements RefResolver {
         if (plannedId != null) {
             return Optional.of(planned.get(plannedId));
         }
-        return store.linkOf(flow, side, recordId).map(stored -> planned.getOrDefault(stored.id(), stored));
+        Optional<Link> stored = storedLinks.get(key(flow, side, recordId));
+        if (stored == null) {
+            stored = store.linkOf(flow, side, recordId);
+        }
+        return stored.map(link -> planned.getOrDefault(link.id(), link));
+    }
+
+    /**
+     * Reads at once what planning {@code records} will ask of the store record by record: their links, the other
+     * side's copies of their partners, and the records sharing their match keys. A batch of 500 changes then costs
+     * a few queries instead of some 2,000. What was read for an earlier batch is forgotten, so that memory follows
+     * the batch, not the plan.
+     *
+     * @param flow    the flow
+     * @param records the records about to be planned
+     */
+    void prefetch(Flow flow, List<ObservedRecord> records) {
+        storedLinks.clear();
+        storedRecords.clear();
+        storedMatches.clear();
+        for (Side side : Side.values()) {
+            List<String> ids = records.stream().filter(r -> r.side() == side).map(ObservedRecord::id).toList();
+            if (ids.isEmpty()) {
+                continue;
+            }
+            Map<String, Link> links = store.linksOf(flow, side, ids);
+            ids.forEach(id -> storedLinks.put(key(flow, side, id), Optional.ofNullable(links.get(id))));
+            Side other = side.other();
+            List<String> partners = links.values().stream().map(l -> l.idOn(other)).filter(id -> id != null)
+                    .toList();
+            Map<String, ObservedRecord> copies = store.observed(flow, other, partners);
+            partners.forEach(id -> storedRecords.put(key(flow, other, id), Optional.ofNullable(copies.get(id))));
+        }
+        List<String> keys = records.stream().map(ObservedRecord::matchKey).filter(k -> k != null).distinct().toList();
+        if (!keys.isEmpty()) {
+            for (Side side : Side.values()) {
+                Map<String, List<ObservedRecord>> matches = store.byMatchKeys(flow, side, keys);
+                keys.forEach(k -> storedMatches.put(matchKey(flow, side, k), matches.getOrDefault(k, List.of())));
+            }
+        }
     }
 
     void plan(Link link) {
@@ -55,11 +98,16 @@ final class PlanningView implements RefResolver {
     }
 
     Optional<ObservedRecord> observed(Flow flow, Side side, String recordId) {
-        return recordId == null ? Optional.empty() : store.observed(flow, side, recordId);
+        if (recordId == null) {
+            return Optional.empty();
+        }
+        Optional<ObservedRecord> stored = storedRecords.get(key(flow, side, recordId));
+        return stored != null ? stored : store.observed(flow, side, recordId);
     }
 
     List<ObservedRecord> byMatchKey(Flow flow, Side side, String matchKey) {
-        return store.byMatchKey(flow, side, matchKey);
+        List<ObservedRecord> stored = storedMatches.get(matchKey(flow, side, matchKey));
+        return stored != null ? stored : store.byMatchKey(flow, side, matchKey);
     }
 
     /**
@@ -90,5 +138,9 @@ final class PlanningView implements RefResolver {
 
     private static String key(Flow flow, Side side, String recordId) {
         return flow.name() + '/' + side.name() + '/' + recordId;
+    }
+
+    private static String matchKey(Flow flow, Side side, String matchKey) {
+        return flow.name() + '/' + side.name() + "/key/" + matchKey;
     }
 }

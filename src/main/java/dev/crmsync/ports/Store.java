@@ -52,6 +52,14 @@ public interface Store extends AutoCloseable {
     void saveLink(Link link);
 
     /**
+     * The links of many records at once, for planning a batch of changes with one lookup.
+     *
+     * @param recordIds the records' ids on {@code side}; any number
+     * @return the links found, by record id; records without a link are left out
+     */
+    Map<String, Link> linksOf(Flow flow, Side side, Collection<String> recordIds);
+
+    /**
      * @param flow  the flow, or null for all
      * @param state the state, or null for all
      * @return how many links match
@@ -99,6 +107,14 @@ public interface Store extends AutoCloseable {
      * @return records on {@code side} with that match key that are not deleted, linked or not
      */
     List<ObservedRecord> byMatchKey(Flow flow, Side side, String matchKey);
+
+    /**
+     * {@link #byMatchKey} for many keys at once.
+     *
+     * @param matchKeys match keys; any number
+     * @return per key that any record has, those records, in record id order
+     */
+    Map<String, List<ObservedRecord>> byMatchKeys(Flow flow, Side side, Collection<String> matchKeys);
 
     /**
      * @return the ids of all non-deleted records of {@code side} crmsync has observed

@@ -230,6 +230,25 @@ public final class SqliteStore implements Store {
         });
     }
 
+    /**
+     * Runs a write whose only writing statement is one SQL statement (reads before it change nothing), so it is
+     * atomic by itself: inside the caller's transaction it needs no savepoint of its own, which would cost two more
+     * round trips on every write of a large batch.
+     */
+    private void writeStatement(Consumer<Handle> update) {
+        lock.lock();
+        try {
+            requireOpen();
+            if (depth == 0) {
+                write(update);
+            } else {
+                update.accept(handle);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("the store is closed");
@@ -254,8 +273,13 @@ public final class SqliteStore implements Store {
      * @throws IllegalStateException when another link of the flow already holds one of its record ids
      */
     @Override
+    public Map<String, Link> linksOf(Flow flow, Side side, Collection<String> recordIds) {
+        return read(h -> StoreStatements.linksOf(h, flow, side, recordIds));
+    }
+
+    @Override
     public void saveLink(Link link) {
-        write(h -> StoreStatements.saveLink(h, link));
+        writeStatement(h -> StoreStatements.saveLink(h, link));
     }
 
     @Override
@@ -301,6 +325,11 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public Map<String, List<ObservedRecord>> byMatchKeys(Flow flow, Side side, Collection<String> matchKeys) {
+        return read(h -> StoreStatements.byMatchKeys(h, flow, side, matchKeys));
+    }
+
+    @Override
     public List<ObservedRecord> byMatchKey(Flow flow, Side side, String matchKey) {
         return read(h -> StoreStatements.byMatchKey(h, flow, side, matchKey));
     }
@@ -324,7 +353,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void saveCursor(Flow flow, Side side, String cursor) {
-        write(h -> StoreStatements.saveCursor(h, flow, side, cursor));
+        writeStatement(h -> StoreStatements.saveCursor(h, flow, side, cursor));
     }
 
     // ---------------------------------------------------------------- outbox
@@ -334,7 +363,7 @@ public final class SqliteStore implements Store {
      */
     @Override
     public void addIntent(CreateIntent intent) {
-        write(h -> StoreStatements.addIntent(h, intent));
+        writeStatement(h -> StoreStatements.addIntent(h, intent));
     }
 
     @Override
@@ -344,14 +373,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public void removeIntent(String linkId, Side target) {
-        write(h -> StoreStatements.removeIntent(h, linkId, target));
+        writeStatement(h -> StoreStatements.removeIntent(h, linkId, target));
     }
 
     // ---------------------------------------------------------------- conflicts and history
 
     @Override
     public void saveConflict(Conflict conflict) {
-        write(h -> StoreStatements.saveConflict(h, conflict));
+        writeStatement(h -> StoreStatements.saveConflict(h, conflict));
     }
 
     @Override
@@ -366,7 +395,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void appendHistory(HistoryEntry entry) {
-        write(h -> StoreStatements.appendHistory(h, entry));
+        writeStatement(h -> StoreStatements.appendHistory(h, entry));
     }
 
     @Override
@@ -405,7 +434,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void appendCycle(CycleLog entry) {
-        write(h -> ServiceStatements.appendCycle(h, entry));
+        writeStatement(h -> ServiceStatements.appendCycle(h, entry));
     }
 
     @Override
@@ -415,7 +444,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public void pruneCycles(Instant before) {
-        write(h -> ServiceStatements.pruneCycles(h, before));
+        writeStatement(h -> ServiceStatements.pruneCycles(h, before));
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
@@ -77,6 +78,17 @@ final class StoreStatements {
                 .bind("recordId", recordId)
                 .map(StoreStatements::link)
                 .findOne();
+    }
+
+    static Map<String, Link> linksOf(Handle h, Flow flow, Side side, Collection<String> recordIds) {
+        Map<String, Link> found = new HashMap<>();
+        forChunks(recordIds, chunk -> h.createQuery("SELECT " + LINK_COLUMNS + " FROM links WHERE flow = :flow AND "
+                        + idColumn(side) + " IN (<ids>)")
+                .bind("flow", flow.name())
+                .bindList("ids", chunk)
+                .map(StoreStatements::link)
+                .forEach(link -> found.put(link.idOn(side), link)));
+        return found;
     }
 
     static void saveLink(Handle h, Link link) {
@@ -226,18 +238,23 @@ final class StoreStatements {
 
     static Map<String, ObservedRecord> observed(Handle h, Flow flow, Side side, Collection<String> recordIds) {
         Map<String, ObservedRecord> found = new HashMap<>();
-        List<String> ids = List.copyOf(new LinkedHashSet<>(recordIds));
-        for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
-            h.createQuery("SELECT " + OBSERVED_COLUMNS + " " + """
-                             FROM observed_records
-                            WHERE flow = :flow AND side = :side AND record_id IN (<ids>)""")
-                    .bind("flow", flow.name())
-                    .bind("side", side.name())
-                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY)))
-                    .map(StoreStatements::observed)
-                    .forEach(record -> found.put(record.id(), record));
-        }
+        forChunks(recordIds, chunk -> h.createQuery("SELECT " + OBSERVED_COLUMNS + " " + """
+                         FROM observed_records
+                        WHERE flow = :flow AND side = :side AND record_id IN (<ids>)""")
+                .bind("flow", flow.name())
+                .bind("side", side.name())
+                .bindList("ids", chunk)
+                .map(StoreStatements::observed)
+                .forEach(record -> found.put(record.id(), record)));
         return found;
+    }
+
+    /** Hands distinct values to {@code query} a query's worth at a time; nothing for no values. */
+    private static void forChunks(Collection<String> values, Consumer<List<String>> query) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(values));
+        for (int from = 0; from < distinct.size(); from += IDS_PER_QUERY) {
+            query.accept(distinct.subList(from, Math.min(distinct.size(), from + IDS_PER_QUERY)));
+        }
     }
 
     static List<ObservedRecord> due(Handle h, Flow flow, Instant now, int limit) {
@@ -270,6 +287,21 @@ final class StoreStatements {
                 .bind("deleted", false)
                 .map(StoreStatements::observed)
                 .list();
+    }
+
+    static Map<String, List<ObservedRecord>> byMatchKeys(Handle h, Flow flow, Side side, Collection<String> keys) {
+        Map<String, List<ObservedRecord>> found = new HashMap<>();
+        forChunks(keys, chunk -> h.createQuery("SELECT " + OBSERVED_COLUMNS + " " + """
+                         FROM observed_records
+                        WHERE flow = :flow AND side = :side AND match_key IN (<keys>) AND deleted = :deleted
+                        ORDER BY record_id""")
+                .bind("flow", flow.name())
+                .bind("side", side.name())
+                .bindList("keys", chunk)
+                .bind("deleted", false)
+                .map(StoreStatements::observed)
+                .forEach(record -> found.computeIfAbsent(record.matchKey(), k -> new ArrayList<>()).add(record)));
+        return found;
     }
 
     static List<String> observedIds(Handle h, Flow flow, Side side) {

@@ -461,6 +461,46 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void shouldFindRecordsByManyMatchKeysAtOnceButNotDeletedOnes() {
+        // Given
+        ObservedRecord one = observed(Side.WEBCRM, Flow.ORGANISATIONS, "1", "DK123", at(0));
+        ObservedRecord two = observed(Side.WEBCRM, Flow.ORGANISATIONS, "2", "DK123", at(1));
+        ObservedRecord deleted = ObservedRecord.dirty(
+                new SideRecord(Side.WEBCRM, Flow.ORGANISATIONS, "3", Map.of(), at(2), true), "DK777", null, at(2));
+        ObservedRecord otherSide = observed(Side.CUSTOMCRM, Flow.ORGANISATIONS, "c-1", "DK123", at(0));
+        ObservedRecord otherKey = observed(Side.WEBCRM, Flow.ORGANISATIONS, "4", "DK999", at(0));
+        store.observe(List.of(one, two, deleted, otherSide, otherKey));
+
+        // When
+        Map<String, List<ObservedRecord>> matches = store.byMatchKeys(Flow.ORGANISATIONS, Side.WEBCRM,
+                List.of("DK123", "DK777", "DK999", "DK000"));
+
+        // Then
+        assertThat(matches).containsOnlyKeys("DK123", "DK999");
+        assertThat(matches.get("DK123")).containsExactly(one, two);
+        assertThat(matches.get("DK999")).containsExactly(otherKey);
+        assertThat(store.byMatchKeys(Flow.ORGANISATIONS, Side.WEBCRM, List.of())).isEmpty();
+    }
+
+    @Test
+    void shouldFindTheLinksOfManyRecordsAtOnce() {
+        // Given
+        Link first = link("L-1", Flow.ORGANISATIONS, "101", "c-1");
+        Link second = link("L-2", Flow.ORGANISATIONS, "102", "c-2");
+        store.saveLink(first);
+        store.saveLink(second);
+        store.saveLink(link("L-3", Flow.PERSONS, "101", "c-3"));
+
+        // When
+        Map<String, Link> byWebcrm = store.linksOf(Flow.ORGANISATIONS, Side.WEBCRM, List.of("101", "102", "103"));
+        Map<String, Link> byCustomcrm = store.linksOf(Flow.ORGANISATIONS, Side.CUSTOMCRM, List.of("c-2", "101"));
+
+        // Then
+        assertThat(byWebcrm).containsOnlyKeys("101", "102").containsEntry("101", first);
+        assertThat(byCustomcrm).containsOnlyKeys("c-2").containsEntry("c-2", second);
+    }
+
+    @Test
     void shouldListTheIdsOfNonDeletedRecordsOfOneSide() {
         // Given
         store.observe(List.of(
