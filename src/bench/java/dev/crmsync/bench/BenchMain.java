@@ -82,7 +82,7 @@ public final class BenchMain {
         idleAndHeap();
         if (only.contains(LimitedBench.SUITE)) {
             suite(LimitedBench.SUITE, () -> new LimitedBench(scale, console).run(), "limited_429s",
-                    "limited_wall_ratio");
+                    "limited_wall_ratio", "limited_wall_seconds");
         }
         if (only.contains(OverheadBench.SUITE)) {
             suite(OverheadBench.SUITE, () -> new OverheadBench(scale, console, jfr, out).run(), "overhead_ratio");

@@ -29,8 +29,14 @@ final class LatencyBench {
     /** After an edit arrives, the cycle that carried it still settles its echo; the next edit waits that long. */
     private static final Duration SETTLE = Duration.ofMillis(200);
 
-    /** The latencies of one mode, and edits that never arrived within {@link #PATIENCE}. */
-    record Latencies(List<Double> millis, int lost) {
+    /**
+     * The latencies of one mode.
+     *
+     * @param millis   every edit that arrived, in order
+     * @param lost     edits that never arrived within {@link #PATIENCE}
+     * @param slow     edits slower than a second, e.g. {@code #12 webCRM->Customcrm 45,819 ms}: a tail worth a look
+     */
+    record Latencies(List<Double> millis, int lost, List<String> slow) {
     }
 
     private record Pair(int webcrmId, String customcrmId) {
@@ -80,6 +86,7 @@ final class LatencyBench {
     private Latencies measure(ServiceHarness harness, int edits, String tag, Duration jitter) {
         List<Pair> pairs = await(() -> pairs(harness), "the first sync's organisation links");
         List<Double> millis = new ArrayList<>();
+        List<String> slow = new ArrayList<>();
         int lost = 0;
         for (int i = 0; i < edits; i++) {
             if (!jitter.isZero()) {
@@ -100,17 +107,23 @@ final class LatencyBench {
                     .orElseThrow().path("notes").asString(null))
                     : value.equals(harness.webcrm().record(WebcrmEntity.ORGANISATION, pair.webcrmId())
                     .orElseThrow().path("OrganisationComment").asString(null)));
+            double took = (System.nanoTime() - start) / 1e6;
+            String direction = fromWebcrm ? "webCRM->Customcrm" : "Customcrm->webCRM";
             if (arrived) {
-                millis.add((System.nanoTime() - start) / 1e6);
+                millis.add(took);
+                if (took > 1_000) {
+                    slow.add(String.format(Locale.ROOT, "#%d %s %,.0f ms", i, direction, took));
+                }
             } else {
                 lost++;
+                slow.add("#" + i + " " + direction + " never");
             }
             pause(SETTLE);
         }
         if (millis.isEmpty()) {
             throw new IllegalStateException("no edit arrived within " + PATIENCE);
         }
-        return new Latencies(millis, lost);
+        return new Latencies(millis, lost, slow);
     }
 
     private static List<Pair> pairs(ServiceHarness harness) {
@@ -173,9 +186,10 @@ final class LatencyBench {
 
     private static String notes(Latencies l, String mode) {
         return String.format(Locale.ROOT, "%s; %d edits arrived (min %.0f, p50 %.0f, p90 %.0f, p99 %.0f, max %.0f ms)"
-                        + "%s", mode, l.millis().size(), Percentiles.of(0.001, l.millis()),
+                        + "%s; slower than 1 s: %s", mode, l.millis().size(), Percentiles.of(0.001, l.millis()),
                 Percentiles.of(50, l.millis()), Percentiles.of(90, l.millis()), Percentiles.of(99, l.millis()),
                 Percentiles.of(100, l.millis()), l.lost() == 0 ? "" : "; " + l.lost() + " never arrived within "
-                        + PATIENCE.toSeconds() + " s and are left out");
+                        + PATIENCE.toSeconds() + " s and are left out",
+                l.slow().isEmpty() ? "none" : String.join(", ", l.slow()));
     }
 }

@@ -69,7 +69,13 @@ final class LimitedBench {
                             + "minimum, so a run that the limit does not hold back scores above 1.",
                     ratio.isPresent() ? common : "no ratio: " + requests + " requests fit in the first window, so the "
                             + "limit forced no wait; " + common);
-            return List.of(throttles, wall);
+            Figure seconds = new Figure("limited_wall_seconds", SUITE, run.wall().toMillis() / 1000.0, "s",
+                    Goal.none(), "The same run's wall time, opening the connection to closing it: how long a user "
+                            + "waits for this first sync under webCRM's real limit. With bulk writes the run may "
+                            + "need too few requests for the limit to hold it back, and limited_wall_ratio has no "
+                            + "value; this one always has.",
+                    common);
+            return List.of(throttles, wall, seconds);
         }
     }
 

@@ -36,7 +36,7 @@ record Scale(String name, SeedPlan createPlan, int edits, List<Integer> idleSize
             case "tiny" -> new Scale(name, new SeedPlan(0, 60, 120, 30), 50, List.of(1_000), List.of(1_000),
                     new SeedPlan(0, 100, 300, 50), Duration.ofMinutes(2), 1, 20, 4, 2, Duration.ofSeconds(1));
             case "default" -> new Scale(name, ISSUE_CREATE, 500, List.of(1_000, 100_000), List.of(100_000),
-                    ISSUE_LIMITED, Duration.ofMinutes(3), 2, 200, 10, 3, Duration.ofSeconds(2));
+                    ISSUE_LIMITED, Duration.ofMinutes(3), 2, 200, 10, 5, Duration.ofSeconds(1));
             case "full" -> new Scale(name, ISSUE_CREATE, 500, List.of(1_000, 100_000), List.of(100_000, 1_000_000),
                     ISSUE_LIMITED, Duration.ofHours(6), 3, 200, 40, 5, Duration.ofSeconds(3));
             default -> throw new IllegalArgumentException("bench.scale must be tiny, default or full: " + name);
