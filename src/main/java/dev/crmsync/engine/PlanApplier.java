@@ -56,6 +56,8 @@ public final class PlanApplier {
     private final SyncSettings settings;
     private final InstantSource clock;
     private final SyncMetrics metrics;
+    /** The copies a batch's outcomes store, gathered so that they go to the store in one statement. */
+    private final List<ObservedRecord> observations = new ArrayList<>();
 
     /**
      * @param store      the store
@@ -93,6 +95,15 @@ public final class PlanApplier {
 
     private void applyBatch(Flow flow, List<PlannedChange> batch, ApplyResult result) {
         Instant now = clock.instant();
+        try {
+            recordOutcomes(flow, batch, outcomes, result);
+        } finally {
+            observations.clear();
+        }
+    }
+
+    private void recordOutcomes(Flow flow, List<PlannedChange> batch, Map<Action, WriteOutcome> outcomes,
+                                ApplyResult result) {
         store.inTransaction(() -> {
             for (PlannedChange change : batch) {
                 for (Action action : change.actions()) {
@@ -120,6 +131,15 @@ public final class PlanApplier {
         // One transaction for the batch's outcomes: a commit per change cost more than the writes themselves, and
         // a crash before it loses nothing, since the outbox still holds the creates and the updates are planned
         // again (and cost no write when they landed).
+        try {
+            recordOutcomes(flow, batch, outcomes, result);
+        } finally {
+            observations.clear();
+        }
+    }
+
+    private void recordOutcomes(Flow flow, List<PlannedChange> batch, Map<Action, WriteOutcome> outcomes,
+                                ApplyResult result) {
         store.inTransaction(() -> {
             for (PlannedChange change : batch) {
                 putContext(change);
@@ -130,6 +150,8 @@ public final class PlanApplier {
                     MDC.remove(MDC_RECORD);
                 }
             }
+            // The records' new places in the sync, stored together; nothing above reads them back.
+            store.observe(List.copyOf(observations));
             return null;
         });
     }
@@ -228,7 +250,7 @@ public final class PlanApplier {
             case Action.SaveLink save -> store.saveLink(save.link());
             case Action.Settle settle -> {
                 if (!written.contains(key(settle.record().record()))) {
-                    store.observe(List.of(settle.record().with(settle.status(), settle.reason(), 0, null)));
+                    observations.add(settle.record().with(settle.status(), settle.reason(), 0, null));
                 }
             }
             case Action.RecordConflict conflict -> {
@@ -238,7 +260,7 @@ public final class PlanApplier {
             case Action.Note note -> store.appendHistory(note.entry());
             case Action.Create create -> {
                 if (!written.contains(key(create.source().record()))) {
-                    store.observe(List.of(create.source().with(RecordStatus.SETTLED, null, 0, null)));
+                    observations.add(create.source().with(RecordStatus.SETTLED, null, 0, null));
                 }
             }
             case Action.Update update -> {
@@ -268,7 +290,7 @@ public final class PlanApplier {
             default -> throw new IllegalStateException("not a write: " + action);
         }
         // The copy of the written record lets the next write skip a read; a later read replaces it.
-        store.observe(List.of(observer.observe(record, RecordStatus.SETTLED, now)));
+        observations.add(observer.observe(record, RecordStatus.SETTLED, now));
         // From when crmsync first read the edit (a retried record keeps that time) to now, when its write landed.
         ObservedRecord source = sourceOf(action);
         Duration lag = source == null ? Duration.ZERO : Duration.between(source.observedAt(), now);
@@ -290,7 +312,7 @@ public final class PlanApplier {
         switch (failure) {
             case WriteOutcome.Rejected rejected -> {
                 String reason = target.label() + " refused the " + verb(action) + ": " + rejected.reason();
-                store.observe(List.of(source.with(RecordStatus.DEAD, reason, source.attempts() + 1, null)));
+                observations.add(source.with(RecordStatus.DEAD, reason, source.attempts() + 1, null));
                 result.failed(what + ": " + reason);
                 metrics.failed(flow, target, true);
                 logFailure(flow, target, action, reason, true);
@@ -300,14 +322,14 @@ public final class PlanApplier {
                 if (attempts >= settings.maxAttempts()) {
                     String reason = "gave up after " + attempts + " attempts to " + verb(action) + " on "
                             + target.label() + ": " + retry.reason();
-                    store.observe(List.of(source.with(RecordStatus.DEAD, reason, attempts, null)));
+                    observations.add(source.with(RecordStatus.DEAD, reason, attempts, null));
                     result.failed(what + ": " + reason);
                     metrics.failed(flow, target, true);
                     logFailure(flow, target, action, reason, true);
                 } else {
                     Duration wait = settings.retryBackoff().multipliedBy(1L << Math.min(20, attempts - 1));
-                    store.observe(List.of(source.with(RecordStatus.DIRTY, retry.reason(), attempts,
-                            clock.instant().plus(wait))));
+                    observations.add(source.with(RecordStatus.DIRTY, retry.reason(), attempts,
+                            clock.instant().plus(wait)));
                     result.retrying();
                     metrics.failed(flow, target, false);
                     logFailure(flow, target, action, retry.reason(), false);
