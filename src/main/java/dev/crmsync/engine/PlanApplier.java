@@ -95,15 +95,6 @@ public final class PlanApplier {
 
     private void applyBatch(Flow flow, List<PlannedChange> batch, ApplyResult result) {
         Instant now = clock.instant();
-        try {
-            recordOutcomes(flow, batch, outcomes, result);
-        } finally {
-            observations.clear();
-        }
-    }
-
-    private void recordOutcomes(Flow flow, List<PlannedChange> batch, Map<Action, WriteOutcome> outcomes,
-                                ApplyResult result) {
         store.inTransaction(() -> {
             for (PlannedChange change : batch) {
                 for (Action action : change.actions()) {
