@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Translates between country names, as webCRM holds them (a localised name chosen by the tenant), and ISO 3166-1
@@ -25,6 +27,9 @@ public final class Countries {
     private static final Map<String, String> ALIASES = Map.of(
             "uk", "GB", "great britain", "GB", "england", "GB", "usa", "US", "united states of america", "US",
             "holland", "NL", "the netherlands", "NL", "czech republic", "CZ");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Set<String> ISO_CODES = Locale.getISOCountries(Locale.IsoCountryCode.PART1_ALPHA2);
     private static final Map<String, String> CODE_BY_NAME = buildIndex();
 
     private final Locale writeLanguage;
@@ -44,7 +49,9 @@ public final class Countries {
         if (name == null || name.isBlank()) {
             return Optional.empty();
         }
-        return Optional.ofNullable(CODE_BY_NAME.get(key(name)));
+        // Most names need no folding of accents or spaces; they are found without the costly normalisation.
+        String code = CODE_BY_NAME.get(name.strip().toLowerCase(Locale.ROOT));
+        return Optional.ofNullable(code != null ? code : CODE_BY_NAME.get(key(name)));
     }
 
     /**
@@ -54,7 +61,7 @@ public final class Countries {
      */
     public String nameOf(String isoCode) {
         String code = isoCode.strip().toUpperCase(Locale.ROOT);
-        if (!Locale.getISOCountries(Locale.IsoCountryCode.PART1_ALPHA2).contains(code)) {
+        if (!ISO_CODES.contains(code)) {
             throw new MappingException("'" + isoCode + "' is not an ISO 3166-1 alpha-2 country code");
         }
         return Locale.of("", code).getDisplayCountry(writeLanguage);
@@ -87,8 +94,8 @@ public final class Countries {
     }
 
     private static String key(String name) {
-        String folded = Normalizer.normalize(name.strip().toLowerCase(Locale.ROOT), Normalizer.Form.NFD)
-                .replaceAll("\\p{M}", "");
-        return folded.replace('ø', 'o').replace('æ', 'a').replaceAll("\\s+", " ");
+        String folded = MARKS.matcher(Normalizer.normalize(name.strip().toLowerCase(Locale.ROOT), Normalizer.Form.NFD))
+                .replaceAll("");
+        return SPACES.matcher(folded.replace('ø', 'o').replace('æ', 'a')).replaceAll(" ");
     }
 }

@@ -69,7 +69,9 @@ public record FieldMapping(String field, String webcrmProperty, ValueTransform w
      * @return the properties this field is read from and written to on that side: one, or the parts of a join
      */
     public List<String> partsOn(Side side) {
-        return List.of(propertyOn(side).split(java.util.regex.Pattern.quote(PART_SEPARATOR)));
+        String property = propertyOn(side);
+        // Asked for every field of every record: the common single property costs no split.
+        return property.contains(PART_SEPARATOR) ? List.of(property.split("\\+")) : List.of(property);
     }
 
     /**

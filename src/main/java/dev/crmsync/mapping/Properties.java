@@ -12,6 +12,9 @@ final class Properties {
     }
 
     static Object get(Map<String, Object> properties, String path) {
+        if (path.indexOf('.') < 0) {
+            return properties.get(path);
+        }
         Object current = properties;
         for (String part : path.split("\\.")) {
             if (!(current instanceof Map<?, ?> map)) {

@@ -138,13 +138,18 @@ public final class FieldValues {
         StringBuilder text = new StringBuilder();
         values.forEach((name, value) -> text.append(name).append('=').append(typeTag(value)).append(':')
                 .append(render(value)).append('\n'));
+        byte[] digest = SHA_256.get().digest(text.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    /** One digest per thread: looking the algorithm up for every record cost more than hashing it. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
+    });
 
     private static String typeTag(Object value) {
         return switch (value) {
@@ -165,7 +170,10 @@ public final class FieldValues {
     private static Object canonical(String name, Object value) {
         return switch (value) {
             case null -> null;
-            case String s -> s.strip().isEmpty() ? null : s.strip();
+            case String s -> {
+                String stripped = s.strip();
+                yield stripped.isEmpty() ? null : stripped;
+            }
             case BigDecimal d -> d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
             case Long l -> l;
             case Integer i -> (long) i;
