@@ -110,7 +110,10 @@ public final class BenchMain {
         Path md = complete ? root.resolve("BENCHMARKS.md") : out.resolve("BENCHMARKS.md");
         Path json = complete ? root.resolve("benchmarks").resolve("results.json") : out.resolve("results.json");
         Files.createDirectories(json.getParent());
-        Files.writeString(md, report.markdown(Definitions.markdown(report)));
+        // What a person found profiling is kept beside the figures, and comes with every report.
+        Path profile = root.resolve("benchmarks").resolve("profile.md");
+        String findings = Files.exists(profile) ? "\n" + Files.readString(profile) : "";
+        Files.writeString(md, report.markdown(Definitions.markdown(report) + findings));
         Files.writeString(json, report.json());
         console.raw(summary(report));
         console.step("wrote %s and %s in %d min %d s%s", md, json, wall.toMinutes(), wall.toSecondsPart(),

@@ -78,15 +78,17 @@ final class CallCountBench {
         int edits = editedSide == Side.CUSTOMCRM ? world.editCustomcrm(scale.edits(), "bench")
                 : world.editWebcrm(scale.edits(), "bench");
         world.later(Duration.ofMinutes(1));
-        console.step("%,d edits in %s, then a second sync", edits, editedSide.label());
-        SyncWorld.RunStats second = world.syncOnce();
+        console.step("%,d edits in %s, then the cycles that carry them", edits, editedSide.label());
+        SyncWorld.RunStats second = world.syncCycles();
         echoes(second, "update sync into " + target.label());
         ApplyResult applied = second.result().applied();
         Traffic traffic = target == Side.WEBCRM ? second.webcrm() : second.customcrm();
         return perRecord(name, traffic, edits, "edit", goal, target.label() + " requests counted by its simulator "
-                        + "over the second `sync --once` (until quiet) / " + edits + " records edited in "
-                        + editedSide.label() + " between the first sync and the second (notes or description "
-                        + "fields; two fifths companies, two fifths people, a fifth products).",
+                        + "over the cycles that carry the edits, until quiet, as a running service spends them "
+                        + "between two of its hourly id listings (a new connection, so its login included; a "
+                        + "`sync --once` also lists every id, one request per 1,000 records and flow) / " + edits
+                        + " records edited in " + editedSide.label() + " between the first sync and these cycles "
+                        + "(notes or description fields; two fifths companies, two fifths people, a fifth products).",
                 second, applied.updates(target) + " updates landed in " + target.label());
     }
 

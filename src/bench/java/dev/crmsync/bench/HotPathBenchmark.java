@@ -19,7 +19,6 @@ import dev.crmsync.model.SideRecord;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,18 +44,6 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class HotPathBenchmark {
 
-    private static final RefResolver NO_REFS = new RefResolver() {
-        @Override
-        public Optional<String> linkIdOf(Flow flow, Side side, String recordId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> recordIdOn(Flow flow, Side side, String linkId) {
-            return Optional.empty();
-        }
-    };
-
     private String json;
     private SideRecord record;
     private RecordMapper mapper;
@@ -78,10 +65,10 @@ public class HotPathBenchmark {
         mapper = new RecordMapper(DefaultMappings.all(Locale.ENGLISH).get(Flow.ORGANISATIONS));
         merge = new FieldMerge(mapper.mapping(), ConflictPolicy.ofDefaults());
         // The last agreed values differ from the record in one field: the comment a webCRM user just wrote.
-        base = mapper.toCanonical(record, NO_REFS).values().with("notes", "the comment before the edit");
+        base = mapper.toCanonical(record, RefResolver.NONE).values().with("notes", "the comment before the edit");
         baseHash = base.hash();
         customcrm = new SideValues(base, modifiedAt.minusSeconds(3600), false);
-        mapped = mapper.toCanonical(record, NO_REFS).values();
+        mapped = mapper.toCanonical(record, RefResolver.NONE).values();
         webcrm = new SideValues(mapped, modifiedAt, true);
     }
 
@@ -90,7 +77,7 @@ public class HotPathBenchmark {
      */
     @Benchmark
     public MergeResult mapHashMerge() {
-        FieldValues values = mapper.toCanonical(record, NO_REFS).values();
+        FieldValues values = mapper.toCanonical(record, RefResolver.NONE).values();
         boolean changed = !values.hash().equals(baseHash);
         return merge.merge(base, new SideValues(values, modifiedAt, changed), customcrm);
     }
@@ -102,7 +89,7 @@ public class HotPathBenchmark {
      */
     @Benchmark
     public FieldValues partMap() {
-        return mapper.toCanonical(record, NO_REFS).values();
+        return mapper.toCanonical(record, RefResolver.NONE).values();
     }
 
     /**

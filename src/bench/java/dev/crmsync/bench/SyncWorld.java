@@ -206,6 +206,15 @@ final class SyncWorld implements AutoCloseable {
     }
 
     /**
+     * Runs the cycles a running service spends on changes between two of its hourly id listings: cycles until
+     * quiet, as {@link #syncOnce()}, but without the complete id listing a {@code sync --once} reads first.
+     */
+    RunStats syncCycles() {
+        return syncOnce(() -> SyncConnection.open(config(), clock, sleeper(), UnaryOperator.identity(),
+                (side, connector) -> connector), SyncProgress.NONE, false);
+    }
+
+    /**
      * @param config           the configuration to run with
      * @param within           told how each cycle gets on
      * @param connectorWrapper wraps each side's connector, e.g. to stop the run at a deadline
@@ -223,7 +232,8 @@ final class SyncWorld implements AutoCloseable {
      */
     RunStats syncOnce(CrmsyncConfig config, SyncProgress within, UnaryOperator<Store> storeWrapper,
                       BiFunction<Side, Connector, Connector> connectorWrapper) {
-        return syncOnce(() -> SyncConnection.open(config, clock, sleeper(), storeWrapper, connectorWrapper), within);
+        return syncOnce(() -> SyncConnection.open(config, clock, sleeper(), storeWrapper, connectorWrapper), within,
+                true);
     }
 
     /**
@@ -232,10 +242,10 @@ final class SyncWorld implements AutoCloseable {
      */
     RunStats syncOnce(HttpCallObserver requests) {
         return syncOnce(() -> SyncConnection.open(config(), clock, sleeper(), SyncMetrics.NONE, requests),
-                SyncProgress.NONE);
+                SyncProgress.NONE, true);
     }
 
-    private RunStats syncOnce(Supplier<SyncConnection> opener, SyncProgress within) {
+    private RunStats syncOnce(Supplier<SyncConnection> opener, SyncProgress within, boolean listIds) {
         Traffic webcrmBefore = Traffic.of(webcrm.traffic().snapshot());
         Traffic customcrmBefore = Traffic.of(customcrm.traffic().snapshot());
         List<CycleTraffic> cycles = new ArrayList<>();
@@ -244,7 +254,7 @@ final class SyncWorld implements AutoCloseable {
         SyncRun.Result result = null;
         Throwable stopped = null;
         try (SyncConnection connection = opener.get()) {
-            result = connection.run(MAX_CYCLES).untilQuiet(new SyncCycle.Options(false, true, false), within,
+            result = connection.run(MAX_CYCLES).untilQuiet(new SyncCycle.Options(false, listIds, false), within,
                     report -> {
                         Traffic w = Traffic.of(webcrm.traffic().snapshot());
                         Traffic c = Traffic.of(customcrm.traffic().snapshot());

@@ -4,7 +4,6 @@ import dev.crmsync.mapping.MatchKey;
 import dev.crmsync.mapping.RecordMapper;
 import dev.crmsync.mapping.RefResolver;
 import dev.crmsync.model.Flow;
-import dev.crmsync.model.Side;
 import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
@@ -20,19 +19,6 @@ import java.util.Optional;
  */
 final class RecordObserver {
 
-    /** Match keys never depend on references, so a resolver that knows no links is enough to compute them. */
-    private static final RefResolver NO_LINKS = new RefResolver() {
-        @Override
-        public Optional<String> linkIdOf(Flow flow, Side side, String recordId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> recordIdOn(Flow flow, Side side, String linkId) {
-            return Optional.empty();
-        }
-    };
-
     private final Map<Flow, RecordMapper> mappers;
 
     RecordObserver(Map<Flow, RecordMapper> mappers) {
@@ -45,7 +31,7 @@ final class RecordObserver {
         String key = null;
         Optional<MatchKey> matchKey = mapper.mapping().match();
         if (!record.deleted() && matchKey.isPresent()) {
-            Object value = mapper.toCanonical(record, NO_LINKS).values().get(matchKey.get().field());
+            Object value = mapper.toCanonical(record, RefResolver.NONE).values().get(matchKey.get().field());
             key = matchKey.get().keyOf(value).orElse(null);
         }
         return new ObservedRecord(record, key, stamp, status, null, 0, null, at);

@@ -10,6 +10,19 @@ import java.util.Optional;
  */
 public interface RefResolver {
 
+    /** Knows no links: every reference is unlinked. Enough where references do not matter, as for match keys. */
+    RefResolver NONE = new RefResolver() {
+        @Override
+        public Optional<String> linkIdOf(Flow flow, Side side, String recordId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> recordIdOn(Flow flow, Side side, String linkId) {
+            return Optional.empty();
+        }
+    };
+
     /**
      * @param flow     the referenced flow
      * @param side     the side the id belongs to
