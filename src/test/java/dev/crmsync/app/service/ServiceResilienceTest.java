@@ -3,6 +3,7 @@ package dev.crmsync.app.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
@@ -80,13 +81,17 @@ class ServiceResilienceTest {
         String config = "sync: { interval: 1s, reconcile-interval: 5s, batch-size: 10 }\n";
         try (ServiceHarness harness = ServiceHarness.start(new SeedPlan(0, 30, 40, 0), new SeedPlan(20, 30, 40, 0),
                 config)) {
-            // When the service stops while the first flow is part way through its plan
+            // When the service stops while the first flow is part way through its plan: each webCRM request
+            // takes a while, since a batch now costs webCRM one bulk write, and the plan would be through before a
+            // poll of the status could see it part way
+            harness.webcrm().faults().settings(new FaultSettings(Duration.ofMillis(300), 0, 0, 0));
             await().atMost(PATIENCE).until(() -> {
                 JsonNode progress = harness.status().path("flows").get(0).path("progress");
                 return progress.path("done").asInt() >= 10 && progress.path("done").asInt() < progress.path("total")
                         .asInt();
             });
             harness.restartService();
+            harness.webcrm().faults().reset();
 
             // Then the restarted service finishes the sync: every organisation linked once on both sides
             await().atMost(PATIENCE).until(() -> {
