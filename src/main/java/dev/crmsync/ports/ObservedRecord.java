@@ -9,8 +9,9 @@ import java.util.Objects;
 /**
  * The store's copy of a record as last read from its system, with its place in the sync. Observing a change
  * stores it here as {@link RecordStatus#DIRTY} before the cursor moves on, so the store doubles as a durable
- * inbox: a crash after the read loses nothing. The copy also lets crmsync write webCRM's full-object PUT without
- * reading the record again, and match a new record against records of the other side seen in earlier cycles.
+ * inbox: a crash after the read loses nothing. The copy also lets crmsync write webCRM's whole-object upserts
+ * without reading the record again, and match a new record against records of the other side seen in earlier
+ * cycles.
  *
  * @param record        the record as its system returned it
  * @param matchKey      its normalised first-link match key, or null

@@ -196,7 +196,8 @@ public final class CrmHttpClient {
                 lastProblem = timedOut ? "no answer within " + timeout.toSeconds() + " s"
                         : "connection failed (" + e.getClass().getSimpleName() + ")";
                 if (!idempotent) {
-                    String message = what + ": " + lastProblem + "; it may have landed, so it is not sent again blindly";
+                    String message = what + ": " + lastProblem
+                            + "; it may have landed, so it is not sent again blindly";
                     throw timedOut ? new RequestTimeoutException(message, e) : new TransientCrmException(message, e);
                 }
                 pause(backoff, what);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 final class StampChecks {
 
-    /** A link id: a UUID (crmsync makes time-ordered ones, see {@code model.LinkIds}; older stores hold random ones). */
+    /** A link id: a UUID, time-ordered ones from {@code model.LinkIds}, random ones in older stores. */
     static final Pattern LINK_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** The length of a link id, which a stamp field must hold. */
