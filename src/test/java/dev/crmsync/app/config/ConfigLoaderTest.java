@@ -48,6 +48,21 @@ class ConfigLoaderTest {
         assertThat(config.sync().deleteThreshold()).isEqualTo(0.2);
         assertThat(config.mappings()).containsOnlyKeys(Flow.values());
         assertThat(config.webcrm().requestsPerMinute()).isLessThanOrEqualTo(250);
+        assertThat(config.webcrm().writeBatchSize()).isEqualTo(500);
+        assertThat(config.customcrm().writeBatchSize()).isEqualTo(500);
+    }
+
+    @Test
+    void shouldReadTheWriteBatchSizesAndNameTheKeyOfOneOutOfRange() {
+        CrmsyncConfig config = parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "token: t, write-batch-size: 100")
+                .replace("api-key: ${CUSTOMCRM_API_KEY}", "api-key: k, write-batch-size: 1"));
+
+        assertThat(config.webcrm().writeBatchSize()).isEqualTo(100);
+        assertThat(config.customcrm().writeBatchSize()).isEqualTo(1);
+        assertThat(problem(() -> parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "token: t, write-batch-size: 5000"))))
+                .startsWith("webcrm.write-batch-size:");
+        assertThat(problem(() -> parse(MINIMAL.replace("api-key: ${CUSTOMCRM_API_KEY}",
+                "api-key: k, write-batch-size: 0")))).startsWith("customcrm.write-batch-size:");
     }
 
     @Test
