@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 
@@ -38,6 +39,10 @@ public final class Planner {
     /** History actions of a record that left its flow's filter, with its partner kept or deleted. */
     private static final String LEFT_FILTER = "left-filter";
     private static final String LEFT_FILTER_DELETED = "left-filter-deleted";
+    /** History actions of a link deleted or retired: what the delete circuit breaker counts over its window. */
+    private static final String DELETED = "deleted";
+    private static final String RETIRED = "retired";
+    static final Set<String> LINK_REMOVALS = Set.of(DELETED, RETIRED, LEFT_FILTER, LEFT_FILTER_DELETED);
 
     /** Records whose store lookups are read together before they are planned. */
     private static final int PREFETCH_SIZE = 500;
@@ -433,7 +438,7 @@ public final class Planner {
                 Link retired = link.with(link.base(), LinkState.RETIRED, now);
                 view.plan(retired);
                 actions.add(new Action.Delete(other, retired, otherId, tombstone));
-                actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, tombstone.side(), "deleted",
+                actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, tombstone.side(), DELETED,
                         "deleted on " + tombstone.side().label() + ", so deleted " + flow.entityOn(other) + " "
                                 + otherId + " on " + other.label(), Map.of())));
                 return new PlannedChange("delete " + other.label() + " " + flow.entityOn(other) + " " + otherId
@@ -447,7 +452,7 @@ public final class Planner {
         }
 
         private PlannedChange retire(Link link, ObservedRecord source, String why) {
-            return retire(link, source, why, "retired");
+            return retire(link, source, why, RETIRED);
         }
 
         private PlannedChange retire(Link link, ObservedRecord source, String why, String action) {

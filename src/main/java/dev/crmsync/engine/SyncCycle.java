@@ -347,19 +347,38 @@ public final class SyncCycle {
         }
     }
 
+    /**
+     * The delete circuit breaker: the removals this plan would make, together with those already made within
+     * {@link SyncSettings#deleteWindow()}, against the flow's links as they stood before them. Counting over the
+     * window rather than per cycle means a mass delete cannot pass in small cycles, as it would when change hooks
+     * start a cycle for every burst of deletes.
+     */
     private String breakerTrip(FlowPlan plan) {
         long removals = plan.linkRemovals();
         if (removals == 0) {
             return null;
         }
-        long links = store.countLinks(plan.flow(), LinkState.ACTIVE);
-        if (removals >= settings.deleteMinimum() && removals > settings.deleteThreshold() * links) {
-            return plan.flow().configName() + ": this run would delete or retire " + removals + " of " + links
-                    + " links, more than " + Math.round(settings.deleteThreshold() * 100) + " %; nothing was "
-                    + "deleted. Check the other system, then rerun with --allow-mass-delete or raise "
-                    + "sync.delete-threshold";
+        Flow flow = plan.flow();
+        long recent = settings.deleteWindow().isZero() ? 0
+                : store.countHistory(flow, Planner.LINK_REMOVALS, clock.instant().minus(settings.deleteWindow()));
+        long links = store.countLinks(flow, LinkState.ACTIVE) + recent;
+        long total = removals + recent;
+        if (total >= settings.deleteMinimum() && total > settings.deleteThreshold() * links) {
+            String already = recent == 0 ? "" : ", and " + recent + " were removed in the last "
+                    + describe(settings.deleteWindow()) + ": " + total + " of " + links;
+            return flow.configName() + ": this run would delete or retire " + removals + " of "
+                    + (links - recent) + " links" + already + ", more than "
+                    + Math.round(settings.deleteThreshold() * 100) + " %; nothing was deleted. Check the other "
+                    + "system, then rerun with --allow-mass-delete or raise sync.delete-threshold";
         }
         return null;
+    }
+
+    private static String describe(Duration span) {
+        if (span.toSeconds() % 3600 == 0) {
+            return span.toHours() == 1 ? "hour" : span.toHours() + " hours";
+        }
+        return span.toSeconds() % 60 == 0 ? span.toMinutes() + " min" : span.toSeconds() + " s";
     }
 
     private static FlowPlan holdRemovals(FlowPlan plan, String why) {

@@ -19,9 +19,25 @@ import java.util.Objects;
  *                        a dead letter
  * @param retryBackoff    the wait before the second attempt; it doubles with each further attempt
  * @param batchSize       how many records are planned and written in one batch
+ * @param deleteWindow    how far back the circuit breaker counts removals already made, so that a mass delete cut
+ *                        into many small cycles (change hooks start one per burst of changes) still trips it
  */
 public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy> deletePolicies,
-                           double deleteThreshold, int deleteMinimum, int maxAttempts, Duration retryBackoff, int batchSize) {
+                           double deleteThreshold, int deleteMinimum, int maxAttempts, Duration retryBackoff, int batchSize,
+                           Duration deleteWindow) {
+
+    /** The breaker's window unless configured: removals of the last hour count with the ones a run would make. */
+    public static final Duration DEFAULT_DELETE_WINDOW = Duration.ofHours(1);
+
+    /**
+     * Settings with the default {@link #DEFAULT_DELETE_WINDOW}.
+     */
+    public SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy> deletePolicies,
+                        double deleteThreshold, int deleteMinimum, int maxAttempts, Duration retryBackoff,
+                        int batchSize) {
+        this(conflictPolicy, deletePolicies, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff, batchSize,
+                DEFAULT_DELETE_WINDOW);
+    }
 
     public SyncSettings {
         Objects.requireNonNull(conflictPolicy, "conflictPolicy");
@@ -45,6 +61,9 @@ public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1: " + batchSize);
         }
+        if (deleteWindow == null || deleteWindow.isNegative()) {
+            throw new IllegalArgumentException("deleteWindow must be zero or positive: " + deleteWindow);
+        }
     }
 
     /**
@@ -58,13 +77,15 @@ public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy
      * @return a copy with another conflict policy
      */
     public SyncSettings withConflictPolicy(ConflictPolicy policy) {
-        return new SyncSettings(policy, deletePolicies, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff, batchSize);
+        return new SyncSettings(policy, deletePolicies, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff,
+                batchSize, deleteWindow);
     }
 
     /**
      * @return a copy with another delete threshold
      */
     public SyncSettings withDeleteThreshold(double threshold) {
-        return new SyncSettings(conflictPolicy, deletePolicies, threshold, deleteMinimum, maxAttempts, retryBackoff, batchSize);
+        return new SyncSettings(conflictPolicy, deletePolicies, threshold, deleteMinimum, maxAttempts, retryBackoff,
+                batchSize, deleteWindow);
     }
 }

@@ -196,6 +196,14 @@ public interface Store extends AutoCloseable {
     List<HistoryEntry> history(String linkId);
 
     /**
+     * @param flow    the flow
+     * @param actions history actions, e.g. {@code deleted}, {@code retired}
+     * @param since   the earliest entry time to count
+     * @return how many history entries of the flow with one of those actions were written at or after {@code since}
+     */
+    long countHistory(Flow flow, Collection<String> actions, Instant since);
+
+    /**
      * @param flow  the flow, or null for all
      * @param limit how many at most
      * @return the newest history entries across links, newest first

@@ -289,6 +289,47 @@ class SyncBehaviourScenarioTest {
         }
     }
 
+    @Test
+    void shouldHoldAMassDeleteCutIntoSmallCyclesAsChangeHooksWouldRunThem() {
+        // Regression: the breaker counted per cycle, so half of a flow deleted within seconds, carried by
+        // hook-triggered cycles each under 20 % of the links left, all reached webCRM.
+        try (SyncHarness harness = SyncHarness.empty()) {
+            // Given a hundred products in Customcrm, synced to webCRM
+            String customer = id(harness.customcrm.createAsUser(RecordType.CUSTOMER, Map.of("name", "Øresund AB")));
+            List<String> products = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                products.add(id(harness.customcrm.createAsUser(RecordType.PRODUCT, Map.of("customer_id", customer,
+                        "name", "Pallet " + i))));
+            }
+            harness.sync();
+            assertThat(harness.webcrm.count(WebcrmEntity.PRODUCT)).isEqualTo(100);
+
+            // When 48 are deleted in four bursts of 12, each carried by its own run a second apart: 12 of 100, of
+            // 88, of 76, of 64 links, each under the 20 % threshold on its own
+            List<SyncRun.Result> runs = new ArrayList<>();
+            for (int burst = 0; burst < 4; burst++) {
+                harness.later(Duration.ofSeconds(1));
+                products.subList(burst * 12, burst * 12 + 12)
+                        .forEach(p -> harness.customcrm.deleteAsUser(RecordType.PRODUCT, p));
+                runs.add(harness.run(new SyncCycle.Options(false, false, false)));
+            }
+
+            // Then the first burst passes, and the breaker holds the rest: it counts the removals of the last hour
+            assertThat(runs.get(0).applied().deletes(Side.WEBCRM)).isEqualTo(12);
+            assertThat(runs.get(1).cycles().getFirst().breakerTrips()).singleElement().asString()
+                    .contains("12 of 88").contains("12 were removed in the last hour").contains("24 of 100");
+            assertThat(runs.get(2).cycles().getFirst().breakerTrips()).isNotEmpty();
+            assertThat(runs.get(3).cycles().getFirst().breakerTrips()).isNotEmpty();
+            assertThat(harness.webcrm.count(WebcrmEntity.PRODUCT)).isEqualTo(88);
+
+            // When the hour has passed, the held deletes are still a mass delete on their own
+            harness.later(Duration.ofHours(2));
+            SyncRun.Result later = harness.run(new SyncCycle.Options(false, false, false));
+            assertThat(later.cycles().getFirst().breakerTrips()).singleElement().asString().contains("36 of 88");
+            assertThat(harness.webcrm.count(WebcrmEntity.PRODUCT)).isEqualTo(88);
+        }
+    }
+
     // ------------------------------------------------------------------ manual conflict policy
 
     @Test

@@ -399,6 +399,11 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public long countHistory(Flow flow, Collection<String> actions, Instant since) {
+        return read(h -> StoreStatements.countHistory(h, flow, actions, since));
+    }
+
+    @Override
     public List<HistoryEntry> history(String linkId) {
         return read(h -> StoreStatements.history(h, linkId));
     }

@@ -486,6 +486,18 @@ final class StoreStatements {
                 .execute();
     }
 
+    static long countHistory(Handle h, Flow flow, Collection<String> actions, Instant since) {
+        if (actions.isEmpty()) {
+            return 0;
+        }
+        return h.createQuery("SELECT COUNT(*) FROM history WHERE flow = :flow AND at >= :since AND action IN (<actions>)")
+                .bind("flow", flow.name())
+                .bind("since", text(since))
+                .bindList("actions", List.copyOf(actions))
+                .mapTo(Long.class)
+                .one();
+    }
+
     static List<HistoryEntry> history(Handle h, String linkId) {
         return h.createQuery("SELECT " + HISTORY_COLUMNS + " FROM history WHERE link_id = :linkId ORDER BY seq")
                 .bind("linkId", linkId)

@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -712,6 +713,26 @@ public abstract class StoreContractTest {
     }
 
     // ---------------------------------------------------------------- history
+
+    @Test
+    void shouldCountHistoryEntriesOfSomeActionsSinceAnInstant() {
+        // Given
+        store.saveLink(link("L-1", Flow.PRODUCTS, "101", "c-1"));
+        store.saveLink(link("L-2", Flow.PRODUCTS, "102", "c-2"));
+        store.saveLink(link("L-3", Flow.ORGANISATIONS, "103", "c-3"));
+        store.appendHistory(new HistoryEntry("L-1", Flow.PRODUCTS, at(0), null, "deleted", null, Map.of()));
+        store.appendHistory(new HistoryEntry("L-2", Flow.PRODUCTS, at(10), null, "retired", null, Map.of()));
+        store.appendHistory(new HistoryEntry("L-2", Flow.PRODUCTS, at(20), null, "updated", null, Map.of()));
+        store.appendHistory(new HistoryEntry("L-3", Flow.ORGANISATIONS, at(30), null, "deleted", null, Map.of()));
+
+        // When / Then
+        Set<String> removals = Set.of("deleted", "retired");
+        assertThat(store.countHistory(Flow.PRODUCTS, removals, at(0))).isEqualTo(2);
+        assertThat(store.countHistory(Flow.PRODUCTS, removals, at(1))).isEqualTo(1);
+        assertThat(store.countHistory(Flow.PRODUCTS, removals, at(11))).isZero();
+        assertThat(store.countHistory(Flow.ORGANISATIONS, removals, at(0))).isEqualTo(1);
+        assertThat(store.countHistory(Flow.PRODUCTS, Set.of(), at(0))).isZero();
+    }
 
     @Test
     void shouldGiveBackALinksHistoryOldestFirst() {
