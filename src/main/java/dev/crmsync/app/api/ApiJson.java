@@ -51,18 +51,22 @@ final class ApiJson {
         return side == null ? null : side.configName();
     }
 
-    static ObjectNode status(ServiceStatus status) {
+    /**
+     * @param status  the service's status
+     * @param waiting how many records wait, per flow (the service does not count them; the store does)
+     */
+    static ObjectNode status(ServiceStatus status, Map<Flow, Long> waiting) {
         ObjectNode out = NODES.objectNode();
         out.put("startedAt", time(status.startedAt()));
         out.put("ready", status.ready());
         ArrayNode flows = out.putArray("flows");
-        status.flows().forEach(f -> flows.add(flow(f)));
+        status.flows().forEach(f -> flows.add(flow(f, waiting.getOrDefault(f.flow(), 0L))));
         ArrayNode systems = out.putArray("systems");
         status.systems().forEach(s -> systems.add(system(s)));
         return out;
     }
 
-    static ObjectNode flow(FlowStatus f) {
+    static ObjectNode flow(FlowStatus f, long waiting) {
         ObjectNode out = NODES.objectNode();
         out.put("flow", name(f.flow()));
         out.put("title", f.title());
@@ -75,6 +79,7 @@ final class ApiJson {
         out.put("nextReconcileAt", time(f.nextReconcileAt()));
         out.put("links", f.links());
         out.put("deadLetters", f.deadLetters());
+        out.put("waitingRecords", waiting);
         out.put("openConflicts", f.openConflicts());
         putSeconds(out, "lagSeconds", f.lag());
         out.put("lastError", f.lastError());
@@ -212,6 +217,30 @@ final class ApiJson {
         out.put("reason", r.reason() == null ? "" : r.reason());
         out.put("attempts", r.attempts());
         out.put("observedAt", time(r.observedAt()));
+        return out;
+    }
+
+    static ObjectNode waiting(WaitingRecord w) {
+        ObjectNode out = NODES.objectNode();
+        out.put("flow", name(w.flow()));
+        out.put("side", name(w.side()));
+        out.put("recordId", w.recordId());
+        out.put("title", w.title());
+        out.put("reason", w.reason());
+        out.put("explanation", w.explanation());
+        out.put("observedAt", time(w.observedAt()));
+        out.put("waitingSeconds", w.waited().toSeconds());
+        ArrayNode parents = out.putArray("parents");
+        for (WaitingRecord.Parent p : w.parents()) {
+            ObjectNode parent = parents.addObject();
+            parent.put("flow", name(p.flow()));
+            parent.put("side", name(p.side()));
+            parent.put("recordId", p.recordId());
+            parent.put("title", p.title());
+            parent.put("status", p.standing().apiName());
+            parent.put("reason", p.reason());
+            parent.put("linkId", p.linkId());
+        }
         return out;
     }
 

@@ -2,7 +2,9 @@ package dev.crmsync.app.api;
 
 import dev.crmsync.app.docs.Document;
 import dev.crmsync.app.docs.DocumentFormat;
+import dev.crmsync.app.service.FlowStatus;
 import dev.crmsync.app.service.SyncService;
+import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.Side;
@@ -43,17 +45,20 @@ final class ApiRoutes {
     private final InstantSource clock;
     private final Supplier<Document> dataflow;
     private final RecordTitles titles;
+    private final UnsyncedRecords unsynced;
 
-    ApiRoutes(SyncService service, Store store, InstantSource clock, Supplier<Document> dataflow) {
+    ApiRoutes(SyncService service, Store store, InstantSource clock, Supplier<Document> dataflow,
+              Map<Flow, FlowMapping> mappings) {
         this.service = service;
         this.store = store;
         this.clock = clock;
         this.dataflow = dataflow;
         this.titles = new RecordTitles(store);
+        this.unsynced = new UnsyncedRecords(store, mappings, clock);
     }
 
     void install(JavalinConfig cfg) {
-        cfg.routes.get("/api/status", ctx -> json(ctx, 200, ApiJson.status(service.status())));
+        cfg.routes.get("/api/status", ctx -> json(ctx, 200, status()));
         cfg.routes.get("/api/stats", this::stats);
         cfg.routes.get("/api/timeline", this::timeline);
         cfg.routes.get("/api/links", this::links);
@@ -65,11 +70,8 @@ final class ApiRoutes {
             json(ctx, 200, out);
         });
         cfg.routes.post("/api/conflicts/{id}/resolve", this::resolve);
-        cfg.routes.get("/api/dead-letters", ctx -> {
-            ArrayNode out = ApiJson.MAPPER.createArrayNode();
-            store.withStatus(RecordStatus.DEAD).forEach(r -> out.add(ApiJson.deadLetter(r, deadLetterTitle(r))));
-            json(ctx, 200, out);
-        });
+        cfg.routes.get("/api/dead-letters", ctx -> json(ctx, 200, unsynced.deadLettersJson()));
+        cfg.routes.get("/api/waiting", ctx -> json(ctx, 200, unsynced.waitingJson()));
         cfg.routes.post("/api/dead-letters/replay", ctx ->
                 json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", service.replay(null, null, null))));
         cfg.routes.post("/api/dead-letters/{flow}/{side}/{recordId}/replay", ctx -> {
@@ -81,14 +83,14 @@ final class ApiRoutes {
             ctx.status(204);
         });
         cfg.routes.post("/api/flows/{flow}/pause", ctx ->
-                json(ctx, 200, ApiJson.flow(service.pause(ManagementApi.flow(ctx, "flow")))));
+                json(ctx, 200, flowJson(service.pause(ManagementApi.flow(ctx, "flow")))));
         cfg.routes.post("/api/flows/{flow}/resume", ctx ->
-                json(ctx, 200, ApiJson.flow(service.resume(ManagementApi.flow(ctx, "flow")))));
+                json(ctx, 200, flowJson(service.resume(ManagementApi.flow(ctx, "flow")))));
         cfg.routes.post("/api/flows/{flow}/sync-now", ctx ->
-                json(ctx, 202, ApiJson.flow(service.syncNow(ManagementApi.flow(ctx, "flow")))));
+                json(ctx, 202, flowJson(service.syncNow(ManagementApi.flow(ctx, "flow")))));
         cfg.routes.post("/api/sync-now", ctx -> {
             service.syncNowAll();
-            json(ctx, 202, ApiJson.status(service.status()));
+            json(ctx, 202, status());
         });
         cfg.routes.get("/api/plan", ctx -> json(ctx, 200, ApiJson.plan(service.dryRun())));
         cfg.routes.get("/api/dataflow", this::dataflow);
@@ -257,7 +259,15 @@ final class ApiRoutes {
     // ---------------------------------------------------------------- JSON for events
 
     String statusJson() {
-        return ApiJson.status(service.status()).toString();
+        return status().toString();
+    }
+
+    private ObjectNode status() {
+        return ApiJson.status(service.status(), unsynced.waitingCounts());
+    }
+
+    private ObjectNode flowJson(FlowStatus flow) {
+        return ApiJson.flow(flow, unsynced.waitingCounts().getOrDefault(flow.flow(), 0L));
     }
 
     String historyJson(HistoryEntry entry) {
@@ -266,11 +276,6 @@ final class ApiRoutes {
 
     private ObjectNode historyNode(HistoryEntry entry) {
         return ApiJson.history(entry, titles.nameOf(entry.linkId()));
-    }
-
-    private String deadLetterTitle(ObservedRecord record) {
-        return store.linkOf(record.flow(), record.side(), record.id()).map(l -> RecordTitles.of(l).name())
-                .orElseGet(() -> record.flow().entityOn(record.side()) + " " + record.id());
     }
 
     // ---------------------------------------------------------------- parameters

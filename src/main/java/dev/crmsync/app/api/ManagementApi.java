@@ -4,6 +4,7 @@ import dev.crmsync.app.docs.Document;
 import dev.crmsync.app.docs.DocumentFormat;
 import dev.crmsync.app.service.ServiceBusyException;
 import dev.crmsync.app.service.SyncService;
+import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Secret;
 import io.javalin.Javalin;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,9 +48,12 @@ public final class ManagementApi implements AutoCloseable {
      * @param metrics     renders the Prometheus text of {@code /metrics}
      * @param dataflow    makes the dataflow document of the running configuration
      * @param extraRoutes more routes, e.g. the change hooks; they are not guarded by the token
+     * @param mappings    the running configuration's property tables, which say where a waiting record's
+     *                    parents are and what records are called; null for the defaults
      */
     public record Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics,
-                           Supplier<Document> dataflow, Consumer<JavalinConfig> extraRoutes) {
+                           Supplier<Document> dataflow, Consumer<JavalinConfig> extraRoutes,
+                           Map<Flow, FlowMapping> mappings) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
@@ -56,6 +61,16 @@ public final class ManagementApi implements AutoCloseable {
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(dataflow, "dataflow");
             extraRoutes = extraRoutes == null ? cfg -> { } : extraRoutes;
+            mappings = mappings == null ? UnsyncedRecords.defaultMappings() : Map.copyOf(mappings);
+        }
+
+        /**
+         * Settings with the default property tables, which find the parents of waiting records and name them
+         * as long as the configuration keeps the default reference and name rows.
+         */
+        public Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics,
+                        Supplier<Document> dataflow, Consumer<JavalinConfig> extraRoutes) {
+            this(host, port, token, clock, metrics, dataflow, extraRoutes, null);
         }
     }
 
@@ -78,7 +93,7 @@ public final class ManagementApi implements AutoCloseable {
      */
     public static ManagementApi start(SyncService service, dev.crmsync.ports.Store store, Settings settings) {
         ApiAuth auth = new ApiAuth(settings.token(), settings.clock());
-        ApiRoutes routes = new ApiRoutes(service, store, settings.clock(), settings.dataflow());
+        ApiRoutes routes = new ApiRoutes(service, store, settings.clock(), settings.dataflow(), settings.mappings());
         Set<EventStream> streams = ConcurrentHashMap.newKeySet();
         String contract = resource(CONTRACT);
         Javalin http = Javalin.create(cfg -> {

@@ -43,13 +43,22 @@ final class RecordTitles {
      */
     static Title of(Link link) {
         FieldValues base = link.base();
-        String name = link.flow() == Flow.PERSONS
-                ? join(text(base, "first_name"), text(base, "last_name"))
-                : text(base, "name");
+        String name = nameOf(link.flow(), base);
         if (name == null) {
             name = link.flow().webcrmEntity() + " " + (link.webcrmId() != null ? link.webcrmId() : link.customcrmId());
         }
         return new Title(name, text(base, "email"));
+    }
+
+    /**
+     * @param flow   the flow whose canonical fields {@code values} holds
+     * @param values canonical values, e.g. a record mapped from either side; may be null
+     * @return the name they give, or null when they give none
+     */
+    static String nameOf(Flow flow, FieldValues values) {
+        return flow == Flow.PERSONS
+                ? join(text(values, "first_name"), text(values, "last_name"))
+                : text(values, "name");
     }
 
     private static String text(FieldValues values, String field) {

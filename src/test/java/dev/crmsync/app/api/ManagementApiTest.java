@@ -348,6 +348,73 @@ class ManagementApiTest {
     }
 
     @Test
+    @Order(32)
+    void shouldListAPersonWaitingForItsDeadLetterOrganisationAndFreeItWhenTheParentIsReplayed() {
+        // Regression (issue 11): a child waiting for a parent that became a dead letter appeared nowhere.
+        // Given Customcrm refuses every write for now, so a new webCRM organisation ends as a dead letter, and a
+        // new webCRM person of that organisation waits for it
+        harness.customcrm().faults().failWrites(422);
+        int organisation;
+        int person;
+        try {
+            organisation = harness.webcrm().createAsUser(WebcrmEntity.ORGANISATION,
+                    Map.of("OrganisationName", "Refused Parent A/S"));
+            person = harness.webcrm().createAsUser(WebcrmEntity.PERSON, Map.of("PersonFirstName", "Vera",
+                    "PersonLastName", "Venter", "PersonEmail", "vera.venter@example.com",
+                    "PersonOrganisationId", organisation));
+            await().atMost(PATIENCE).until(() -> waitingEntry(person) != null
+                    && waitingEntry(person).path("parents").path(0).path("status").asString().equals("dead"));
+        } finally {
+            harness.customcrm().faults().reset();
+        }
+
+        // When
+        JsonNode waiting = waitingEntry(person);
+        JsonNode persons = harness.status().path("flows").get(1);
+
+        // Then the person is listed with its name, how long it has waited, and the dead letter that holds it back
+        assertThat(waiting.path("flow").asString()).isEqualTo("persons");
+        assertThat(waiting.path("side").asString()).isEqualTo("webcrm");
+        assertThat(waiting.path("title").asString()).isEqualTo("Vera Venter");
+        assertThat(waiting.path("reason").asString()).isNotBlank();
+        assertThat(waiting.path("waitingSeconds").asLong()).isNotNegative();
+        assertThat(waiting.path("explanation").asString())
+                .startsWith("waits for Organisation " + organisation + ", which is a dead letter: ")
+                .contains("Customcrm refused the create").contains("422");
+        JsonNode parent = waiting.path("parents").get(0);
+        assertThat(parent.path("flow").asString()).isEqualTo("organisations");
+        assertThat(parent.path("side").asString()).isEqualTo("webcrm");
+        assertThat(parent.path("recordId").asString()).isEqualTo(Integer.toString(organisation));
+        assertThat(parent.path("title").asString()).isEqualTo("Refused Parent A/S");
+        assertThat(harness.api("GET", "/api/dead-letters", null).json())
+                .anySatisfy(d -> assertThat(d.path("recordId").asString()).isEqualTo(Integer.toString(organisation)));
+        // And the status counts it beside the dead letters
+        assertThat(persons.path("flow").asString()).isEqualTo("persons");
+        assertThat(persons.path("waitingRecords").asLong()).isGreaterThanOrEqualTo(1);
+
+        // When the parent's dead letter is replayed, Customcrm taking writes again
+        harness.api("POST", "/api/dead-letters/organisations/webcrm/" + organisation + "/replay", null);
+
+        // Then the person syncs by itself and waits no more
+        await().atMost(PATIENCE).until(() -> waitingEntry(person) == null && harness.api("GET",
+                "/api/links?flow=persons&q=vera.venter@example.com", null).json().path("items").path(0)
+                .hasNonNull("customcrmId"));
+        await().atMost(PATIENCE).until(() -> harness.status().path("flows").get(1).path("waitingRecords").asLong() == 0);
+        assertThat(harness.api("GET", "/api/dead-letters", null).json()).isEmpty();
+    }
+
+    /** The waiting webCRM person with that id, from {@code GET /api/waiting}, or null. */
+    private static JsonNode waitingEntry(int person) {
+        for (JsonNode w : harness.api("GET", "/api/waiting", null).json()) {
+            if (w.path("flow").asString().equals("persons") && w.path("side").asString().equals("webcrm")
+                    && w.path("recordId").asString().equals(Integer.toString(person))) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    @Test
     @Order(40)
     void shouldStreamTheStatusAtOnceAndEachNewChangeAsServerSentEvents() throws Exception {
         // Given a page listening
