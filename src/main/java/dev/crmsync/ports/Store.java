@@ -104,6 +104,15 @@ public interface Store extends AutoCloseable {
     List<ObservedRecord> due(Flow flow, Instant now, int limit);
 
     /**
+     * Makes every record that waits out a backoff after a failed write due at once, keeping its count of attempts:
+     * a person who starts a sync once the other system is healthy again wants it tried now, not at the time the
+     * last failure set.
+     *
+     * @return how many records were made due
+     */
+    int retryNow();
+
+    /**
      * @return records on {@code side} with that match key that are not deleted, linked or not
      */
     List<ObservedRecord> byMatchKey(Flow flow, Side side, String matchKey);

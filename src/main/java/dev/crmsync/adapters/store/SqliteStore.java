@@ -325,6 +325,13 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public int retryNow() {
+        int[] made = {0};
+        writeStatement(h -> made[0] = StoreStatements.retryNow(h));
+        return made[0];
+    }
+
+    @Override
     public Map<String, List<ObservedRecord>> byMatchKeys(Flow flow, Side side, Collection<String> matchKeys) {
         return read(h -> StoreStatements.byMatchKeys(h, flow, side, matchKeys));
     }

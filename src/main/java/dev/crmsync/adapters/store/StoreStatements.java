@@ -257,6 +257,13 @@ final class StoreStatements {
         }
     }
 
+    static int retryNow(Handle h) {
+        return h.createUpdate("UPDATE observed_records SET next_attempt_at = NULL "
+                        + "WHERE status = :dirty AND next_attempt_at IS NOT NULL")
+                .bind("dirty", RecordStatus.DIRTY.name())
+                .execute();
+    }
+
     static List<ObservedRecord> due(Handle h, Flow flow, Instant now, int limit) {
         Objects.requireNonNull(now, "now");
         requirePage(0, limit);

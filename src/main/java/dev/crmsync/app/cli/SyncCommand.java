@@ -1,6 +1,9 @@
 package dev.crmsync.app.cli;
 
+import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.app.OnceRun;
 import dev.crmsync.app.SyncConnection;
+import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.config.Durations;
 import dev.crmsync.app.service.ProgressTracker;
@@ -16,6 +19,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,6 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,9 +37,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Sync webCRM and Customcrm once: link, create, update and delete until both agree, then exit.",
-                "Exit status: 0 when every record went through, 1 when some ended in the dead letters, "
-                        + "2 for a configuration error, 3 when a system could not be reached or another crmsync "
-                        + "already syncs the same store."})
+                "Records whose write failed for a passing reason (a 5xx, a lost connection) are tried again: at "
+                        + "once when the run starts, then after their backoff, which the run waits out for up to "
+                        + "--max-wait.",
+                "Exit status: 0 when every record went through, 1 when some ended in the dead letters, still wait "
+                        + "for another attempt, or deletes were held by the circuit breaker, 2 for a configuration "
+                        + "error, 3 when a system could not be reached or another crmsync already syncs the same "
+                        + "store."})
 public final class SyncCommand implements Callable<Integer> {
 
     static final int MAX_CYCLES = 10;
@@ -54,22 +63,40 @@ public final class SyncCommand implements Callable<Integer> {
             + "sync.delete-threshold allows.")
     boolean allowMassDelete;
 
+    @Option(names = "--max-wait", paramLabel = "DURATION", defaultValue = "5m",
+            description = "How long to wait, all told, for the next attempts of writes that failed for a passing "
+                    + "reason before exiting with them still waiting (default: ${DEFAULT-VALUE}; 0 to not wait).")
+    String maxWait;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        Duration wait = waitLimit();
         CrmsyncConfig loaded = config.load();
         try (SyncConnection connection = SyncConnection.open(loaded)) {
-            SyncRun.Result result = connection.run(MAX_CYCLES).untilQuiet(
-                    new SyncCycle.Options(dryRun, true, allowMassDelete), new ProgressLines(out, InstantSource.system()),
-                    report -> progress(out, report));
+            OnceRun.Outcome outcome = new OnceRun(connection, MAX_CYCLES, wait, InstantSource.system(),
+                    Sleeper.SYSTEM).run(new SyncCycle.Options(dryRun, true, allowMassDelete),
+                    new ProgressLines(out, InstantSource.system()), report -> progress(out, report));
             if (dryRun) {
-                printPlan(out, result.cycles().get(0));
+                printPlan(out, outcome.result().cycles().get(0));
                 return 0;
             }
-            return summarise(out, result, connection.store().withStatus(RecordStatus.DEAD));
+            return summarise(out, outcome, connection.store().withStatus(RecordStatus.DEAD));
+        }
+    }
+
+    private Duration waitLimit() {
+        if (maxWait.strip().equals("0")) {
+            return Duration.ZERO;
+        }
+        try {
+            return Durations.parse("--max-wait", maxWait);
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), "--max-wait: '" + maxWait + "' is not a duration "
+                    + "such as 30s, 5m or 0");
         }
     }
 
@@ -149,20 +176,32 @@ public final class SyncCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static int summarise(PrintWriter out, SyncRun.Result result, List<ObservedRecord> dead) {
+    static int summarise(PrintWriter out, OnceRun.Outcome outcome, List<ObservedRecord> dead) {
+        SyncRun.Result result = outcome.result();
         ApplyResult total = result.applied();
         out.printf("done: %d writes in %d cycles%s%n", total.writes(), result.cycles().size(),
                 result.settled() ? "" : " (stopped after " + MAX_CYCLES + " cycles without settling)");
-        if (dead.isEmpty()) {
-            out.flush();
-            return 0;
+        if (!dead.isEmpty()) {
+            out.printf("%d record(s) in the dead letters:%n", dead.size());
+            for (ObservedRecord record : dead) {
+                out.printf("  %s %s %s: %s%n", record.side().label(), record.flow().entityOn(record.side()),
+                        record.id(), record.reason());
+            }
         }
-        out.printf("%d record(s) in the dead letters:%n", dead.size());
-        for (ObservedRecord record : dead) {
-            out.printf("  %s %s %s: %s%n", record.side().label(), record.flow().entityOn(record.side()),
-                    record.id(), record.reason());
+        if (!outcome.waiting().isEmpty()) {
+            ObservedRecord next = outcome.waiting().get(0);
+            out.printf("%d record(s) wait for another attempt at their write, the next at %s (%s); run sync "
+                            + "again once the system is healthy, it tries them at once:%n", outcome.waiting().size(),
+                    next.nextAttemptAt(), next.reason());
+            for (ObservedRecord record : outcome.waiting()) {
+                out.printf("  %s %s %s: attempt %d failed: %s%n", record.side().label(),
+                        record.flow().entityOn(record.side()), record.id(), record.attempts(), record.reason());
+            }
+        }
+        if (outcome.held()) {
+            out.println("deletes were held by the circuit breaker (see above); nothing past it was deleted");
         }
         out.flush();
-        return 1;
+        return dead.isEmpty() && outcome.isComplete() ? 0 : 1;
     }
 }

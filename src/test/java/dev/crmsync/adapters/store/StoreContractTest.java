@@ -425,6 +425,28 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    void shouldMakeRecordsThatWaitOutABackoffDueAtOnceKeepingTheirAttempts() {
+        // Given
+        Instant now = at(100);
+        ObservedRecord backedOff = observed(Side.WEBCRM, Flow.PRODUCTS, "later", null, at(1))
+                .with(RecordStatus.DIRTY, "503 from Customcrm", 2, now.plusSeconds(60));
+        ObservedRecord waitingForParent = observed(Side.WEBCRM, Flow.PRODUCTS, "child", null, at(2))
+                .with(RecordStatus.WAITING, "waits for Organisation 7", 1, now.plusSeconds(60));
+        store.observe(List.of(backedOff, waitingForParent));
+
+        // When
+        int made = store.retryNow();
+
+        // Then only the failed write is due now, still on its second attempt
+        assertThat(made).isEqualTo(1);
+        assertThat(store.due(Flow.PRODUCTS, now, 10)).extracting(ObservedRecord::id).containsExactly("later");
+        assertThat(store.observed(Flow.PRODUCTS, Side.WEBCRM, "later")).hasValueSatisfying(r -> {
+            assertThat(r.attempts()).isEqualTo(2);
+            assertThat(r.nextAttemptAt()).isNull();
+        });
+    }
+
+    @Test
     void shouldReturnAtMostLimitDueRecords() {
         // Given
         List<ObservedRecord> records = new ArrayList<>();
