@@ -13,7 +13,10 @@ import dev.crmsync.model.Side;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -35,38 +38,84 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * </pre>
  *
  * Everything else has a default; see the README for every key. A wrong or incomplete file fails here, with a
- * message that names the key and the problem. A relative SQLite path is taken relative to the file's folder, so
- * a configuration means the same store wherever it is run from.
+ * message that names the key and the problem: a key given twice (with both lines), every unknown key at once
+ * (with the known key it is closest to), then the first wrong value. A relative SQLite path is taken relative to
+ * the file's folder, so a configuration means the same store wherever it is run from.
+ *
+ * <p>{@code ${VAR}} is resolved as a key is read. The credentials ({@code webcrm.token}, {@code customcrm.api-key},
+ * {@code server.token}) are read only by a loader that needs them: the commands that only read the store or the
+ * file use {@link #withoutCredentials()}, so they work without the environment that holds the secrets.
  *
  * <p>This class is threadsafe.
+ *
+ * @see KnownKeys
+ * @see DuplicateKeys
  */
 public final class ConfigLoader {
 
     private static final String WEBCRM_STAMP_FIELD = "webcrm-stamp-field";
-
-    private final Map<String, String> env;
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     /**
+     * What {@code webcrm.token} and {@code customcrm.api-key} hold in a configuration loaded
+     * {@link #withoutCredentials() without credentials}: nothing. A system refuses it, should it ever be sent.
+     */
+    public static final Secret NOT_READ = new Secret("");
+
+    private final Map<String, String> env;
+    private final boolean readCredentials;
+
+    /**
+     * A loader that reads everything, the credentials included, and names the variable of any that is not set.
+     *
      * @param env the environment {@code ${VAR}} is read from
      */
     public ConfigLoader(Map<String, String> env) {
+        this(env, true);
+    }
+
+    private ConfigLoader(Map<String, String> env, boolean readCredentials) {
         this.env = Map.copyOf(env);
+        this.readCredentials = readCredentials;
+    }
+
+    /**
+     * A loader for a command that reaches neither system and serves nothing ({@code links}, {@code conflicts},
+     * {@code dead-letters}, {@code docs}): it checks the whole file as this loader does, but does not read the
+     * credentials' values, so their environment variables need not be set. Its configurations hold
+     * {@link #NOT_READ} for {@code webcrm.token} and {@code customcrm.api-key} and no {@code server.token}: never
+     * connect or serve with them.
+     *
+     * @return a loader that leaves the credentials unread
+     */
+    public ConfigLoader withoutCredentials() {
+        return new ConfigLoader(env, false);
     }
 
     /**
      * @param file the configuration file
      * @return the validated configuration
-     * @throws ConfigException naming the key and the problem
+     * @throws ConfigException naming the key and the problem, or saying that the file is not there (with its
+     *                         absolute path)
      */
     public CrmsyncConfig load(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(absolute)) {
+            throw new ConfigException("the configuration file " + absolute + " is a folder, not a file");
+        }
         String text;
         try {
-            text = Files.readString(file);
+            text = Files.readString(absolute);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("configuration file not found: " + absolute);
+        } catch (AccessDeniedException e) {
+            throw new ConfigException("cannot read the configuration file " + absolute + ": permission denied");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("cannot read the configuration file " + absolute + ": it is not UTF-8 text");
         } catch (IOException e) {
-            throw new ConfigException("cannot read the configuration file " + file + ": " + e.getMessage());
+            throw new ConfigException("cannot read the configuration file " + absolute + ": " + e.getMessage());
         }
-        Path folder = file.toAbsolutePath().getParent();
-        return parse(text, folder);
+        return parse(text, absolute.getParent());
     }
 
     /**
@@ -77,11 +126,14 @@ public final class ConfigLoader {
      */
     public CrmsyncConfig parse(String yaml, Path folder) {
         JsonNode root;
+        String shielded = Section.shieldVariables(yaml);
         try {
-            root = YAMLMapper.builder().build().readTree(Section.shieldVariables(yaml));
+            root = YAML.readTree(shielded);
+            DuplicateKeys.refuse(shielded, YAML);
         } catch (JacksonException e) {
             throw new ConfigException("the configuration is not valid YAML: " + e.getOriginalMessage());
         }
+        KnownKeys.refuseUnknown(root);
         Section top = new Section("", root, env);
         for (String required : new String[] {"webcrm", "customcrm"}) {
             if (!top.has(required)) {
@@ -105,7 +157,7 @@ public final class ConfigLoader {
 
     private WebcrmSettings webcrm(Section s) {
         URI url = url(s, "url");
-        Secret token = new Secret(s.requiredString("token"));
+        Secret token = credential(s, "token");
         ZoneId zone;
         try {
             zone = ZoneId.of(s.string("time-zone", "Europe/Copenhagen").strip());
@@ -133,7 +185,7 @@ public final class ConfigLoader {
 
     private CustomcrmSettings customcrm(Section s) {
         URI url = url(s, "url");
-        Secret key = new Secret(s.requiredString("api-key"));
+        Secret key = credential(s, "api-key");
         int pageSize = s.integer("page-size", 500, 1, 1000);
         Duration timeout = duration(s, "timeout", "30s");
         int writeBatch = s.integer("write-batch-size", CustomcrmSettings.DEFAULT_WRITE_BATCH_SIZE, 1,
@@ -224,14 +276,32 @@ public final class ConfigLoader {
         return new ServiceSettings.Schedule(interval, reconcile);
     }
 
-    private static ServiceSettings server(Section s, Map<Flow, ServiceSettings.Schedule> schedules) {
+    /**
+     * @return the credential under {@code key}, or {@link #NOT_READ} when this loader leaves credentials unread
+     * @throws ConfigException when it is not given, or its variable is not set
+     */
+    private Secret credential(Section s, String key) {
+        if (readCredentials) {
+            return new Secret(s.requiredString(key));
+        }
+        if (!s.hasUnresolved(key)) {
+            throw new ConfigException(s.key(key), "is required");
+        }
+        return NOT_READ;
+    }
+
+    private ServiceSettings server(Section s, Map<Flow, ServiceSettings.Schedule> schedules) {
         ServiceSettings defaults = ServiceSettings.ofDefaults();
         String host = s.string("host", defaults.host()).strip();
         if (host.isEmpty()) {
             throw new ConfigException(s.key("host"), "must be an address to bind to, e.g. 127.0.0.1 or 0.0.0.0");
         }
         int port = s.integer("port", defaults.port(), 0, 65535);
-        String token = s.string("token", null);
+        // Unread, server.token is left out: the service refuses to start without one rather than take a blank one.
+        String token = readCredentials ? s.string("token", null) : null;
+        if (!readCredentials) {
+            s.hasUnresolved("token");
+        }
         if (token != null && token.strip().length() < 16) {
             throw new ConfigException(s.key("token"), "is too short to guard the management API; use at least "
                     + "16 characters, e.g. the output of: openssl rand -hex 24");

@@ -132,6 +132,25 @@ final class Section {
         return value;
     }
 
+    /**
+     * Reads a credential's text without resolving its {@code ${VAR}}: for a configuration loaded for a command
+     * that never sends the credential, which then needs no environment variable for it.
+     *
+     * @return whether the key holds a value
+     * @throws ConfigException when the key holds a list or mapping
+     */
+    boolean hasUnresolved(String key) {
+        read.add(key);
+        JsonNode value = node == null ? null : node.get(key);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isValueNode()) {
+            throw new ConfigException(key(key), "must be a single value, not a list or mapping");
+        }
+        return !value.asString().isBlank();
+    }
+
     String string(String key, String fallback) {
         read.add(key);
         JsonNode value = node == null ? null : node.get(key);
@@ -201,9 +220,10 @@ final class Section {
                 unknown.add(name);
             }
         });
+        // KnownKeys refuses unknown keys before anything is read; this catches a key the schema knows and the
+        // loader does not read, which would otherwise be ignored.
         if (!unknown.isEmpty()) {
-            throw new ConfigException(key(unknown.iterator().next()), "unknown key; known keys here are "
-                    + String.join(", ", new TreeSet<>(read)));
+            throw new ConfigException(KnownKeys.describe(path, unknown.iterator().next(), List.copyOf(new TreeSet<>(read))));
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -107,10 +108,12 @@ class ConfigLoaderTest {
     void shouldNameTheKeyOfEachMistake() {
         assertThat(problem(() -> parse("customcrm: { url: http://x, api-key: k }")))
                 .isEqualTo("webcrm: is required");
-        assertThat(problem(() -> parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "tokn: x"))))
+        assertThat(problem(() -> parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "time-zone: UTC"))))
                 .startsWith("webcrm.token: is required");
+        assertThat(problem(() -> parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "tokn: x"))))
+                .isEqualTo("webcrm.tokn: unknown key; did you mean webcrm.token?");
         assertThat(problem(() -> parse(MINIMAL.replace("api-key:", "api_key:"))))
-                .startsWith("customcrm.api-key: is required");
+                .isEqualTo("customcrm.api_key: unknown key; did you mean customcrm.api-key?");
         assertThat(problem(() -> parse(MINIMAL + "sync: { conflict-policy: loudest-wins }")))
                 .startsWith("sync.conflict-policy: unknown conflict policy 'loudest-wins'");
         assertThat(problem(() -> parse(MINIMAL + "sync: { delete-threshold: 20 }")))
@@ -118,7 +121,7 @@ class ConfigLoaderTest {
         assertThat(problem(() -> parse(MINIMAL + "sync: { retry-backoff: soon }")))
                 .startsWith("sync.retry-backoff: 'soon' is not a duration");
         assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { deals: { delete: retire } } }")))
-                .startsWith("sync.flows.deals: unknown flow");
+                .isEqualTo("sync.flows.deals: unknown key; known keys here are organisations, persons, products");
         assertThat(problem(() -> parse(MINIMAL.replace("http://127.0.0.1:8081", "ftp://x"))))
                 .startsWith("webcrm.url: 'ftp://x' is not an http(s) URL");
         assertThat(problem(() -> parse(MINIMAL + "colour: blue"))).startsWith("colour: unknown key");
@@ -264,7 +267,10 @@ class ConfigLoaderTest {
 
     @Test
     void shouldNameTheKeyOfEachMappingMistake() {
-        assertThat(problem(() -> parse(MINIMAL + "mappings: { deals: {} }"))).startsWith("mappings.deals: unknown flow");
+        assertThat(problem(() -> parse(MINIMAL + "mappings: { deals: {} }")))
+                .isEqualTo("mappings.deals: unknown key; known keys here are organisations, persons, products");
+        assertThat(problem(() -> parse(MINIMAL + "mappings: { person: {} }")))
+                .isEqualTo("mappings.person: unknown key; did you mean mappings.persons?");
         assertThat(problem(() -> parse(MINIMAL + "mappings: { persons: { fields: [ { webcrm: PersonTitle } ] } }")))
                 .isEqualTo("mappings.persons.fields[0].customcrm: is required");
         assertThat(problem(() -> parse(MINIMAL
@@ -301,6 +307,127 @@ class ConfigLoaderTest {
                 """, Path.of("/tmp"));
 
         assertThat(config.webcrm().token().reveal()).isEqualTo("demo");
+    }
+
+    @Test
+    void shouldRefuseASectionGivenTwiceNamingItAndBothLines() {
+        // Given a second webcrm block, which YAML would let replace the first one whole
+        String yaml = MINIMAL + """
+                webcrm:    { url: http://127.0.0.1:9999 }
+                """;
+
+        // When
+        String problem = problem(() -> parse(yaml));
+
+        // Then
+        assertThat(problem).isEqualTo("webcrm: given twice, on lines 1 and 4; a key may appear once in its mapping");
+    }
+
+    @Test
+    void shouldRefuseAKeyGivenTwiceInsideOneSectionOrRow() {
+        // Given
+        String block = """
+                webcrm:
+                  url: http://127.0.0.1:8081
+                  token: first
+                  token: second
+                customcrm: { url: http://127.0.0.1:8082, api-key: k }
+                """;
+        String row = MINIMAL + """
+                mappings:
+                  persons:
+                    fields:
+                      - { webcrm: PersonTitle, customcrm: job_title }
+                      - { webcrm: PersonCustom2, customcrm: notes, customcrm: x }
+                """;
+
+        // When
+        String inBlock = problem(() -> parse(block));
+        String inRow = problem(() -> parse(row));
+
+        // Then the dotted key and where it is, never the value
+        assertThat(inBlock).isEqualTo("webcrm.token: given twice, on lines 3 and 4; a key may appear once in its mapping")
+                .doesNotContain("first").doesNotContain("second");
+        assertThat(inRow).isEqualTo("mappings.persons.fields[1].customcrm: given twice, on line 8; "
+                + "a key may appear once in its mapping");
+    }
+
+    @Test
+    void shouldReportEveryUnknownKeyOfTheFileInOneMessageWithTheNearestKnownKey() {
+        // Given four mistakes in three sections, one of them hiding a required key
+        String yaml = """
+                webcrm:    { url: http://127.0.0.1:8081, tokn: w }
+                customcrm: { url: http://127.0.0.1:8082, api_key: k }
+                sync:      { intervall: 1m, colour: blue }
+                """;
+
+        // When
+        String problem = problem(() -> parse(yaml));
+
+        // Then
+        assertThat(problem).isEqualTo("""
+                4 unknown keys:
+                  webcrm.tokn: unknown key; did you mean webcrm.token?
+                  customcrm.api_key: unknown key; did you mean customcrm.api-key?
+                  sync.intervall: unknown key; did you mean sync.interval?
+                  sync.colour: unknown key; known keys here are conflict-policy, clock-tolerance, tie-breaker, \
+                empty-overwrites, delete-threshold, delete-minimum, max-attempts, retry-backoff, batch-size, interval, \
+                reconcile-interval, flows""");
+    }
+
+    @Test
+    void shouldSayPlainlyThatTheFileWasNotFoundWithItsAbsolutePath(@TempDir Path dir) {
+        // Given
+        Path missing = dir.resolve("crmsync.yaml");
+
+        // When
+        String problem = problem(() -> loader.load(missing));
+
+        // Then
+        assertThat(problem).isEqualTo("configuration file not found: " + missing.toAbsolutePath());
+    }
+
+    @Test
+    void shouldLoadWithoutCredentialsWhenTheirVariablesAreNotSet() {
+        // Given no environment at all
+        ConfigLoader offline = new ConfigLoader(Map.of()).withoutCredentials();
+
+        // When
+        CrmsyncConfig config = offline.parse(MINIMAL + "server: { token: ${CRMSYNC_TOKEN} }\n"
+                + "sync: { conflict-policy: manual }\n", Path.of("/etc/crmsync"));
+
+        // Then everything but the credentials is read
+        assertThat(config.storeUrl()).isEqualTo("jdbc:sqlite:/etc/crmsync/crmsync.db");
+        assertThat(config.sync().conflictPolicy().kind()).isEqualTo(ConflictPolicy.Kind.MANUAL);
+        assertThat(config.webcrm().token()).isSameAs(ConfigLoader.NOT_READ);
+        assertThat(config.customcrm().apiKey()).isSameAs(ConfigLoader.NOT_READ);
+        assertThat(config.service().token()).isNull();
+    }
+
+    @Test
+    void shouldNotReadCredentialsWithoutThemEvenWhenTheyAreSet() {
+        // When
+        CrmsyncConfig config = loader.withoutCredentials().parse(MINIMAL, Path.of("/etc/crmsync"));
+
+        // Then
+        assertThat(config.webcrm().token().reveal()).isEmpty();
+        assertThat(config.customcrm().apiKey().reveal()).isEmpty();
+    }
+
+    @Test
+    void shouldStillRequireTheCredentialKeysAndOtherVariablesWithoutCredentials() {
+        // Given
+        ConfigLoader offline = new ConfigLoader(Map.of()).withoutCredentials();
+
+        // When
+        String noToken = problem(() -> offline.parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "token: \"\""),
+                Path.of(".")));
+        String unsetUrl = problem(() -> offline.parse(MINIMAL.replace("http://127.0.0.1:8082", "${CUSTOMCRM_URL}"),
+                Path.of(".")));
+
+        // Then
+        assertThat(noToken).isEqualTo("webcrm.token: is required");
+        assertThat(unsetUrl).isEqualTo("customcrm.url: environment variable CUSTOMCRM_URL is not set");
     }
 
     @Test
