@@ -136,7 +136,7 @@ class CommandLineTest {
         int status = crmsync("sync", "--config", config.toString(), "--once");
 
         assertThat(status).isEqualTo(Main.CONFIG_ERROR);
-        assertThat(run.err()).contains("customcrm.api-key: is required");
+        assertThat(run.err()).contains("customcrm.api_key: unknown key; did you mean customcrm.api-key?");
     }
 
     @Test

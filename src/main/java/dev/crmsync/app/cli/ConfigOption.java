@@ -15,10 +15,26 @@ public final class ConfigOption {
     Path file;
 
     /**
-     * @return the loaded, validated configuration
-     * @throws dev.crmsync.app.config.ConfigException naming the key and the problem
+     * For the commands that reach a system or serve ({@code run}, {@code sync}, {@code check}).
+     *
+     * @return the loaded, validated configuration, credentials included
+     * @throws dev.crmsync.app.config.ConfigException naming the key and the problem, e.g. the environment variable
+     *                                                of a credential that is not set
      */
     CrmsyncConfig load() {
         return new ConfigLoader(System.getenv()).load(file);
+    }
+
+    /**
+     * For the commands that only read the store or the file ({@code links}, {@code conflicts},
+     * {@code dead-letters}, {@code docs}): they never send a credential, so they must not fail for want of the
+     * environment variable that holds one.
+     *
+     * @return the loaded, validated configuration, without its credentials
+     * @throws dev.crmsync.app.config.ConfigException naming the key and the problem
+     * @see ConfigLoader#withoutCredentials()
+     */
+    CrmsyncConfig loadWithoutCredentials() {
+        return new ConfigLoader(System.getenv()).withoutCredentials().load(file);
     }
 }

@@ -50,7 +50,7 @@ public final class ConflictsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Store store = dev.crmsync.app.SyncConnection.openStore(config.load())) {
+        try (Store store = dev.crmsync.app.SyncConnection.openStore(config.loadWithoutCredentials())) {
             if (resolve != null) {
                 return resolve(store, out);
             }

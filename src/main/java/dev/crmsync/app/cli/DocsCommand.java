@@ -46,7 +46,7 @@ public final class DocsCommand implements Callable<Integer> {
     public Integer call() {
         // The format first: a typo in it should not wait for, or be hidden by, a problem in the configuration.
         DocumentFormat chosen = DocumentFormat.fromConfigName(format);
-        String text = DataflowDocument.of(config.load()).render(chosen);
+        String text = DataflowDocument.of(config.loadWithoutCredentials()).render(chosen);
         PrintWriter out = spec.commandLine().getOut();
         if (output == null) {
             out.print(text);

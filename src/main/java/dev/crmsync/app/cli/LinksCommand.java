@@ -40,7 +40,7 @@ public final class LinksCommand implements Callable<Integer> {
     public Integer call() {
         Flow only = flow == null ? null : Flow.fromConfigName(flow);
         PrintWriter out = spec.commandLine().getOut();
-        try (Store store = dev.crmsync.app.SyncConnection.openStore(config.load())) {
+        try (Store store = dev.crmsync.app.SyncConnection.openStore(config.loadWithoutCredentials())) {
             List<Link> links = new ArrayList<>();
             for (int offset = 0; ; offset += 1000) {
                 List<Link> page = store.links(only, offset, 1000);
