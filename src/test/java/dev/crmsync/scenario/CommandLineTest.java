@@ -121,7 +121,7 @@ class CommandLineTest {
         assertThat(syncOutput).contains("1 record(s) in the dead letters:").contains("Customcrm Contact")
                 .contains("webCRM refused the create");
         assertThat(listed).isZero();
-        JsonNode dead = JsonMapper.builder().build().readTree(run.out());
+        JsonNode dead = JsonMapper.builder().build().readTree(run.out()).path("deadLetters");
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).path("reason").asString()).containsIgnoringCase("last name");
     }

@@ -1,12 +1,11 @@
 package dev.crmsync.app.cli;
 
-import dev.crmsync.ports.ObservedRecord;
-import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.app.SyncConnection;
+import dev.crmsync.app.api.UnsyncedRecords;
+import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.ports.Store;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,19 +14,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code crmsync dead-letters}: records that failed for good, with the system's reason.
+ * {@code crmsync dead-letters}: records that failed for good, with the system's reason, and the records that wait,
+ * with what they wait for. A child whose parent is a dead letter waits as long as the dead letter stays; listing
+ * it here, beside the dead letter, is what makes it visible at all.
  *
  * <p>Not threadsafe: picocli fills and calls it on one thread.
+ *
+ * @see UnsyncedRecords
  */
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
-        description = {"List records that could not be synced, with the reason (usually the refusing system's own).",
-                "A dead letter clears itself when a newer version of the record goes through."})
+        description = {"List the records that could not be synced: the dead letters, with the reason (usually the "
+                + "refusing system's own), and the records that wait, with what they wait for (e.g. a parent "
+                + "record that is itself a dead letter).",
+                "A dead letter clears itself when a newer version of the record goes through; a waiting record "
+                        + "syncs by itself once what it waits for is synced."})
 public final class DeadLettersCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--json", description = "Print JSON instead of a table.")
+    @Option(names = "--json", description = "Print JSON instead of tables: {\"deadLetters\": [...], \"waiting\": "
+            + "[...]}, each record as GET /api/dead-letters and GET /api/waiting of the management API give it.")
     boolean json;
 
     @Spec
@@ -36,29 +43,15 @@ public final class DeadLettersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Store store = dev.crmsync.app.SyncConnection.openStore(config.load())) {
-            List<ObservedRecord> dead = store.withStatus(RecordStatus.DEAD);
+        CrmsyncConfig loaded = config.loadWithoutCredentials();
+        try (Store store = SyncConnection.openStore(loaded)) {
+            UnsyncedRecords unsynced = new UnsyncedRecords(store, loaded.mappings(), InstantSource.system());
             if (json) {
-                Json.print(out, dead.stream().map(DeadLettersCommand::toMap).toList());
+                Json.print(out, unsynced.json());
                 return 0;
             }
-            TextTable table = new TextTable("FLOW", "SIDE", "ID", "ATTEMPTS", "REASON");
-            dead.forEach(r -> table.row(r.flow().configName(), r.side().label(), r.id(), r.attempts(), r.reason()));
-            table.print(out);
-            out.printf("%d dead letter(s)%n", dead.size());
-            out.flush();
+            UnsyncedText.print(out, unsynced);
             return 0;
         }
-    }
-
-    private static Map<String, Object> toMap(ObservedRecord r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("flow", r.flow().configName());
-        out.put("side", r.side().configName());
-        out.put("id", r.id());
-        out.put("attempts", r.attempts());
-        out.put("reason", r.reason());
-        out.put("observedAt", r.observedAt().toString());
-        return out;
     }
 }
