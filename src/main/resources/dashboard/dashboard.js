@@ -74,6 +74,7 @@
     rendered: {},
     dataflowLoaded: false,
     recordsQuery: null,
+    targetShown: null,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -559,7 +560,8 @@
     if (!before) return;
     const sum = (st, key) => st.flows.reduce((n, f) => n + (f[key] || 0), 0);
     if (state.page === 'conflicts' && sum(before, 'openConflicts') !== sum(status, 'openConflicts')) scheduleReload();
-    if (state.page === 'dead-letters' && sum(before, 'deadLetters') !== sum(status, 'deadLetters')) scheduleReload();
+    if (state.page === 'dead-letters' && (sum(before, 'deadLetters') !== sum(status, 'deadLetters')
+      || sum(before, 'waitingRecords') !== sum(status, 'waitingRecords'))) scheduleReload();
     const finished = (st) => st.flows.map((f) => (f.lastCycle && f.lastCycle.finishedAt) || '').join();
     if (finished(before) !== finished(status) && Date.now() - state.statsLoadedAt > 15000) loadStats();
   }
@@ -612,7 +614,7 @@
     overview: { load: () => loadStats(), refresh: null },
     timeline: { load: loadTimeline, refresh: loadTimeline },
     conflicts: { load: loadConflicts, refresh: loadConflicts },
-    'dead-letters': { load: loadDeadLetters, refresh: loadDeadLetters },
+    'dead-letters': { load: () => { state.targetShown = null; return loadDeadLetters(); }, refresh: loadDeadLetters },
     records: { load: loadRecords, refresh: refreshRecords },
     configuration: { load: loadDataflow, refresh: null },
   };
@@ -653,7 +655,8 @@
   function renderBadges() {
     const st = state.status;
     const conflicts = st.flows.reduce((n, f) => n + (f.openConflicts || 0), 0);
-    const dead = st.flows.reduce((n, f) => n + (f.deadLetters || 0), 0);
+    // Waiting records are counted with the dead letters: they are not synced either, and are listed on that page
+    const dead = st.flows.reduce((n, f) => n + (f.deadLetters || 0) + (f.waitingRecords || 0), 0);
     badge($('badge-conflicts'), conflicts, 'waiting for a person');
     badge($('badge-dead-letters'), dead, 'records not synced');
   }
@@ -726,6 +729,11 @@
           h('a', { href: '#/dead-letters', 'data-testid': 'flow-dead-letters-' + f.flow },
             plural(f.deadLetters, 'record', 'records')))
         : h('span', { 'data-testid': 'flow-dead-letters-' + f.flow }, 'none')),
+      fact('Waiting to be synced', f.waitingRecords
+        ? h('span', { class: 'attention' },
+          h('a', { href: '#/dead-letters/waiting', 'data-testid': 'flow-waiting-' + f.flow },
+            plural(f.waitingRecords, 'record', 'records')))
+        : h('span', { 'data-testid': 'flow-waiting-' + f.flow }, 'none')),
       fact('Delay', f.lagSeconds === null || f.lagSeconds === undefined
         ? h('span', { class: 'muted' }, 'nothing carried yet')
         : 'changes arrived within ' + duration(f.lagSeconds))),
@@ -1280,12 +1288,47 @@
   async function loadDeadLetters() {
     const el = $('dead-letters');
     try {
-      const letters = await api('/api/dead-letters');
+      const [letters, waiting] = await Promise.all([api('/api/dead-letters'), api('/api/waiting')]);
       $('replay-all').disabled = !letters.length;
       renderOnce('dead-letters', letters, el, () => deadLetterTable(letters));
+      // Rendered again only when a record changes, not as the seconds waited tick on (the row shows its time)
+      const shown = waiting.map(({ waitingSeconds, ...rest }) => rest);
+      renderOnce('waiting', shown, $('waiting'), () => waitingTable(waiting));
+      const target = state.page === 'dead-letters' ? state.pageArg : null;
+      showTarget(target, state.targetShown !== target);
+      state.targetShown = target;
     } catch (e) {
       state.rendered['dead-letters'] = null;
+      state.rendered.waiting = null;
       reportLoadError(el, e);
+    }
+  }
+
+  /** The address of a dead letter's or waiting record's row: #/dead-letters/flow/side/id. */
+  function rowHash(flow, side, recordId) {
+    return '#/dead-letters/' + [flow, side, recordId].map(encodeURIComponent).join('/');
+  }
+
+  /**
+   * Marks the row the address names (flow/side/id), or the waiting section ("waiting"), and on arrival moves
+   * there, so a link from a waiting record leads straight to the dead letter that holds it back.
+   */
+  function showTarget(target, move) {
+    for (const old of document.querySelectorAll('#page-dead-letters tr.is-target')) {
+      old.classList.remove('is-target');
+      old.removeAttribute('data-targeted');
+    }
+    if (!target) return;
+    const el = target === 'waiting' ? $('h-waiting')
+      : document.querySelector('#page-dead-letters tr[data-key="' + CSS.escape(target) + '"]');
+    if (!el) return;
+    if (el.tagName === 'TR') {
+      el.classList.add('is-target');
+      el.setAttribute('data-targeted', 'true');
+    }
+    if (move) {
+      el.scrollIntoView({ block: 'center' });
+      el.focus({ preventScroll: true });
     }
   }
 
@@ -1344,7 +1387,7 @@
           normal();
           return h('tr', {
             'data-key': key, 'data-testid': 'dead-letter', 'data-flow': d.flow, 'data-side': d.side,
-            'data-record-id': d.recordId,
+            'data-record-id': d.recordId, tabindex: '-1',
           },
           h('td', null,
             h('strong', null, d.title || '(no name)'), h('br'),
@@ -1355,6 +1398,62 @@
           h('td', { class: 'nowrap' }, d.observedAt ? relTime(d.observedAt) : '–'),
           actions);
         }))));
+  }
+
+  // ------------------------------------------------------------------ waiting records
+
+  const PARENT_WORDS = {
+    dead: 'is a dead letter',
+    waiting: 'waits itself',
+    pending: 'is not created on the other system yet',
+    unlinked: 'is not linked',
+    unread: 'has not been read by crmsync',
+  };
+
+  function waitingTable(records) {
+    if (!records.length) {
+      return h('p', { class: 'empty', 'data-testid': 'waiting-empty' }, 'No record waits.');
+    }
+    return h('div', { class: 'table-wrap' },
+      h('table', null,
+        h('caption', { class: 'sr-only' }, 'Records that wait to be synced'),
+        h('thead', null, h('tr', null,
+          h('th', { scope: 'col' }, 'Record'),
+          h('th', { scope: 'col' }, 'Flow'),
+          h('th', { scope: 'col' }, 'Why it waits'),
+          h('th', { scope: 'col' }, 'Waiting since'))),
+        h('tbody', null, records.map((w) => h('tr', {
+          'data-key': w.flow + '/' + w.side + '/' + w.recordId, 'data-testid': 'waiting-record',
+          'data-flow': w.flow, 'data-side': w.side, 'data-record-id': w.recordId, tabindex: '-1',
+          'data-blocked-by-dead-letter': w.parents.some((p) => p.status === 'dead') ? 'true' : 'false',
+        },
+        h('td', null,
+          h('strong', null, w.title || '(no name)'), h('br'),
+          h('span', { class: 'muted' }, recordKind(w.flow, w.side) + ' '), h('code', null, w.recordId)),
+        h('td', { class: 'nowrap' }, flowShort(w.flow)),
+        h('td', { class: 'reason' },
+          h('span', { 'data-testid': 'waiting-reason' }, w.explanation || w.reason),
+          w.parents.length ? h('ul', { class: 'parents' }, w.parents.map(parentItem)) : null),
+        h('td', { class: 'nowrap' }, relTime(w.observedAt)))))));
+  }
+
+  /** One parent that holds a waiting record back, with a link to where it can be seen or fixed. */
+  function parentItem(p) {
+    const own = ENTITY[p.flow] ? ENTITY[p.flow][p.side] + ' ' + p.recordId : p.recordId;
+    const label = recordKind(p.flow, p.side) + ' ' + p.recordId + (p.title && p.title !== own ? ' “' + p.title + '”' : '');
+    let link;
+    if (p.status === 'dead') {
+      link = h('a', { href: rowHash(p.flow, p.side, p.recordId), 'data-testid': 'waiting-parent-link' },
+        'Go to the dead letter: ' + label);
+    } else if (p.status === 'waiting') {
+      link = h('a', { href: rowHash(p.flow, p.side, p.recordId), 'data-testid': 'waiting-parent-link' },
+        'See why ' + label + ' waits');
+    } else if (p.linkId) {
+      link = recordLink(p.linkId, 'Open ' + label, 'waiting-parent-link');
+    } else {
+      link = label + ' ' + (PARENT_WORDS[p.status] || p.status);
+    }
+    return h('li', { 'data-testid': 'waiting-parent', 'data-status': p.status }, link);
   }
 
   // ------------------------------------------------------------------ records

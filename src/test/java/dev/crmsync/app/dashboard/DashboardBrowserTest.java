@@ -370,6 +370,71 @@ class DashboardBrowserTest {
                 .hasText(Integer.toString(linksBefore + 150));
     }
 
+    // ---------------------------------------------------------------- waiting records
+
+    @Test
+    @Order(8)
+    void shouldShowAContactWaitingForItsRefusedCustomerAndLeadToThatDeadLetter() {
+        // Regression (issue 11): a record waiting for a parent that became a dead letter appeared nowhere.
+        // Given webCRM refuses every write for now, so a new Customcrm customer becomes a dead letter, and a new
+        // contact of that customer waits for it
+        signIn();
+        String suffix = Long.toString(System.nanoTime() % 100_000);
+        String customerId;
+        String contactId;
+        Locator waiting;
+        harness.webcrm().faults().failWrites(422);
+        try {
+            customerId = harness.customcrm().createAsUser(RecordType.CUSTOMER,
+                    Map.of("name", "Refused Parent " + suffix + " ApS")).path("id").asString();
+            contactId = harness.customcrm().createAsUser(RecordType.CONTACT, Map.of("first_name", "Vita",
+                    "last_name", "Venter " + suffix, "email", "vita.venter." + suffix + "@example.com",
+                    "customer_id", customerId)).path("id").asString();
+
+            // Then the overview counts it, and its link leads to the waiting records
+            PlaywrightAssertions.assertThat(page.getByTestId("flow-waiting-persons")).containsText("record");
+            page.getByTestId("flow-waiting-persons").click();
+            PlaywrightAssertions.assertThat(page.getByTestId("page-dead-letters")).isVisible();
+            PlaywrightAssertions.assertThat(page.locator("#h-waiting")).isFocused();
+
+            // And the contact is listed with its name and the dead letter that holds it back
+            waiting = page.locator("[data-testid='waiting-record'][data-flow='persons'][data-side='customcrm']"
+                    + "[data-record-id='" + contactId + "']");
+            PlaywrightAssertions.assertThat(waiting).hasAttribute("data-blocked-by-dead-letter", "true");
+            PlaywrightAssertions.assertThat(waiting).containsText("Vita Venter " + suffix);
+            PlaywrightAssertions.assertThat(waiting.getByTestId("waiting-reason"))
+                    .containsText("waits for Customer " + customerId + ", which is a dead letter: ");
+            PlaywrightAssertions.assertThat(waiting.getByTestId("waiting-reason")).containsText("422");
+            PlaywrightAssertions.assertThat(waiting.getByTestId("waiting-parent"))
+                    .hasAttribute("data-status", "dead");
+            screenshot("waiting-records");
+        } finally {
+            // When the cause is fixed: webCRM takes writes again
+            harness.webcrm().faults().reset();
+        }
+
+        // When the person follows the contact's link to its parent
+        waiting.getByTestId("waiting-parent-link").click();
+
+        // Then the customer's dead letter is marked and has the focus
+        Locator dead = page.locator("[data-testid='dead-letter'][data-flow='organisations']"
+                + "[data-side='customcrm'][data-record-id='" + customerId + "']");
+        PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(
+                "#/dead-letters/organisations/customcrm/" + customerId + "$"));
+        PlaywrightAssertions.assertThat(dead).hasAttribute("data-targeted", "true");
+        PlaywrightAssertions.assertThat(dead).isFocused();
+
+        // When it is tried again
+        dead.getByTestId("dead-letter-replay").click();
+
+        // Then the customer goes through, the contact after it by itself, and both leave the page
+        PlaywrightAssertions.assertThat(dead).hasCount(0);
+        PlaywrightAssertions.assertThat(waiting).hasCount(0);
+        await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(harness.api("GET",
+                "/api/links?flow=persons&q=" + contactId, null).json().path("items").path(0)
+                .path("webcrmId").asString(null)).isNotNull());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void signIn() {
