@@ -44,7 +44,8 @@ public final class RunningService implements AutoCloseable {
     private final ManagementApi api;
     private final CrmsyncMeters meters;
     private final ChangeHooks hooks;
-    private volatile boolean closed;
+    /** Null while running; then whether the stop was clean. Guarded by {@code this}. */
+    private Boolean stoppedCleanly;
 
     private RunningService(SyncConnection connection, SyncService service, ManagementApi api, CrmsyncMeters meters,
                            ChangeHooks hooks) {
@@ -153,22 +154,37 @@ public final class RunningService implements AutoCloseable {
 
     /**
      * Removes the change hooks from both systems, stops the sync (the running cycle ends after its batch), then
-     * the server, then closes the connection.
+     * the server, then closes the connection. A second call, from any thread, waits for the first and answers as
+     * it did.
+     *
+     * @param grace how long to wait for the running cycle to reach the end of its batch; past it the cycle is
+     *              interrupted, and what it had not written is planned again at the next start
+     * @return whether the stop was clean: the running cycle, if any, ended within {@code grace}
      */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public synchronized boolean stop(Duration grace) {
+        if (stoppedCleanly != null) {
+            return stoppedCleanly;
         }
-        closed = true;
         if (hooks != null) {
             hooks.stop();
         }
-        boolean clean = service.stop(STOP_GRACE);
+        boolean clean = service.stop(grace);
+        stoppedCleanly = clean;
         api.close();
         connection.close();
         meters.close();
         log.atInfo().addKeyValue("clean", clean).log("crmsync stopped");
+        return clean;
+    }
+
+    /**
+     * Stops with the {@link #STOP_GRACE default grace}.
+     *
+     * @see #stop(Duration)
+     */
+    @Override
+    public void close() {
+        stop(STOP_GRACE);
     }
 
     private static SyncMetrics both(SyncMetrics first, SyncMetrics second) {

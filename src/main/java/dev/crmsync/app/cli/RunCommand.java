@@ -5,12 +5,16 @@ import dev.crmsync.app.RunningService;
 import dev.crmsync.app.check.Preflight;
 import dev.crmsync.app.check.PreflightReport;
 import dev.crmsync.app.config.CrmsyncConfig;
+import dev.crmsync.app.config.Durations;
 import dev.crmsync.app.logging.LogFormat;
 import java.io.PrintWriter;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +28,10 @@ import picocli.CommandLine.Spec;
  * serves the management API and dashboard and syncs each flow on its schedule until SIGTERM or Ctrl-C, which
  * end the running cycle after its batch.
  *
+ * <p>The command's own thread does the stop and returns the exit status: 0 after a clean stop, as systemd expects
+ * of a service it stops, and {@link #UNCLEAN_STOP} when the running cycle had to be cut short. The JVM's default
+ * for a SIGTERM is 143, which systemd counts as a failure.
+ *
  * <p>Not threadsafe: picocli fills and calls it on one thread.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -31,9 +39,20 @@ import picocli.CommandLine.Spec;
                 + "sync.reconcile-interval), serve the dashboard and the management API (server.host, server.port, "
                 + "server.token), /metrics and /health. Stops cleanly on SIGTERM or Ctrl-C.",
                 "Logs are JSON lines on standard error (CRMSYNC_LOG_FORMAT=text for plain lines).",
-                "Exit status: 0 after a clean stop, 1 when the preflight finds a mapping error, 2 for a "
-                        + "configuration error, 3 when another crmsync already syncs the same store."})
+                "Exit status: 0 after a clean stop (SIGTERM or Ctrl-C), 1 when the preflight finds a mapping error, "
+                        + "2 for a configuration error, 3 when another crmsync already syncs the same store, 4 when "
+                        + "a stop had to cut the running cycle short (see --stop-grace)."})
 public final class RunCommand implements Callable<Integer> {
+
+    /** What the shutdown hook allows beyond the grace for the server and the store to close. */
+    private static final Duration HOOK_MARGIN = Duration.ofSeconds(10);
+
+    /**
+     * Exit status when the running cycle did not reach the end of its batch within the stop grace and was
+     * interrupted. Nothing is lost (what it had not written is planned again at the next start), but the stop was
+     * not the clean one an operator asked for, and a service manager should say so.
+     */
+    static final int UNCLEAN_STOP = 4;
 
     @Mixin
     ConfigOption config;
@@ -48,6 +67,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--skip-check", description = "Start without the preflight check.")
     boolean skipCheck;
+
+    @Option(names = "--stop-grace", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long a stop waits for the running cycle to finish the batch it is applying before "
+                    + "cutting it short (exit status 4), e.g. 30s (the default) or 2m. Keep it below the service "
+                    + "manager's own limit (systemd: TimeoutStopSec, 90s by default).")
+    String stopGrace;
 
     @Spec
     CommandSpec spec;
@@ -69,6 +94,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         CrmsyncConfig loaded = config.load();
+        Duration grace = Durations.parse("--stop-grace", stopGrace);
         if (port != null) {
             loaded = loaded.withService(loaded.service().withPort(port));
         }
@@ -86,22 +112,47 @@ public final class RunCommand implements Callable<Integer> {
                         + "every interval. /health/ready reports it until it answers.");
             }
         }
-        // The hook is in place before anything starts, so a SIGTERM at any moment from here on stops cleanly.
-        AtomicReference<RunningService> running = new AtomicReference<>();
+        // The signals and the hook are in place before anything starts, so a stop at any moment from here on is a
+        // clean one: a signal during the start is answered as soon as the service runs.
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            RunningService service = running.get();
-            if (service != null) {
-                service.close();
+        try (StopSignals stop = StopSignals.install()) {
+            Thread hook = new Thread(() -> {
+                // Any other shutdown: this thread stops the service; the JVM waits for it, not for its status.
+                stop.request("shutdown");
+                awaitQuietly(stopped, grace.plus(HOOK_MARGIN));
+            }, "crmsync-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                RunningService service = RunningService.start(loaded, insecureNoAuth, InstantSource.system(),
+                        Sleeper.SYSTEM);
+                out.println("crmsync is running. Dashboard: " + service.baseUrl() + "/"
+                        + (insecureNoAuth ? "  (no sign-in: --insecure-no-auth)" : "  (sign in with server.token)"));
+                out.flush();
+                String reason = stop.await();
+                // Not a static logger: preferJsonLogs must run before logback reads its format.
+                Logger log = LoggerFactory.getLogger(RunCommand.class);
+                log.atInfo().addKeyValue("reason", reason).log("crmsync is stopping");
+                return service.stop(grace) ? 0 : UNCLEAN_STOP;
+            } finally {
+                stopped.countDown();
+                removeQuietly(hook);
             }
-            stopped.countDown();
-        }, "crmsync-shutdown"));
-        RunningService service = RunningService.start(loaded, insecureNoAuth, InstantSource.system(), Sleeper.SYSTEM);
-        running.set(service);
-        out.println("crmsync is running. Dashboard: " + service.baseUrl() + "/"
-                + (insecureNoAuth ? "  (no sign-in: --insecure-no-auth)" : "  (sign in with server.token)"));
-        out.flush();
-        stopped.await();
-        return 0;
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration limit) {
+        try {
+            latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeQuietly(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it finds the service stopped
+        }
     }
 }

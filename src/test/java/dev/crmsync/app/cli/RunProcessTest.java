@@ -11,6 +11,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,8 +34,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code crmsync run} as its own process, as an operator starts it: it serves, logs JSON lines without secrets,
- * and stops cleanly on SIGTERM.
+ * {@code crmsync run} as its own process, as an operator or systemd starts it: it serves, logs JSON lines without
+ * secrets, and stops cleanly on SIGTERM with exit status 0 (issue 11: it ended with the JVM's 143, which systemd
+ * counts as a failed stop), or with 4 when the stop had to cut the running cycle short.
  */
 class RunProcessTest {
 
@@ -54,17 +59,8 @@ class RunProcessTest {
                     server:    { port: 0, token: ${CRMSYNC_TOKEN} }
                     sync:      { interval: 1s }
                     """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY));
-            String javaCommand = ProcessHandle.current().info().command().orElse("java");
-            // Without the test classes: their logback-test.xml would replace the product's logging
-            String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-            ProcessBuilder builder = new ProcessBuilder(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp",
-                    classpath, Main.class.getName(), "run", "--config", config.toString());
-            builder.environment().put("CRMSYNC_TOKEN", TOKEN);
-            builder.environment().remove("CRMSYNC_LOG_FORMAT");
             Path errFile = dir.resolve("stderr.log");
-            builder.redirectError(errFile.toFile());
-            Process process = builder.start();
+            Process process = crmsyncRun(errFile, "--config", config.toString());
             List<String> out = new CopyOnWriteArrayList<>();
             Thread outReader = collect(process.getInputStream(), out);
             try {
@@ -81,17 +77,113 @@ class RunProcessTest {
             outReader.join(Duration.ofSeconds(10));
             List<String> err = Files.readAllLines(errFile);
 
-            // Then it stopped cleanly, having logged one JSON object per line and no secret
+            // Then it stopped cleanly with status 0, having logged one JSON object per line and no secret
             assertThat(ended).isTrue();
-            assertThat(process.exitValue()).as(String.join("\n", err)).isIn(0, 143);
+            assertThat(process.exitValue()).as(String.join("\n", err)).isZero();
             JsonMapper json = JsonMapper.builder().build();
             assertThat(err).as("standard error of the run").isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("{"));
             List<JsonNode> lines = err.stream().map(json::readTree).toList();
             assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asString()).isEqualTo("crmsync is running"));
-            assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asString()).isEqualTo("crmsync stopped"));
+            assertThat(lines).anySatisfy(l -> {
+                assertThat(l.path("message").asString()).isEqualTo("crmsync stopped");
+                assertThat(l.path("clean").asBoolean()).isTrue();
+            });
             assertThat(lines).anySatisfy(l -> assertThat(l.path("cycle").asString()).isNotBlank());
             assertThat(String.join("\n", err) + String.join("\n", out)).doesNotContain(TOKEN)
                     .doesNotContain(WEBCRM_TOKEN).doesNotContain(CUSTOMCRM_KEY);
+        }
+    }
+
+    @Test
+    void shouldExitWithFourWhenTheStopHadToCutTheRunningCycleShort(@TempDir Path dir) throws Exception {
+        // Given two systems that take every connection and never answer, so the first cycle hangs in a request
+        try (BlackHole webcrm = new BlackHole(); BlackHole customcrm = new BlackHole()) {
+            Path config = dir.resolve("crmsync.yaml");
+            Files.writeString(config, """
+                    webcrm:    { url: %s, token: t, timeout: 10m }
+                    customcrm: { url: %s, api-key: k, timeout: 10m }
+                    store:     { url: "jdbc:sqlite:crmsync.db" }
+                    server:    { port: 0, token: ${CRMSYNC_TOKEN} }
+                    """.formatted(webcrm.url(), customcrm.url()));
+            Path errFile = dir.resolve("stderr.log");
+            Process process = crmsyncRun(errFile, "--config", config.toString(), "--skip-check", "--stop-grace", "1s");
+            List<String> out = new CopyOnWriteArrayList<>();
+            Thread outReader = collect(process.getInputStream(), out);
+            try {
+                // When it runs, its cycle waits for an answer, and it is sent SIGTERM
+                await().atMost(Duration.ofSeconds(60)).until(() -> dashboardUrl(out), u -> u != null);
+                await().atMost(Duration.ofSeconds(60)).until(() -> webcrm.connections() + customcrm.connections() > 0);
+            } finally {
+                process.destroy();
+            }
+            boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+            outReader.join(Duration.ofSeconds(10));
+            List<String> err = Files.readAllLines(errFile);
+
+            // Then it stopped after the grace, and said that the stop was not clean
+            assertThat(ended).isTrue();
+            assertThat(process.exitValue()).as(String.join("\n", err)).isEqualTo(RunCommand.UNCLEAN_STOP);
+            JsonMapper json = JsonMapper.builder().build();
+            assertThat(err.stream().map(json::readTree)).anySatisfy(l -> {
+                assertThat(l.path("message").asString()).isEqualTo("crmsync stopped");
+                assertThat(l.path("clean").asBoolean()).isFalse();
+            });
+        }
+    }
+
+    /**
+     * Starts {@code crmsync run} with the product's logging, standard error into {@code errFile}.
+     */
+    private static Process crmsyncRun(Path errFile, String... args) throws IOException {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        // Without the test classes: their logback-test.xml would replace the product's logging
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp",
+                classpath, Main.class.getName(), "run"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("CRMSYNC_TOKEN", TOKEN);
+        builder.environment().remove("CRMSYNC_LOG_FORMAT");
+        builder.redirectError(errFile.toFile());
+        return builder.start();
+    }
+
+    /**
+     * A system that accepts every connection, reads nothing and never answers: a request to it waits for its
+     * timeout.
+     */
+    private static final class BlackHole implements AutoCloseable {
+
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+        BlackHole() throws IOException {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(server.accept());
+                    }
+                } catch (IOException closed) {
+                    // closed at the end of the test
+                }
+            });
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        int connections() {
+            return accepted.size();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : accepted) {
+                socket.close();
+            }
         }
     }
 
