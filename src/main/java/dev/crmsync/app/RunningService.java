@@ -99,7 +99,7 @@ public final class RunningService implements AutoCloseable {
                     config.service().host(), config.service().port(), insecureNoAuth ? null : config.service().token(),
                     clock, meters::scrape,
                     () -> DataflowDocument.of(resolved, (side, flow) -> opened.connector(side).canDelete(flow)),
-                    routes));
+                    routes, resolved.mappings()));
             // The HTTP server's pool is the one pool of the process: the store is one SQLite connection.
             new JettyServerThreadPoolMetrics(api.threadPool(), Tags.empty()).bindTo(meters.registry());
             service.start();

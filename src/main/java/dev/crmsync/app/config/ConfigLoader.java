@@ -222,6 +222,7 @@ public final class ConfigLoader {
             throw new ConfigException(s.key("delete-threshold"), "must be a share between 0 and 1, e.g. 0.2 for 20 %");
         }
         int minimum = s.integer("delete-minimum", defaults.deleteMinimum(), 1, Integer.MAX_VALUE);
+        Duration deleteWindow = duration(s, "delete-window", defaults.deleteWindow().toMinutes() + "m");
         int attempts = s.integer("max-attempts", defaults.maxAttempts(), 1, 100);
         Duration backoff = duration(s, "retry-backoff", defaults.retryBackoff().toSeconds() + "s");
         int batchSize = s.integer("batch-size", defaults.batchSize(), 1, 1000);
@@ -243,7 +244,7 @@ public final class ConfigLoader {
         }
         s.refuseUnknownKeys();
         return new SyncSettings(new ConflictPolicy(kind, tolerance, tieBreaker, emptyOverwrites), deletes,
-                threshold, minimum, attempts, backoff, batchSize);
+                threshold, minimum, attempts, backoff, batchSize, deleteWindow);
     }
 
     /**

@@ -86,6 +86,7 @@ class ConfigLoaderTest {
                   max-attempts: 3
                   retry-backoff: 1m
                   batch-size: 50
+                  delete-window: 30m
                   flows:
                     persons: { delete: retire }
                 """);
@@ -100,6 +101,7 @@ class ConfigLoaderTest {
         assertThat(config.sync().maxAttempts()).isEqualTo(3);
         assertThat(config.sync().retryBackoff()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.sync().batchSize()).isEqualTo(50);
+        assertThat(config.sync().deleteWindow()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.sync().deletePolicies()).containsEntry(Flow.PERSONS, DeletePolicy.RETIRE)
                 .containsEntry(Flow.PRODUCTS, DeletePolicy.PROPAGATE);
     }
@@ -371,7 +373,7 @@ class ConfigLoaderTest {
                   customcrm.api_key: unknown key; did you mean customcrm.api-key?
                   sync.intervall: unknown key; did you mean sync.interval?
                   sync.colour: unknown key; known keys here are conflict-policy, clock-tolerance, tie-breaker, \
-                empty-overwrites, delete-threshold, delete-minimum, max-attempts, retry-backoff, batch-size, interval, \
+                empty-overwrites, delete-threshold, delete-minimum, delete-window, max-attempts, retry-backoff, batch-size, interval, \
                 reconcile-interval, flows""");
     }
 
