@@ -40,7 +40,9 @@ final class Definitions {
                 step it was stopped in; the heap is measured with 100,000 links (`heap_mb_100k_links`). Scale `full`
                 lets the limited sync run up to 6 hours and adds 1,000,000 links (`heap_mb_1m_links`); its benchmark
                 JVM holds a million records per simulator, hence the larger `-Dbench.jvm.xmx` (default 6g). `full`
-                has not yet been run to its end on the 2-core machine.
+                has not yet been run to its end: with 16g the benchmark JVM, holding both simulators' million
+                records, ran out of heap while it built the 1,000,000-link world; the simulators need a process of
+                their own for that size.
 
                 ## How the figures are measured
 
