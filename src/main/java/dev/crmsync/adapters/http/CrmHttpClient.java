@@ -231,8 +231,9 @@ public final class CrmHttpClient {
             }
             return response;
         }
-        throw new TransientCrmException(what + " failed after " + retry.maxAttempts() + " attempts: " + lastProblem,
-                null);
+        // Where it was sent, so that a person sees at once which address does not answer; never a credential.
+        throw new TransientCrmException(what + " failed after " + retry.maxAttempts() + " attempts: " + lastProblem
+                + " (at " + address() + ")", null);
     }
 
     /**
@@ -318,6 +319,12 @@ public final class CrmHttpClient {
     private Duration next(Duration backoff) {
         Duration doubled = backoff.multipliedBy(2);
         return doubled.compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff() : doubled;
+    }
+
+    /** The base URL without user information or query, which could carry a credential. */
+    private String address() {
+        return baseUrl.getScheme() + "://" + baseUrl.getHost() + (baseUrl.getPort() < 0 ? "" : ":" + baseUrl.getPort())
+                + (baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath());
     }
 
     private static String pathOnly(String pathAndQuery) {

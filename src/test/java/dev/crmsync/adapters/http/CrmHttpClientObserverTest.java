@@ -60,6 +60,23 @@ class CrmHttpClientObserverTest {
     }
 
     @Test
+    void shouldNameTheAddressThatDoesNotAnswerButNoCredentialInIt() throws IOException {
+        // Given a server that is not there, configured with a user and a key in its URL
+        URI closed = closedPort();
+        URI withSecrets = URI.create("http://admin:s3cret-pass@127.0.0.1:" + closed.getPort() + "/api?key=s3cret-key");
+        CrmHttpClient client = new CrmHttpClient("Customcrm", withSecrets, Duration.ofSeconds(2), 0,
+                new CrmHttpClient.RetrySettings(2, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO),
+                CLOCK, duration -> { }, NO_AUTH, HttpCallObserver.NONE);
+
+        // When / Then
+        assertThatThrownBy(() -> client.send("GET", "/customers", null, null, Map.of()))
+                .isInstanceOf(TransientCrmException.class)
+                .hasMessageContaining("at http://127.0.0.1:" + closed.getPort() + "/api)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+        client.close();
+    }
+
+    @Test
     void shouldTellEachAttemptWithoutAnswerAsStatusZeroAndSpendThePaceBudget() throws IOException {
         // Given a paced client of a server that is not there, trying twice
         Recording observer = new Recording();
