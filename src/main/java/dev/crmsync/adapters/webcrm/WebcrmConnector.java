@@ -43,7 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * webCRM as the engine sees it, over webCRM REST API v1 ({@code shared/webcrm/API-NOTES.md}).
+ * webCRM as the engine sees it, over webCRM REST API v1 ({@code docs/webcrm/API-NOTES.md}).
  *
  * <ul>
  *   <li><b>Login</b> ({@link WebcrmSession}): the application token buys a one-hour bearer token, kept until

@@ -11,7 +11,8 @@ import dev.crmsync.mapping.RecordFilter;
 import dev.crmsync.mapping.Transforms;
 import dev.crmsync.model.Flow;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dataflow document says what DESIGN.md section 1 says, in both directions, from the running configuration,
+ * The dataflow document says what the design's property tables say ({@code design-property-tables.md}, section 1 of
+ * DESIGN.md), in both directions, from the running configuration,
  * and each renderer writes it in valid, escaped markup.
  */
 class DataflowDocumentTest {
@@ -64,15 +66,18 @@ class DataflowDocumentTest {
     }
 
     /**
-     * The property pairs of DESIGN.md section 1, per flow section title as the document writes it.
+     * The property pairs of the design's tables, per flow section title as the document writes it.
      *
      * @return section title to "webCRM property -> Customcrm property" pairs
      */
     private static Map<String, List<String[]>> designPairs() throws IOException {
-        Path design = Path.of(System.getProperty("webcrm.swagger")).getParent().getParent().resolve("DESIGN.md");
+        List<String> lines;
+        try (InputStream in = DataflowDocumentTest.class.getResourceAsStream("/design-property-tables.md")) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
         Map<String, List<String[]>> out = new LinkedHashMap<>();
         List<String[]> current = null;
-        for (String line : Files.readAllLines(design)) {
+        for (String line : lines) {
             Matcher heading = DESIGN_HEADING.matcher(line);
             if (heading.matches()) {
                 current = new ArrayList<>();

@@ -1,6 +1,6 @@
 /**
  * The webCRM simulator: a webCRM REST API v1 tenant behind a real HTTP server, faithful to
- * {@code shared/webcrm/API-NOTES.md} quirks included, for tests and for trying the connector by hand.
+ * {@code docs/webcrm/API-NOTES.md} quirks included, for tests and for trying the connector by hand.
  *
  * <p>Start with {@link dev.crmsync.app.simulate.webcrm.WebcrmSimulator}; {@code docs/simulators/webcrm.md}
  * lists every endpoint and convention with curl examples. The parts, each small:
