@@ -3,9 +3,13 @@ package dev.crmsync.bench;
 import dev.crmsync.adapters.http.HttpCallObserver;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.engine.SyncProgress;
+import dev.crmsync.testing.RecordingProxy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,17 +41,20 @@ final class OverheadBench {
 
     List<Figure> run() {
         SeedPlan plan = scale.createPlan();
-        List<RecordingProxy.Exchange> recorded;
+        List<Replayer.Recorded> recorded;
         int created;
         console.step("overhead: recording crmsync's requests through proxies");
         // One sequence for both proxies, so that the replay keeps the order across the two systems.
         AtomicLong arrivals = new AtomicLong();
         try (SyncWorld world = world(plan);
-             RecordingProxy webcrm = new RecordingProxy("webcrm", world.webcrm.baseUrl(), arrivals);
-             RecordingProxy customcrm = new RecordingProxy("customcrm", world.customcrm.baseUrl(), arrivals)) {
-            world.syncOnce(world.config(webcrm.baseUrl(), customcrm.baseUrl()), SyncProgress.NONE, (s, c) -> c);
+             RecordingProxy webcrm = new RecordingProxy(world.webcrm.baseUrl(), arrivals);
+             RecordingProxy customcrm = new RecordingProxy(world.customcrm.baseUrl(), arrivals)) {
+            world.syncOnce(world.config(webcrm.url().toString(), customcrm.url().toString()), SyncProgress.NONE,
+                    (s, c) -> c);
             created = world.webcrmRecords();
-            recorded = merge(webcrm.exchanges(), customcrm.exchanges());
+            recorded = merge(webcrm, customcrm);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not open a recording proxy", e);
         }
         List<Duration> crmsync = new ArrayList<>();
         List<Duration> waiting = new ArrayList<>();
@@ -126,11 +133,11 @@ final class OverheadBench {
         return SyncWorld.builder().customcrm(plan).realClock().unlimited().build();
     }
 
-    private static List<RecordingProxy.Exchange> merge(List<RecordingProxy.Exchange> a,
-                                                       List<RecordingProxy.Exchange> b) {
-        List<RecordingProxy.Exchange> all = new ArrayList<>(a);
-        all.addAll(b);
-        all.sort(java.util.Comparator.comparingLong(RecordingProxy.Exchange::seq));
+    private static List<Replayer.Recorded> merge(RecordingProxy webcrm, RecordingProxy customcrm) {
+        List<Replayer.Recorded> all = new ArrayList<>();
+        webcrm.exchanges().forEach(e -> all.add(new Replayer.Recorded("webcrm", e)));
+        customcrm.exchanges().forEach(e -> all.add(new Replayer.Recorded("customcrm", e)));
+        all.sort(Comparator.comparingLong(r -> r.exchange().seq()));
         return all;
     }
 

@@ -1,12 +1,12 @@
 package dev.crmsync.bench;
 
+import dev.crmsync.testing.RecordingProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +34,15 @@ final class Replayer {
     record Replay(int requests, Duration wall, int mismatched) {
     }
 
+    /**
+     * One recorded request and the system it went to.
+     *
+     * @param system   the system's name, a key of the base URLs a replay is given
+     * @param exchange the request and its recorded answer
+     */
+    record Recorded(String system, RecordingProxy.Exchange exchange) {
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Replayer() {
@@ -44,28 +53,28 @@ final class Replayer {
      * @param baseUrls  where each recorded system now is, by system name
      * @return what the replay did
      */
-    static Replay replay(List<RecordingProxy.Exchange> exchanges, Map<String, String> baseUrls) {
+    static Replay replay(List<Recorded> exchanges, Map<String, String> baseUrls) {
         Map<String, String> tokens = new HashMap<>();
         int mismatched = 0;
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build()) {
             long start = System.nanoTime();
-            for (RecordingProxy.Exchange e : exchanges) {
-                byte[] body = e.body();
-                if (!tokens.isEmpty() && body.length > 0) {
-                    body = swap(new String(body, StandardCharsets.UTF_8), tokens).getBytes(StandardCharsets.UTF_8);
-                }
-                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrls.get(e.system()) + e.target()))
+            for (Recorded recorded : exchanges) {
+                RecordingProxy.Exchange e = recorded.exchange();
+                String body = swap(e.requestBody(), tokens);
+                HttpRequest.Builder request = HttpRequest.newBuilder(
+                                URI.create(baseUrls.get(recorded.system()) + e.target()))
                         .timeout(Duration.ofMinutes(2))
-                        .method(e.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body));
-                e.headers().forEach((name, values) -> values.forEach(v -> request.header(name, swap(v, tokens))));
-                HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                        .method(e.method(), body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body));
+                e.forwardedHeaders().forEach((name, values) -> values.forEach(v -> request.header(name,
+                        swap(v, tokens))));
+                HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != e.status()) {
                     mismatched++;
                 }
-                if (e.answer() != null && response.statusCode() == 200) {
-                    learnTokens(e.answer(), response.body(), tokens);
+                if (e.path().startsWith("/Auth/") && response.statusCode() == 200) {
+                    learnTokens(e.responseBody(), response.body(), tokens);
                 }
             }
             return new Replay(exchanges.size(), Duration.ofNanos(System.nanoTime() - start), mismatched);
@@ -77,7 +86,7 @@ final class Replayer {
         }
     }
 
-    private static void learnTokens(byte[] recorded, byte[] replayed, Map<String, String> tokens) {
+    private static void learnTokens(String recorded, String replayed, Map<String, String> tokens) {
         try {
             JsonNode was = JSON.readTree(recorded);
             JsonNode now = JSON.readTree(replayed);

@@ -284,16 +284,7 @@ final class StoreStatements {
     }
 
     static List<ObservedRecord> byMatchKey(Handle h, Flow flow, Side side, String matchKey) {
-        return h.createQuery("SELECT " + OBSERVED_COLUMNS + " " + """
-                         FROM observed_records
-                        WHERE flow = :flow AND side = :side AND match_key = :matchKey AND deleted = :deleted
-                        ORDER BY record_id""")
-                .bind("flow", flow.name())
-                .bind("side", side.name())
-                .bind("matchKey", matchKey)
-                .bind("deleted", false)
-                .map(StoreStatements::observed)
-                .list();
+        return byMatchKeys(h, flow, side, List.of(matchKey)).getOrDefault(matchKey, List.of());
     }
 
     static Map<String, List<ObservedRecord>> byMatchKeys(Handle h, Flow flow, Side side, Collection<String> keys) {

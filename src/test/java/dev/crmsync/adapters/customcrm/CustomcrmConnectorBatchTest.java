@@ -1,9 +1,10 @@
 package dev.crmsync.adapters.customcrm;
 
+import static dev.crmsync.adapters.customcrm.CustomcrmConnectorTest.customer;
+import static dev.crmsync.testing.Outcomes.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.crmsync.adapters.customcrm.RecordingProxy.Exchange;
 import dev.crmsync.app.simulate.TrafficLog;
 import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
 import dev.crmsync.app.simulate.customcrm.RecordType;
@@ -14,12 +15,13 @@ import dev.crmsync.ports.PermanentCrmException;
 import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
 import dev.crmsync.testing.MutableClock;
+import dev.crmsync.testing.RecordingProxy;
+import dev.crmsync.testing.RecordingProxy.Exchange;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -366,19 +368,6 @@ class CustomcrmConnectorBatchTest {
     private static List<Write> creates(int first, int last) {
         return IntStream.rangeClosed(first, last).mapToObj(i -> (Write) new Write.Create("L-" + i,
                 customer("Customer " + i, "L-" + i))).toList();
-    }
-
-    private static Map<String, Object> customer(String name, String linkId) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("name", name);
-        properties.put("vat_number", null);
-        properties.put("external_ids", Map.of("crmsync", linkId));
-        return properties;
-    }
-
-    private static SideRecord done(WriteOutcome outcome) {
-        assertThat(outcome).isInstanceOf(WriteOutcome.Done.class);
-        return ((WriteOutcome.Done) outcome).record();
     }
 
     /** The requests the proxy saw: the distinct routes other than creates in order, then the count of creates. */

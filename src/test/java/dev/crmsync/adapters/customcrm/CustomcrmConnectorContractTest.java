@@ -8,7 +8,6 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
-import dev.crmsync.adapters.customcrm.RecordingProxy.Exchange;
 import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.model.Flow;
@@ -18,6 +17,8 @@ import dev.crmsync.ports.PermanentCrmException;
 import dev.crmsync.ports.Write;
 import dev.crmsync.ports.WriteOutcome;
 import dev.crmsync.testing.MutableClock;
+import dev.crmsync.testing.RecordingProxy;
+import dev.crmsync.testing.RecordingProxy.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -182,10 +183,10 @@ class CustomcrmConnectorContractTest {
         assertThat(violations(List.of(patch))).isEmpty();
         Map<String, List<String>> badIfMatch = new LinkedHashMap<>(patch.requestHeaders());
         badIfMatch.put("if-match", List.of("version two"));
-        Exchange badRequest = new Exchange(patch.method(), patch.path(), patch.query(), badIfMatch,
+        Exchange badRequest = new Exchange(patch.seq(), patch.method(), patch.path(), patch.query(), badIfMatch,
                 patch.requestBody(), patch.status(), patch.responseHeaders(), patch.responseBody());
-        Exchange badAnswer = new Exchange(patch.method(), patch.path(), patch.query(), patch.requestHeaders(),
-                patch.requestBody(), patch.status(), patch.responseHeaders(),
+        Exchange badAnswer = new Exchange(patch.seq(), patch.method(), patch.path(), patch.query(),
+                patch.requestHeaders(), patch.requestBody(), patch.status(), patch.responseHeaders(),
                 patch.responseBody().replace("\"version\":2", "\"version\":\"2\""));
 
         // When, Then

@@ -1,5 +1,6 @@
 package dev.crmsync.adapters.customcrm;
 
+import static dev.crmsync.testing.Outcomes.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -437,17 +438,13 @@ class CustomcrmConnectorTest {
                 .path("id").asString();
     }
 
-    private static Map<String, Object> customer(String name, String linkId) {
+    /** A customer as the engine writes it: name, an empty VAT number and the link id. */
+    static Map<String, Object> customer(String name, String linkId) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("name", name);
         properties.put("vat_number", null);
         properties.put("external_ids", Map.of("crmsync", linkId));
         return properties;
-    }
-
-    private static SideRecord done(WriteOutcome outcome) {
-        assertThat(outcome).isInstanceOf(WriteOutcome.Done.class);
-        return ((WriteOutcome.Done) outcome).record();
     }
 
     /** Counts live records straight from the feed, past the connector, so the count does not trust it. */

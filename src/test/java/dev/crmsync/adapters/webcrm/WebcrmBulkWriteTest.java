@@ -1,5 +1,6 @@
 package dev.crmsync.adapters.webcrm;
 
+import static dev.crmsync.testing.Outcomes.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -326,11 +327,6 @@ class WebcrmBulkWriteTest {
 
     private static SideRecord find(List<SideRecord> records, String id) {
         return records.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
-    }
-
-    private static SideRecord done(WriteOutcome outcome) {
-        assertThat(outcome).isInstanceOf(WriteOutcome.Done.class);
-        return ((WriteOutcome.Done) outcome).record();
     }
 
     private long route(String route) {

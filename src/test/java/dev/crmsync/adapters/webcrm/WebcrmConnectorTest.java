@@ -1,5 +1,6 @@
 package dev.crmsync.adapters.webcrm;
 
+import static dev.crmsync.testing.Outcomes.done;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -745,11 +746,6 @@ class WebcrmConnectorTest {
     private long status(int status) {
         TrafficLog.Snapshot snapshot = sim.traffic().snapshot();
         return snapshot.byStatus().getOrDefault(status, 0L);
-    }
-
-    private static SideRecord done(WriteOutcome outcome) {
-        assertThat(outcome).isInstanceOf(WriteOutcome.Done.class);
-        return ((WriteOutcome.Done) outcome).record();
     }
 
     /** A person as stored, without what a write is meant to change: title, stamp and the updated stamps. */

@@ -1,4 +1,4 @@
-package dev.crmsync.adapters.customcrm;
+package dev.crmsync.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,12 +11,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -28,13 +33,37 @@ import java.util.function.Predicate;
  * some requests itself, as a server without a route or with a lower limit would, and {@link #rewrite} changes the
  * text of some answers, such as the contract document the server serves.
  *
+ * <p>The benchmark sends the recorded requests again with a bare client; proxies that share one arrival counter
+ * keep the order of a recording across two systems.
+ *
  * <p>This class is threadsafe.
  */
-final class RecordingProxy implements AutoCloseable {
+public final class RecordingProxy implements AutoCloseable {
 
-    /** One request and its answer; header names in lower case. */
-    record Exchange(String method, String path, String query, Map<String, List<String>> requestHeaders,
-                    String requestBody, int status, Map<String, List<String>> responseHeaders, String responseBody) {
+    /**
+     * One request and its answer; header names in lower case.
+     *
+     * @param seq the order requests arrived in, over all proxies that share an arrival counter
+     */
+    public record Exchange(long seq, String method, String path, String query,
+                           Map<String, List<String>> requestHeaders, String requestBody, int status,
+                           Map<String, List<String>> responseHeaders, String responseBody) {
+
+        /**
+         * @return path and query, as sent
+         */
+        public String target() {
+            return path + (query == null ? "" : "?" + query);
+        }
+
+        /**
+         * @return the request's headers a client may set, those the proxy forwarded
+         */
+        public Map<String, List<String>> forwardedHeaders() {
+            Map<String, List<String>> out = new TreeMap<>(requestHeaders);
+            out.keySet().removeAll(HOP_BY_HOP);
+            return out;
+        }
     }
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
@@ -42,7 +71,10 @@ final class RecordingProxy implements AutoCloseable {
 
     private final String target;
     private final HttpServer server;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final AtomicLong arrivals;
+    // Several threads, so that a client sending requests side by side is not made to wait in line by the proxy.
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Exchange> exchanges = new ArrayList<>();
     private final List<Refusal> refusals = new ArrayList<>();
     private final List<Rewrite> rewrites = new ArrayList<>();
@@ -56,17 +88,27 @@ final class RecordingProxy implements AutoCloseable {
     /**
      * @param target the server to forward to, without trailing slash
      */
-    RecordingProxy(String target) throws IOException {
+    public RecordingProxy(String target) throws IOException {
+        this(target, new AtomicLong());
+    }
+
+    /**
+     * @param target   the server to forward to, without trailing slash
+     * @param arrivals numbers requests as they arrive; shared by proxies whose exchanges are to be put in one order
+     */
+    public RecordingProxy(String target, AtomicLong arrivals) throws IOException {
         this.target = target;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.arrivals = arrivals;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", this::forward);
+        server.setExecutor(executor);
         server.start();
     }
 
     /**
      * @return where clients send their requests
      */
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -76,36 +118,38 @@ final class RecordingProxy implements AutoCloseable {
      *
      * @param when tells from the request's body whether to refuse it
      */
-    synchronized void refuse(String method, String path, Predicate<String> when, int status) {
+    public synchronized void refuse(String method, String path, Predicate<String> when, int status) {
         refusals.add(new Refusal(method, path, when, status));
     }
 
     /**
      * Replaces {@code from} by {@code to} in every answer to a request on {@code path}.
      */
-    synchronized void rewrite(String path, String from, String to) {
+    public synchronized void rewrite(String path, String from, String to) {
         rewrites.add(new Rewrite(path, from, to));
     }
 
     /**
-     * @return the exchanges so far, in order
+     * @return the exchanges so far, in the order their requests arrived
      */
-    synchronized List<Exchange> exchanges() {
-        return List.copyOf(exchanges);
+    public synchronized List<Exchange> exchanges() {
+        return exchanges.stream().sorted(Comparator.comparingLong(Exchange::seq)).toList();
     }
 
     private void forward(HttpExchange in) throws IOException {
+        long seq = arrivals.getAndIncrement();
         try (in) {
             URI uri = in.getRequestURI();
             String requestBody = read(in.getRequestBody());
             Map<String, List<String>> requestHeaders = lowerCase(in.getRequestHeaders());
             Refusal refusal = refusal(in.getRequestMethod(), uri.getRawPath(), requestBody);
             if (refusal != null) {
-                answerItself(in, requestHeaders, requestBody, refusal.status());
+                answerItself(in, seq, requestHeaders, requestBody, refusal.status());
                 return;
             }
             HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(target + uri.getRawPath()
                             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
+                    .timeout(Duration.ofMinutes(2))
                     .method(in.getRequestMethod(), requestBody.isEmpty() ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(requestBody));
             requestHeaders.forEach((name, values) -> {
@@ -117,7 +161,7 @@ final class RecordingProxy implements AutoCloseable {
             Map<String, List<String>> responseHeaders = lowerCase(answer.headers().map());
             String responseBody = rewritten(uri.getRawPath(), answer.body());
             synchronized (this) {
-                exchanges.add(new Exchange(in.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
+                exchanges.add(new Exchange(seq, in.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
                         requestHeaders, requestBody, answer.statusCode(), responseHeaders, responseBody));
             }
             responseHeaders.forEach((name, values) -> {
@@ -153,12 +197,12 @@ final class RecordingProxy implements AutoCloseable {
         return text;
     }
 
-    private void answerItself(HttpExchange in, Map<String, List<String>> requestHeaders, String requestBody,
-                              int status) throws IOException {
+    private void answerItself(HttpExchange in, long seq, Map<String, List<String>> requestHeaders,
+                              String requestBody, int status) throws IOException {
         String body = "{\"type\":\"about:blank\",\"title\":\"Refused by the proxy\",\"status\":" + status
                 + ",\"detail\":\"refused by the test's proxy\"}";
         synchronized (this) {
-            exchanges.add(new Exchange(in.getRequestMethod(), in.getRequestURI().getRawPath(),
+            exchanges.add(new Exchange(seq, in.getRequestMethod(), in.getRequestURI().getRawPath(),
                     in.getRequestURI().getRawQuery(), requestHeaders, requestBody, status,
                     Map.of("content-type", List.of("application/problem+json")), body));
         }
@@ -183,6 +227,7 @@ final class RecordingProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
         client.close();
     }
 }
