@@ -670,6 +670,7 @@
   function health(flow) {
     if (flow.paused || flow.state === 'paused') return 'paused';
     if (flow.state === 'failing') return 'failing';
+    if (flow.state === 'system-down') return 'system-down';
     return 'ok';
   }
 
@@ -677,14 +678,17 @@
     const st = state.status;
     if (!st) return;
     const failing = st.flows.filter((f) => health(f) === 'failing').length;
+    const down = st.flows.filter((f) => health(f) === 'system-down').length;
     const paused = st.flows.filter((f) => health(f) === 'paused').length;
     const words = [];
     words.push(failing ? plural(failing, 'flow is failing', 'flows are failing')
-      : paused ? 'No flow is failing' : 'All flows are healthy');
+      : down ? plural(down, 'flow waits', 'flows wait') + ' for a system that is down'
+        : paused ? 'No flow is failing' : 'All flows are healthy');
     if (paused) words.push(plural(paused, 'flow is paused', 'flows are paused'));
     words.push(st.ready ? 'both systems and the store answer' : 'not ready: a system or the store does not answer');
     replace($('service-summary'),
-      h('span', { 'data-testid': 'service-health', 'data-health': failing ? 'failing' : 'ok' }, words.join('; ') + '.'),
+      h('span', { 'data-testid': 'service-health', 'data-health': failing || down ? 'failing' : 'ok' },
+        words.join('; ') + '.'),
       ' Running since ', clockTime(st.startedAt), ' (', relTime(st.startedAt), ').');
     replace($('flows'), st.flows.map(flowCard));
     replace($('systems'), (st.systems || []).map(systemCard));
@@ -697,6 +701,7 @@
     const pill = {
       ok: running ? 'Syncing now' : 'Healthy',
       failing: 'Failing',
+      'system-down': 'Waiting for a system',
       paused: 'Paused',
     }[hlt];
     const last = f.lastCycle;
@@ -822,7 +827,20 @@
         : h('div', { class: 'budget', 'data-testid': 'budget-' + sys.side },
           h('div', { class: 'budget-text' }, h('strong', null, 'API budget: '),
             'no limit set; ' + num(used) + ' requests in the current window')),
+      circuit(sys),
       sys.lastError ? h('p', { class: 'flow-error' }, 'Last error: ' + sys.lastError) : null);
+  }
+
+  /** While a system's circuit is open, says that crmsync leaves it alone and when it tries again. */
+  function circuit(sys) {
+    const c = sys.circuit;
+    if (!c || c.state === 'closed') return null;
+    const name = sys.title || SIDE[sys.side] || sys.side;
+    return h('p', { class: 'flow-error', 'data-testid': 'system-circuit-' + sys.side, 'data-circuit': c.state },
+      c.state === 'open'
+        ? [name + ' is down (' + (c.lastProblem || 'no answer') + '); its flows wait and are tried again ',
+          relTime(c.nextTrialAt, null, true), '.']
+        : name + ' is being tried again.');
   }
 
   /** The API budget as a bar: requests used of the limit in the current rate-limit window. */

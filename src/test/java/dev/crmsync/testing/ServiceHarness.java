@@ -77,10 +77,17 @@ public final class ServiceHarness implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final boolean hooks;
+    private final String systemYaml;
 
     private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, boolean hooks) {
+        this(webcrmPlan, customcrmPlan, extraYaml, hooks, "");
+    }
+
+    private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, boolean hooks,
+                           String systemYaml) {
         this.hooks = hooks;
         this.extraYaml = extraYaml;
+        this.systemYaml = systemYaml;
         try {
             dir = Files.createTempDirectory("crmsync-service-");
         } catch (IOException e) {
@@ -126,6 +133,24 @@ public final class ServiceHarness implements AutoCloseable {
     }
 
     /**
+     * @param systemYaml keys added to both the {@code webcrm} and the {@code customcrm} section, in flow style,
+     *                   e.g. {@code retry-attempts: 2, circuit-open: 2s}
+     * @return a service over two small seeded systems
+     */
+    public static ServiceHarness withSystemSettings(String systemYaml) {
+        return start("", systemYaml);
+    }
+
+    /**
+     * @param extraYaml  configuration added to the harness's own, as for {@link #start(String)}
+     * @param systemYaml keys added to both systems' sections, as for {@link #withSystemSettings(String)}
+     * @return a service over two small seeded systems
+     */
+    public static ServiceHarness start(String extraYaml, String systemYaml) {
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, false, systemYaml);
+    }
+
+    /**
      * @param webcrmPlan    webCRM's seed
      * @param customcrmPlan Customcrm's seed
      * @param extraYaml     more configuration
@@ -156,12 +181,13 @@ public final class ServiceHarness implements AutoCloseable {
         String sync = extraYaml.contains("sync:") ? "" : "sync: { interval: 1s, reconcile-interval: 5s }\n";
         int port = hooks ? freePort() : 0;
         String publicUrl = hooks ? ", public-url: \"http://127.0.0.1:" + port + "\"" : "";
+        String more = systemYaml.isEmpty() ? "" : ", " + systemYaml;
         String yaml = """
-                webcrm:    { url: %s, token: %s }
-                customcrm: { url: %s, api-key: %s }
+                webcrm:    { url: %s, token: %s%s }
+                customcrm: { url: %s, api-key: %s%s }
                 store:     { url: "jdbc:sqlite:%s" }
                 server:    { host: 127.0.0.1, port: %d, token: %s%s }
-                """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY,
+                """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, more, customcrm.baseUrl(), CUSTOMCRM_KEY, more,
                 dir.resolve("crmsync.db"), port, TOKEN, publicUrl) + sync + extraYaml;
         return yaml;
     }

@@ -77,14 +77,10 @@ public final class CustomcrmConnector implements Connector {
      * Added to the client's {@code Accept: application/json}: errors come as problem JSON, and a DELETE answers
      * nothing else, so without it a strict server could refuse a delete with 406.
      */
-    /** A malformed page is usually a proxy or network hiccup; four tries with short pauses ride it out. */
-    private static final int PAGE_ATTEMPTS = 4;
-    private static final Duration FIRST_PAGE_PAUSE = Duration.ofSeconds(1);
 
     private final CustomcrmSettings settings;
     private final Map<Flow, String> stampKeys;
     private final InstantSource clock;
-    private final Sleeper sleeper;
     private final CrmHttpClient http;
     private final BatchEndpoint batches;
 
@@ -127,11 +123,11 @@ public final class CustomcrmConnector implements Connector {
             this.stampKeys.put(flow, stampKeys.getOrDefault(flow, DefaultMappings.CUSTOMCRM_STAMP_KEY));
         }
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(sleeper, "sleeper");
         // Customcrm publishes no fixed limit, so there is no pacing: a server that has one says so with 429 and
         // Retry-After, which the client honours.
         this.http = new CrmHttpClient(SYSTEM, withoutTrailingSlash(settings.url()), settings.timeout(), 0,
-                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, new BearerKey(settings.apiKey()), observer);
+                settings.resilience(), clock, sleeper, new BearerKey(settings.apiKey()), observer);
         this.batches = new BatchEndpoint(http);
     }
 
@@ -221,27 +217,16 @@ public final class CustomcrmConnector implements Connector {
     private RecordJson.Page readPage(Flow flow, String cursor) {
         String path = collection(flow) + "?" + (cursor == null ? "" : "since=" + query(cursor) + "&")
                 + "limit=" + settings.pageSize();
-        Duration pause = FIRST_PAGE_PAUSE;
-        RecordJson.MalformedAnswer last = null;
-        for (int attempt = 1; attempt <= PAGE_ATTEMPTS; attempt++) {
-            Response response = http.send("GET", path, null, null, Map.of());
+        return http.read(path, response -> {
             if (!response.isSuccess()) {
                 throw refused("GET", collection(flow), response);
             }
             try {
                 return RecordJson.page(flow, response.body());
             } catch (RecordJson.MalformedAnswer e) {
-                last = e;
-                LOG.atWarn().addKeyValue("flow", flow.configName()).addKeyValue("attempt", attempt)
-                        .addKeyValue("problem", e.getMessage()).log("malformed Customcrm change page");
-                if (attempt < PAGE_ATTEMPTS) {
-                    pause(pause);
-                    pause = pause.multipliedBy(2);
-                }
+                throw new CrmHttpClient.UnreadableAnswerException("malformed change page: " + e.getMessage());
             }
-        }
-        throw new TransientCrmException(SYSTEM + " GET " + collection(flow) + " answered a malformed page "
-                + PAGE_ATTEMPTS + " times in a row (" + last.getMessage() + "); the read stops here", last);
+        });
     }
 
     // ---------------------------------------------------------------- writes
@@ -575,16 +560,6 @@ public final class CustomcrmConnector implements Connector {
     }
 
     // ---------------------------------------------------------------- plumbing
-
-    private void pause(Duration duration) {
-        try {
-            sleeper.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientCrmException(SYSTEM + " read interrupted while waiting", e);
-        }
-    }
-
 
     private static String collection(Flow flow) {
         return "/" + flow.customcrmCollection();

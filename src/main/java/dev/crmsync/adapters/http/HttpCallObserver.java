@@ -48,4 +48,14 @@ public interface HttpCallObserver {
      */
     default void paced(String system, Supplier<RateBudget> budget) {
     }
+
+    /**
+     * The system's circuit changed: it opened (the system is left alone until its trial time), a trial is due, or
+     * it closed again.
+     *
+     * @param system the system
+     * @param status where the circuit stands now
+     */
+    default void circuitChanged(String system, CircuitBreaker.Status status) {
+    }
 }

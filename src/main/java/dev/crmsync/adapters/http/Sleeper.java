@@ -1,5 +1,6 @@
 package dev.crmsync.adapters.http;
 
+import dev.crmsync.ports.TransientCrmException;
 import java.time.Duration;
 
 /**
@@ -17,4 +18,21 @@ public interface Sleeper {
      * @throws InterruptedException when the thread is interrupted, e.g. at shutdown
      */
     void sleep(Duration duration) throws InterruptedException;
+
+    /**
+     * Sleeps, and turns an interruption (a stop) into a transient failure of what was waiting, keeping the
+     * thread's interrupt flag.
+     *
+     * @param duration how long
+     * @param what     what waits, for the message
+     * @throws TransientCrmException when interrupted
+     */
+    default void pause(Duration duration, String what) {
+        try {
+            sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientCrmException(what + " interrupted while waiting", e);
+        }
+    }
 }

@@ -73,8 +73,6 @@ public final class WebcrmConnector implements Connector {
 
     /** webCRM's page size ceiling (API-NOTES §3.2), used where a listing should take as few requests as can be. */
     static final int MAX_PAGE_SIZE = 1000;
-    /** Attempts at a page whose body does not parse, before the read gives up for this cycle. */
-    static final int MALFORMED_PAGE_ATTEMPTS = 4;
     /**
      * How long after its stamp a record read last may still be joined by others with the same stamp: a read within
      * it starts at that stamp, one after it goes on after the last record read. A minute covers whole-second stamps,
@@ -82,8 +80,6 @@ public final class WebcrmConnector implements Connector {
      * read's to find.
      */
     static final Duration SAME_STAMP_WINDOW = Duration.ofMinutes(1);
-    /** The pause after the first unreadable page; it doubles after each further one. */
-    static final Duration MALFORMED_PAGE_PAUSE = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(WebcrmConnector.class);
     private static final Pattern PROPERTY_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
@@ -128,8 +124,8 @@ public final class WebcrmConnector implements Connector {
         this.time = new WebcrmTime(settings.timeZone());
         this.session = new WebcrmSession(settings.token(), clock, this::sendLogin);
         this.http = new CrmHttpClient("webCRM", settings.url(), settings.timeout(), settings.requestsPerMinute(),
-                CrmHttpClient.RetrySettings.ofDefaults(), clock, sleeper, session, observer);
-        this.pager = new QueryPager(http, sleeper, MALFORMED_PAGE_ATTEMPTS, MALFORMED_PAGE_PAUSE);
+                settings.resilience(), clock, sleeper, session, observer);
+        this.pager = new QueryPager(http);
         this.lookups = new WebcrmLookups(pager, time, this.stampProperties);
         this.writer = new WebcrmWriter(http, this.stampProperties, lookups, settings.writeBatchSize());
         this.metadata = new FieldsMetadataReader(http);

@@ -1,5 +1,6 @@
 package dev.crmsync.adapters.webcrm;
 
+import dev.crmsync.adapters.http.Resilience;
 import dev.crmsync.model.Secret;
 import java.net.URI;
 import java.time.Duration;
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param timeout           the limit on one HTTP request
  * @param writeBatchSize    records per bulk {@code PATCH}, 1 to 1000; webCRM documents no limit, so a batch it
  *                          refuses as a whole is halved, and the size that passed is kept
+ * @param resilience        how requests are tried again, and when webCRM is left alone
  */
 public record WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration overlap, int pageSize,
-                             int requestsPerMinute, Duration timeout, int writeBatchSize) {
+                             int requestsPerMinute, Duration timeout, int writeBatchSize,
+                             Resilience resilience) {
 
     /**
      * Records per bulk write unless configured: one engine batch ({@code sync.batch-size}) in one request, and
@@ -37,6 +40,7 @@ public record WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration ov
         Objects.requireNonNull(timeZone, "timeZone");
         Objects.requireNonNull(overlap, "overlap");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(resilience, "resilience");
         if (pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("pageSize must be 1..1000: " + pageSize);
         }
@@ -55,5 +59,14 @@ public record WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration ov
     public WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration overlap, int pageSize,
                           int requestsPerMinute, Duration timeout) {
         this(url, token, timeZone, overlap, pageSize, requestsPerMinute, timeout, DEFAULT_WRITE_BATCH_SIZE);
+    }
+
+    /**
+     * Settings with the default {@link Resilience}.
+     */
+    public WebcrmSettings(URI url, Secret token, ZoneId timeZone, Duration overlap, int pageSize,
+                          int requestsPerMinute, Duration timeout, int writeBatchSize) {
+        this(url, token, timeZone, overlap, pageSize, requestsPerMinute, timeout, writeBatchSize,
+                Resilience.ofDefaults());
     }
 }

@@ -1,5 +1,6 @@
 package dev.crmsync.app.api;
 
+import dev.crmsync.adapters.http.CircuitBreaker;
 import dev.crmsync.app.config.Durations;
 import dev.crmsync.app.service.FlowStatus;
 import dev.crmsync.app.service.ProgressTracker;
@@ -128,6 +129,12 @@ final class ApiJson {
         out.put("calls", s.calls());
         out.put("throttled", s.throttled());
         out.put("hooksReceived", s.hooksReceived());
+        CircuitBreaker.Status circuit = s.health().circuit();
+        ObjectNode c = out.putObject("circuit");
+        c.put("state", circuit.state().label());
+        c.put("since", time(circuit.since()));
+        c.put("nextTrialAt", time(circuit.nextTrialAt()));
+        c.put("lastProblem", circuit.lastProblem());
         return out;
     }
 

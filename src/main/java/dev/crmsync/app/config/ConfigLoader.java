@@ -1,6 +1,8 @@
 package dev.crmsync.app.config;
 
 import dev.crmsync.adapters.customcrm.CustomcrmSettings;
+import dev.crmsync.adapters.http.Resilience;
+import dev.crmsync.adapters.http.RetryPolicy;
 import dev.crmsync.adapters.webcrm.WebcrmSettings;
 import dev.crmsync.engine.ConflictPolicy;
 import dev.crmsync.engine.DeletePolicy;
@@ -170,8 +172,9 @@ public final class ConfigLoader {
         Duration timeout = duration(s, "timeout", "30s");
         int writeBatch = s.integer("write-batch-size", WebcrmSettings.DEFAULT_WRITE_BATCH_SIZE, 1,
                 WebcrmSettings.MAX_WRITE_BATCH_SIZE);
+        Resilience resilience = resilience(s);
         s.refuseUnknownKeys();
-        return new WebcrmSettings(url, token, zone, overlap, pageSize, rate, timeout, writeBatch);
+        return new WebcrmSettings(url, token, zone, overlap, pageSize, rate, timeout, writeBatch, resilience);
     }
 
     private Locale language(Section s) {
@@ -190,8 +193,27 @@ public final class ConfigLoader {
         Duration timeout = duration(s, "timeout", "30s");
         int writeBatch = s.integer("write-batch-size", CustomcrmSettings.DEFAULT_WRITE_BATCH_SIZE, 1,
                 CustomcrmSettings.MAX_WRITE_BATCH_SIZE);
+        Resilience resilience = resilience(s);
         s.refuseUnknownKeys();
-        return new CustomcrmSettings(url, key, pageSize, timeout, writeBatch);
+        return new CustomcrmSettings(url, key, pageSize, timeout, writeBatch, resilience);
+    }
+
+    /** The same keys in both systems' sections, read in one place: crmsync has one retry policy. */
+    private Resilience resilience(Section s) {
+        Resilience defaults = Resilience.ofDefaults();
+        RetryPolicy.Settings retry = defaults.retry();
+        int attempts = s.integer("retry-attempts", retry.maxAttempts(), 1, 20);
+        Duration first = duration(s, "retry-backoff", Durations.format(retry.firstBackoff()));
+        Duration max = duration(s, "retry-max-backoff", Durations.format(retry.maxBackoff()));
+        if (max.compareTo(first) < 0) {
+            throw new ConfigException(s.key("retry-max-backoff"), "must not be shorter than retry-backoff ("
+                    + Durations.format(first) + ")");
+        }
+        Duration open = duration(s, "circuit-open", Durations.format(defaults.circuitOpen()));
+        if (open.isZero()) {
+            throw new ConfigException(s.key("circuit-open"), "must be longer than 0s");
+        }
+        return new Resilience(new RetryPolicy.Settings(attempts, first, max, retry.maxRetryAfter()), open);
     }
 
     private String store(Section s, Path folder) {

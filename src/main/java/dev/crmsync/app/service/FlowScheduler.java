@@ -121,6 +121,22 @@ public final class FlowScheduler {
     }
 
     /**
+     * Holds flows back until a time, e.g. while a system they need is down; a hook or a person may still ask for
+     * them earlier.
+     *
+     * @param flows the flows
+     * @param until when they are due at the earliest
+     */
+    public synchronized void deferUntil(Set<Flow> flows, Instant until) {
+        for (Flow flow : flows) {
+            FlowTimes t = times.get(flow);
+            if (t.nextCycle.isBefore(until)) {
+                t.nextCycle = until;
+            }
+        }
+    }
+
+    /**
      * A change hook said the flow changed: sync it at once, without a reconciliation (a hook for a delete needs
      * one: see {@link #hintDelete}).
      *

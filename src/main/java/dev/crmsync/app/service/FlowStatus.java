@@ -10,7 +10,9 @@ import java.time.Instant;
  *
  * @param flow              the flow
  * @param title             the pair in words, e.g. "webCRM Organisations ↔ Customcrm Customers"
- * @param state             {@code running}, {@code waiting}, {@code paused} or {@code failing}
+ * @param state             {@code running}, {@code waiting}, {@code paused}, {@code system-down} (a system's
+ *                          circuit is open: the flow waits for its trial time, then goes on by itself) or
+ *                          {@code failing}
  * @param paused            whether a person paused it
  * @param interval          its poll interval
  * @param reconcileInterval its reconciliation interval

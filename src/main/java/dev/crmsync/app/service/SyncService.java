@@ -362,7 +362,9 @@ public final class SyncService implements AutoCloseable {
             last = lastCycles.get(flow);
             lag = lastLags.get(flow);
         }
-        String state = isRunning ? "running" : paused ? "paused" : error != null ? "failing" : "waiting";
+        boolean systemDown = health.downUntil().isPresent();
+        String state = isRunning ? "running" : paused ? "paused" : systemDown ? "system-down"
+                : error != null ? "failing" : "waiting";
         ServiceSettings.Schedule schedule = settings.schedules().get(flow);
         return new FlowStatus(flow, FlowStatus.titleOf(flow), state, paused, schedule.interval(),
                 schedule.reconcileInterval(), last, isRunning ? null : scheduler.nextCycle(flow).orElse(null),
@@ -475,6 +477,8 @@ public final class SyncService implements AutoCloseable {
         Instant ended = clock.instant();
         recordCycle(batch, started, ended, error, trips);
         scheduler.ran(batch, started, ended);
+        // A system whose circuit opened is left alone until its trial time; the flows go on by themselves then.
+        health.downUntil().ifPresent(until -> scheduler.deferUntil(batch.flows(), until));
         running = null;
         progress.clear();
         publishHistory();

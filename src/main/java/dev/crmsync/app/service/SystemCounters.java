@@ -1,5 +1,6 @@
 package dev.crmsync.app.service;
 
+import dev.crmsync.adapters.http.CircuitBreaker;
 import dev.crmsync.adapters.http.HttpCallObserver;
 import dev.crmsync.adapters.http.RateBudget;
 import dev.crmsync.model.Side;
@@ -9,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts every request to each system for the status page (calls, 429s, the pace budget left), and tells
@@ -19,6 +22,8 @@ import java.util.function.Supplier;
  * <p>This class is threadsafe.
  */
 public final class SystemCounters implements HttpCallObserver, SystemGauges {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SystemCounters.class);
 
     private final SystemHealth health;
     private final HttpCallObserver next;
@@ -76,6 +81,25 @@ public final class SystemCounters implements HttpCallObserver, SystemGauges {
         Side side = side(system);
         if (side != null) {
             budgets.get(side).set(budget);
+        }
+    }
+
+    @Override
+    public void circuitChanged(String system, CircuitBreaker.Status status) {
+        next.circuitChanged(system, status);
+        Side side = side(system);
+        if (side == null) {
+            return;
+        }
+        health.circuitChanged(side, status);
+        switch (status.state()) {
+            case OPEN -> LOG.atWarn().addKeyValue("system", side.configName())
+                    .addKeyValue("problem", status.lastProblem()).addKeyValue("nextTrialAt", status.nextTrialAt())
+                    .log("{} is down: its flows wait until it is tried again", side.label());
+            case HALF_OPEN -> LOG.atInfo().addKeyValue("system", side.configName())
+                    .log("{} is tried again", side.label());
+            case CLOSED -> LOG.atInfo().addKeyValue("system", side.configName())
+                    .log("{} answers again: its flows go on", side.label());
         }
     }
 

@@ -7,7 +7,6 @@ import dev.crmsync.ports.TransientCrmException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -24,16 +23,7 @@ import org.junit.jupiter.api.Test;
 class CrmHttpClientObserverTest {
 
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-11-02T09:00:00Z"));
-    private static final CrmHttpClient.Authenticator NO_AUTH = new CrmHttpClient.Authenticator() {
-        @Override
-        public void authorize(HttpRequest.Builder request) {
-        }
-
-        @Override
-        public boolean renew() {
-            return false;
-        }
-    };
+    private static final CrmHttpClient.Authenticator NO_AUTH = CrmHttpClient.Authenticator.NONE;
 
     /** Keeps what it is told. */
     private static final class Recording implements HttpCallObserver {
@@ -65,7 +55,7 @@ class CrmHttpClientObserverTest {
         URI closed = closedPort();
         URI withSecrets = URI.create("http://admin:s3cret-pass@127.0.0.1:" + closed.getPort() + "/api?key=s3cret-key");
         CrmHttpClient client = new CrmHttpClient("Customcrm", withSecrets, Duration.ofSeconds(2), 0,
-                new CrmHttpClient.RetrySettings(2, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO),
+                new Resilience(new RetryPolicy.Settings(2, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO), Duration.ofSeconds(30)),
                 CLOCK, duration -> { }, NO_AUTH, HttpCallObserver.NONE);
 
         // When / Then
@@ -81,7 +71,7 @@ class CrmHttpClientObserverTest {
         // Given a paced client of a server that is not there, trying twice
         Recording observer = new Recording();
         CrmHttpClient client = new CrmHttpClient("webCRM", closedPort(), Duration.ofSeconds(2), 10,
-                new CrmHttpClient.RetrySettings(2, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO),
+                new Resilience(new RetryPolicy.Settings(2, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO), Duration.ofSeconds(30)),
                 CLOCK, duration -> { }, NO_AUTH, observer);
         assertThat(observer.paced).containsExactly("webcrm");
         assertThat(client.budget()).contains(new RateBudget(10, 10));
@@ -104,7 +94,7 @@ class CrmHttpClientObserverTest {
 
         // When
         CrmHttpClient client = new CrmHttpClient("Customcrm", closedPort(), Duration.ofSeconds(2), 0,
-                CrmHttpClient.RetrySettings.ofDefaults(), CLOCK, duration -> { }, NO_AUTH, observer);
+                Resilience.ofDefaults(), CLOCK, duration -> { }, NO_AUTH, observer);
 
         // Then
         assertThat(client.budget()).isEmpty();

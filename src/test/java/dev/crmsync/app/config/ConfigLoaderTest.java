@@ -3,6 +3,7 @@ package dev.crmsync.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crmsync.adapters.http.Resilience;
 import dev.crmsync.engine.ConflictPolicy;
 import dev.crmsync.engine.DeletePolicy;
 import dev.crmsync.model.Flow;
@@ -64,6 +65,25 @@ class ConfigLoaderTest {
                 .startsWith("webcrm.write-batch-size:");
         assertThat(problem(() -> parse(MINIMAL.replace("api-key: ${CUSTOMCRM_API_KEY}",
                 "api-key: k, write-batch-size: 0")))).startsWith("customcrm.write-batch-size:");
+    }
+
+    @Test
+    void shouldReadEachSystemsRetrySettingsAndNameTheKeyOfAWrongOne() {
+        CrmsyncConfig config = parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}",
+                "token: t, retry-attempts: 3, retry-backoff: 200ms, retry-max-backoff: 5s, circuit-open: 1m"));
+
+        assertThat(config.webcrm().resilience().retry().maxAttempts()).isEqualTo(3);
+        assertThat(config.webcrm().resilience().retry().firstBackoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.webcrm().resilience().retry().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.webcrm().resilience().circuitOpen()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.customcrm().resilience()).isEqualTo(Resilience.ofDefaults());
+        assertThat(problem(() -> parse(MINIMAL.replace("api-key: ${CUSTOMCRM_API_KEY}",
+                "api-key: k, retry-backoff: 10s, retry-max-backoff: 5s"))))
+                .startsWith("customcrm.retry-max-backoff: must not be shorter than retry-backoff (10s)");
+        assertThat(problem(() -> parse(MINIMAL.replace("api-key: ${CUSTOMCRM_API_KEY}",
+                "api-key: k, retry-attempts: 0")))).startsWith("customcrm.retry-attempts:");
+        assertThat(problem(() -> parse(MINIMAL.replace("token: ${WEBCRM_TOKEN}", "token: t, circuit-open: 0s"))))
+                .startsWith("webcrm.circuit-open:");
     }
 
     @Test

@@ -67,7 +67,8 @@ class DashboardBrowserTest {
     @BeforeAll
     static void startServiceAndBrowser() {
         harness = ServiceHarness.start(
-                "sync: { interval: 1s, reconcile-interval: 5s, conflict-policy: manual, max-attempts: 1 }\n");
+                "sync: { interval: 1s, reconcile-interval: 5s, conflict-policy: manual, max-attempts: 1 }\n",
+                "retry-attempts: 2, retry-backoff: 50ms, retry-max-backoff: 100ms, circuit-open: 2s");
         simulators = new SimulatorHttp(harness.webcrm().baseUrl(), ServiceHarness.WEBCRM_TOKEN,
                 harness.customcrm().baseUrl(), ServiceHarness.CUSTOMCRM_KEY);
         playwright = Playwright.create(new Playwright.CreateOptions()
@@ -477,5 +478,35 @@ class DashboardBrowserTest {
 
     private void screenshot(String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    @Test
+    @Order(9)
+    void shouldShowASystemThatIsDownAndItsFlowsWaitingUntilItAnswersAgain() {
+        // Given
+        signIn();
+        harness.stopCustomcrm();
+        try {
+            // When a webCRM user edits an organisation, so that the next cycle needs Customcrm
+            int webcrmId = harness.webcrm().createAsUser(WebcrmEntity.ORGANISATION,
+                    Map.of("OrganisationName", "Circuit " + System.nanoTime() % 100_000 + " ApS"));
+            assertThat(webcrmId).isPositive();
+
+            // Then the system's card says it is down and when it is tried again, and the flows wait for it
+            Locator circuit = page.getByTestId("system-circuit-customcrm");
+            PlaywrightAssertions.assertThat(circuit).hasAttribute("data-circuit", "open");
+            PlaywrightAssertions.assertThat(circuit).containsText("Customcrm is down");
+            PlaywrightAssertions.assertThat(circuit).containsText("its flows wait and are tried again");
+            PlaywrightAssertions.assertThat(page.getByTestId("flow-health-organisations"))
+                    .hasText("Waiting for a system");
+            screenshot("system-down");
+        } finally {
+            harness.startCustomcrmAgain();
+        }
+
+        // When it answers again, the card and the flows recover by themselves
+        PlaywrightAssertions.assertThat(page.getByTestId("system-circuit-customcrm")).hasCount(0);
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-health-organisations")).not().hasText(
+                "Waiting for a system");
     }
 }

@@ -56,6 +56,42 @@ class ServiceResilienceTest {
     }
 
     @Test
+    void shouldLeaveASystemThatIsDownAloneAndGoOnByItselfOnceItAnswers() {
+        // Given a service that gives up on a request after two attempts and then leaves the system alone for 2 s
+        try (ServiceHarness harness = ServiceHarness.withSystemSettings(
+                "retry-attempts: 2, retry-backoff: 50ms, retry-max-backoff: 100ms, circuit-open: 2s")) {
+            JsonNode link = awaitActiveOrganisationLink(harness);
+            String customcrmId = link.path("customcrmId").asString();
+
+            // When Customcrm goes down and a webCRM user edits the organisation
+            harness.stopCustomcrm();
+            harness.webcrm().editAsUser(WebcrmEntity.ORGANISATION, Integer.parseInt(link.path("webcrmId").asString()),
+                    Map.of("OrganisationName", "Circuit ApS"));
+
+            // Then Customcrm's circuit opens, the flows say they wait for it, and name when it is tried again
+            await().atMost(PATIENCE).until(() -> system(harness, "customcrm").path("circuit").path("state")
+                    .asString().equals("open"));
+            JsonNode circuit = system(harness, "customcrm").path("circuit");
+            assertThat(circuit.path("nextTrialAt").asString()).isNotEmpty();
+            assertThat(circuit.path("lastProblem").asString()).isNotEmpty();
+            assertThat(harness.status().path("flows")).anySatisfy(flow ->
+                    assertThat(flow.path("state").asString()).isEqualTo("system-down"));
+            assertThat(system(harness, "webcrm").path("circuit").path("state").asString()).isEqualTo("closed");
+
+            // When Customcrm is back
+            harness.startCustomcrmAgain();
+
+            // Then the service tries it by itself, the circuit closes, and the edit arrives
+            await().atMost(PATIENCE).until(() -> harness.customcrm().record(RecordType.CUSTOMER, customcrmId)
+                    .orElseThrow().path("name").asString().equals("Circuit ApS"));
+            await().atMost(PATIENCE).until(() -> system(harness, "customcrm").path("circuit").path("state")
+                    .asString().equals("closed"));
+            await().atMost(PATIENCE).until(() -> harness.status().path("flows").findValuesAsString("state").stream()
+                    .noneMatch("system-down"::equals));
+        }
+    }
+
+    @Test
     void shouldWaitOutABurstOf429sAndCountThem() {
         try (ServiceHarness harness = ServiceHarness.start()) {
             JsonNode link = awaitActiveOrganisationLink(harness);
