@@ -3,6 +3,7 @@ package dev.crmsync.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.app.OnceRun;
 import dev.crmsync.app.SyncConnection;
 import dev.crmsync.app.config.ConfigLoader;
 import dev.crmsync.app.config.CrmsyncConfig;
@@ -10,6 +11,7 @@ import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
 import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.engine.SyncProgress;
 import dev.crmsync.engine.SyncRun;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
@@ -19,6 +21,7 @@ import dev.crmsync.ports.Store;
 import dev.crmsync.testing.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,21 +47,61 @@ final class SyncHarness implements AutoCloseable {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-02T09:00:00Z"));
     final WebcrmSimulator webcrm;
-    final CustomcrmSimulator customcrm;
+    CustomcrmSimulator customcrm;
     private final Path dir;
     private final String extraYaml;
+    private final String systemYaml;
+    private final boolean customcrmOnDisk;
+    private final String customcrmUrl;
 
     private SyncHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml) {
+        this(webcrmPlan, customcrmPlan, extraYaml, "", false);
+    }
+
+    private SyncHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, String systemYaml,
+                        boolean customcrmOnDisk) {
         try {
             this.dir = Files.createTempDirectory("crmsync-scenario-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.extraYaml = extraYaml;
+        this.systemYaml = systemYaml;
+        this.customcrmOnDisk = customcrmOnDisk;
         this.webcrm = WebcrmSimulator.builder().token(TOKEN).seed(7).seedPlan(webcrmPlan).clock(clock).build()
                 .start("127.0.0.1", 0);
-        this.customcrm = CustomcrmSimulator.builder().apiKey(KEY).seed(7).seedPlan(customcrmPlan).clock(clock)
-                .build().start("127.0.0.1", 0);
+        CustomcrmSimulator.Builder customcrmBuilder = CustomcrmSimulator.builder().apiKey(KEY).seed(7)
+                .seedPlan(customcrmPlan).clock(clock);
+        if (customcrmOnDisk) {
+            customcrmBuilder.database(dir.resolve("customcrm.db"));
+        }
+        this.customcrm = customcrmBuilder.build().start("127.0.0.1", 0);
+        this.customcrmUrl = customcrm.baseUrl();
+    }
+
+    /**
+     * Both systems seeded, Customcrm keeping its records in a file so that it can be stopped and started again.
+     *
+     * @param systemYaml keys added to both systems' sections, in flow style, e.g. {@code timeout: 500ms}
+     * @return the harness
+     */
+    static SyncHarness restartable(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String systemYaml) {
+        return new SyncHarness(webcrmPlan, customcrmPlan, "", systemYaml, true);
+    }
+
+    /** Stops Customcrm: its port refuses connections until {@link #startCustomcrmAgain()}. */
+    void stopCustomcrm() {
+        if (!customcrmOnDisk) {
+            throw new IllegalStateException("only a restartable harness keeps Customcrm's records over a stop");
+        }
+        customcrm.stop();
+    }
+
+    /** Starts Customcrm again on the same port and records, as after a restart. */
+    void startCustomcrmAgain() {
+        int port = URI.create(customcrmUrl).getPort();
+        customcrm = CustomcrmSimulator.builder().apiKey(KEY).seed(7).clock(clock)
+                .database(dir.resolve("customcrm.db")).build().start("127.0.0.1", port);
     }
 
     /**
@@ -84,11 +127,13 @@ final class SyncHarness implements AutoCloseable {
     }
 
     CrmsyncConfig config() {
+        String more = systemYaml.isEmpty() ? "" : ", " + systemYaml;
         String yaml = """
-                webcrm:    { url: %s, token: %s }
-                customcrm: { url: %s, api-key: %s }
+                webcrm:    { url: %s, token: %s%s }
+                customcrm: { url: %s, api-key: %s%s }
                 store:     { url: "jdbc:sqlite:%s" }
-                """.formatted(webcrm.baseUrl(), TOKEN, customcrm.baseUrl(), KEY, dir.resolve("crmsync.db"))
+                """.formatted(webcrm.baseUrl(), TOKEN, more, customcrmUrl, KEY, more,
+                dir.resolve("crmsync.db"))
                 + extraYaml;
         return new ConfigLoader(Map.of()).parse(yaml, dir);
     }
@@ -122,6 +167,23 @@ final class SyncHarness implements AutoCloseable {
             SyncRun.Result result = connection.run(10).untilQuiet(options, report -> { });
             assertThat(result.settled()).as("the run settled").isTrue();
             return result;
+        }
+    }
+
+    /**
+     * Runs {@code crmsync sync --once} as the command does, waiting for failed writes' next attempts up to
+     * {@code maxWait} (on the harness's clock, which the waits move), without checking the outcome.
+     *
+     * @return what the run did
+     */
+    OnceRun.Outcome once(Duration maxWait) {
+        Sleeper advance = duration -> clock.advance(duration);
+        try (SyncConnection connection = SyncConnection.open(config(), clock, advance)) {
+            return new OnceRun(connection, 10, maxWait, clock, advance).run(new SyncCycle.Options(false, true, false),
+                    SyncProgress.NONE, report -> { });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.crmsync.app.simulate;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.function.BiPredicate;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
@@ -46,8 +47,11 @@ public final class FaultFilter {
      * @param cfg      the server configuration being built
      * @param faults   where the faults come from
      * @param failures how a failed answer looks in this simulator
+     * @param isWrite  tells, from method and path, whether a request changes data: only those lose their answer
+     *                 (a login is a POST that changes nothing)
      */
-    public static void install(JavalinConfig cfg, FaultInjector faults, FailureWriter failures) {
+    public static void install(JavalinConfig cfg, FaultInjector faults, FailureWriter failures,
+                               BiPredicate<String, String> isWrite) {
         cfg.routes.before(ctx -> {
             if (ctx.path().startsWith(CONTROL_PREFIX)) {
                 return;
@@ -71,7 +75,7 @@ public final class FaultFilter {
         });
         cfg.routes.after(ctx -> {
             if (!ctx.path().startsWith(CONTROL_PREFIX) && ctx.status().getCode() < 400
-                    && faults.loseThisAnswer(ctx.method().name())) {
+                    && isWrite.test(ctx.method().name(), ctx.path()) && faults.loseThisAnswer(ctx.method().name())) {
                 // The write is done and committed; only its answer goes missing.
                 dropConnection(ctx);
                 return;

@@ -41,6 +41,9 @@ public final class FaultInjector {
     private FaultSettings settings = FaultSettings.NONE;
     private int malformedPagesQueued;
     private int lostAnswersQueued;
+    private int slowAnswersQueued;
+    private long served;
+    private Duration spike = Duration.ZERO;
     private int failingWrites;
 
     /**
@@ -114,6 +117,22 @@ public final class FaultInjector {
     }
 
     /**
+     * Queues a latency spike: the next {@code count} requests, of any kind, are answered only after {@code latency}
+     * more, on top of any standing latency. A spike longer than the client's timeout turns into timeouts: a read
+     * is asked again, a write may have landed without the client knowing.
+     *
+     * @param count   how many requests, at least 1
+     * @param latency the extra delay of each
+     */
+    public synchronized void slowNext(int count, Duration latency) {
+        if (count < 1 || latency == null || latency.isNegative()) {
+            throw new IllegalArgumentException("need count >= 1 and a latency >= 0: " + count + ", " + latency);
+        }
+        slowAnswersQueued += count;
+        spike = latency;
+    }
+
+    /**
      * Decides whether the answer to a write that has just been carried out is lost.
      *
      * @param method the request's HTTP method
@@ -122,6 +141,7 @@ public final class FaultInjector {
     public synchronized boolean loseThisAnswer(String method) {
         if (lostAnswersQueued > 0 && !method.equals("GET") && !method.equals("HEAD")) {
             lostAnswersQueued--;
+            served++;
             return true;
         }
         return false;
@@ -158,6 +178,8 @@ public final class FaultInjector {
         queued.clear();
         malformedPagesQueued = 0;
         lostAnswersQueued = 0;
+        slowAnswersQueued = 0;
+        spike = Duration.ZERO;
         failingWrites = 0;
         settings = FaultSettings.NONE;
     }
@@ -166,7 +188,7 @@ public final class FaultInjector {
      * @return how many queued one-shot faults are still waiting
      */
     public synchronized int pending() {
-        return queued.size() + malformedPagesQueued + lostAnswersQueued;
+        return queued.size() + malformedPagesQueued + lostAnswersQueued + slowAnswersQueued;
     }
 
     /**
@@ -185,6 +207,14 @@ public final class FaultInjector {
      * @return the fault; {@link Fault.None} to serve normally
      */
     public synchronized Fault nextFault(String method) {
+        Fault fault = pick(method);
+        if (fault != NONE) {
+            served++;
+        }
+        return fault;
+    }
+
+    private Fault pick(String method) {
         if (failingWrites != 0 && !method.equals("GET") && !method.equals("HEAD")) {
             return new Fault.Fail(failingWrites, Duration.ZERO);
         }
@@ -202,22 +232,39 @@ public final class FaultInjector {
     }
 
     /**
+     * @return faults of every kind served since the simulator started (a reset does not clear it): failed, dropped,
+     *         lost and malformed answers, and latency spikes; a test checks by it that its fault was met
+     */
+    public synchronized long served() {
+        return served;
+    }
+
+    /**
      * Decides whether a list page about to be sent is cut off.
      *
      * @return true to malform this page
      */
     public synchronized boolean malformThisPage() {
+        boolean malformed = malformedPagesQueued > 0
+                || settings.malformedPageRate() > 0 && random.nextDouble() < settings.malformedPageRate();
         if (malformedPagesQueued > 0) {
             malformedPagesQueued--;
-            return true;
         }
-        return settings.malformedPageRate() > 0 && random.nextDouble() < settings.malformedPageRate();
+        if (malformed) {
+            served++;
+        }
+        return malformed;
     }
 
     /**
-     * @return the standing extra latency
+     * @return the extra latency of the request now arriving: the standing one, plus a queued spike's
      */
     public synchronized Duration latency() {
+        if (slowAnswersQueued > 0) {
+            slowAnswersQueued--;
+            served++;
+            return settings.latency().plus(spike);
+        }
         return settings.latency();
     }
 }

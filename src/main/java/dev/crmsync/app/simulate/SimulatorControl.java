@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
  * POST   /_sim/faults/drop-next            {"count":1}
  * POST   /_sim/faults/lose-next-answers    {"count":1}   the next writes are carried out, their answers lost
  * POST   /_sim/faults/malform-next-pages   {"count":1}
+ * POST   /_sim/faults/slow-next            {"count":3,"latencyMillis":1000}   a latency spike on the next requests
  * GET    /_sim/traffic                     requests answered, by route and status
  * DELETE /_sim/traffic                     count from zero
  * </pre>
@@ -85,6 +86,12 @@ public final class SimulatorControl {
         cfg.routes.post("/_sim/faults/lose-next-answers", ctx -> {
             JsonNode body = body(ctx);
             queue(() -> faults.loseNextWriteAnswers(body.path("count").asInt(1)));
+            ctx.json(describe(faults));
+        });
+        cfg.routes.post("/_sim/faults/slow-next", ctx -> {
+            JsonNode body = body(ctx);
+            queue(() -> faults.slowNext(body.path("count").asInt(1),
+                    Duration.ofMillis(body.path("latencyMillis").asLong(1000))));
             ctx.json(describe(faults));
         });
         cfg.routes.post("/_sim/faults/malform-next-pages", ctx -> {

@@ -32,7 +32,7 @@ class FaultFilterTest {
                 if (!retryAfter.isZero()) {
                     ctx.header("Retry-After", Long.toString(retryAfter.toSeconds()));
                 }
-            });
+            }, (method, path) -> !method.equals("GET"));
             SimulatorControl.install(cfg, faults, traffic, (method, route) -> !method.equals("GET"));
             cfg.routes.get("/things", ctx -> {
                 FaultFilter.markPage(ctx);
@@ -51,6 +51,30 @@ class FaultFilterTest {
     }
 
     record Thing(int id, String name) {
+    }
+
+    @Test
+    void shouldHoldBackTheNextAnswersForALatencySpikeQueuedOverItsControlRoute() throws Exception {
+        // Given a spike of 300 ms on the next two requests, queued as a person would
+        HttpResponse<String> queued = http.send(HttpRequest.newBuilder(uri("/_sim/faults/slow-next"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"count\":2,\"latencyMillis\":300}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(queued.statusCode()).isEqualTo(200);
+        assertThat(faults.pending()).isEqualTo(2);
+
+        // When three requests come
+        HttpClient strict = HttpClient.newHttpClient();
+        HttpRequest get = HttpRequest.newBuilder(uri("/things")).timeout(Duration.ofMillis(150)).build();
+
+        // Then the first two miss a 150 ms timeout, and the third is answered at once
+        assertThatThrownBy(() -> strict.send(get, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        assertThatThrownBy(() -> strict.send(get, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        assertThat(faults.pending()).isZero();
+        HttpRequest patient = HttpRequest.newBuilder(uri("/things")).timeout(Duration.ofSeconds(5))
+                .build();
+        assertThat(strict.send(patient, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
 
     @Test

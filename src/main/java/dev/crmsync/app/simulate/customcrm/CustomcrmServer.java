@@ -65,7 +65,8 @@ final class CustomcrmServer {
                 // Before-handlers run in this order: an injected fault comes first, as from a failing proxy in
                 // front of the CRM; only then are the key and the rate limit checked.
                 FaultFilter.install(cfg, faults, (ctx, status, retryAfter) ->
-                        Problem.ofFault(status, retryAfter).writeTo(ctx));
+                        Problem.ofFault(status, retryAfter).writeTo(ctx),
+                        (method, route) -> WRITE_METHODS.contains(method));
                 guard.install(cfg);
                 api.install(cfg);
                 if (settings.batch()) {

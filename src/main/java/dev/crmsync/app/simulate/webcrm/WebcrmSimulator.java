@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -73,9 +74,10 @@ public final class WebcrmSimulator implements AutoCloseable {
                 new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow);
         this.server = SimulatorServers.create(cfg -> {
             // Faults first, so an injected failure is answered before a token is checked or counted.
-            FaultFilter.install(cfg, faults, access::writeFault);
-            SimulatorControl.install(cfg, faults, traffic,
-                    (method, route) -> WRITE_METHODS.contains(method) && !route.startsWith("/Auth/"));
+            BiPredicate<String, String> isWrite =
+                    (method, route) -> WRITE_METHODS.contains(method) && !route.startsWith("/Auth/");
+            FaultFilter.install(cfg, faults, access::writeFault, isWrite);
+            SimulatorControl.install(cfg, faults, traffic, isWrite);
             access.install(cfg);
             // Before the entity routes, which would take GET /Organisations/Hooks for a record id.
             new WebcrmHookRoutes(hooks).install(cfg);
