@@ -13,6 +13,8 @@ import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may use the API: a request with the service token as a bearer token, or a browser with a session cookie
@@ -31,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ApiAuth {
 
     static final String COOKIE = "crmsync_session";
+    private static final Logger log = LoggerFactory.getLogger(ApiAuth.class);
     static final Duration SESSION_LIFETIME = Duration.ofHours(12);
 
     private final Secret token;
@@ -108,7 +111,15 @@ final class ApiAuth {
         FailedTokenThrottle.Verdict verdict = throttle.attempt(ctx.ip(), () -> matches(offered.strip()));
         switch (verdict.outcome()) {
             case ADMITTED -> { }
-            case REFUSED -> throw ApiProblem.unauthorized();
+            case REFUSED -> {
+                if (verdict.retryAfter().isPositive()) {
+                    // Once per wait at most, so a guesser cannot flood the log; the token itself is never logged.
+                    log.atWarn().addKeyValue("client", ctx.ip())
+                            .addKeyValue("waitSeconds", verdict.retryAfter().toSeconds())
+                            .log("wrong service tokens from one address; it must wait");
+                }
+                throw ApiProblem.unauthorized();
+            }
             case WAIT -> throw ApiProblem.tooManyAttempts(verdict.retryAfter());
         }
     }
