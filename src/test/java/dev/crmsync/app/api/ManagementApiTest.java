@@ -132,6 +132,21 @@ class ManagementApiTest {
         assertThat(accepted.status()).isEqualTo(204);
     }
 
+    @Test
+    @Order(4)
+    void shouldNotQuoteBackATokenPastedIntoASignInThatIsNotJson() {
+        // Regression (issue 11): the answer quoted the parser's message, which quoted the unreadable text
+        // When a token is pasted without its quotes
+        ServiceHarness.Response answer = harness.call("POST", "/api/session",
+                "{\"token\": " + ServiceHarness.TOKEN + "}", null);
+
+        // Then the sign-in is refused as not JSON, saying where, without the token
+        assertThat(answer.status()).isEqualTo(400);
+        // (the parser reads the token up to its first '-', and quoted that much)
+        assertThat(answer.json().path("detail").asString()).isEqualTo("the body is not JSON (line 1, column 11)")
+                .doesNotContain(ServiceHarness.TOKEN.substring(0, ServiceHarness.TOKEN.indexOf('-')));
+    }
+
     // ---------------------------------------------------------------- status and history
 
     @Test
