@@ -143,7 +143,9 @@ class SecretsEndToEndTest {
             // And the run did what it should have: a second login after webCRM refused the first token, a hook
             // of each system received, writes refused, and the checks said the credentials were wrong
             String log = String.join("\n", runErr);
-            assertThat(log).contains("webCRM answered 401; logging in again").contains("dead letter");
+            assertThat(log).contains("webCRM answered 401; logging in again").contains("dead letter")
+                    .contains("webCRM hook received").contains("Customcrm webhook received")
+                    .contains("refused a Customcrm webhook delivery");
             assertThat(webcrmProxy.exchanges()).filteredOn(e -> e.path().equals("/Auth/ApiLogin")
                     && e.status() == 200).hasSizeGreaterThanOrEqualTo(2);
             assertThat(String.join("\n", checkLines)).contains("webCRM").containsIgnoringCase("token");
