@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 final class ApiAuth {
 
     static final String COOKIE = "crmsync_session";
-    private static final Logger log = LoggerFactory.getLogger(ApiAuth.class);
     static final Duration SESSION_LIFETIME = Duration.ofHours(12);
+    private static final Logger log = LoggerFactory.getLogger(ApiAuth.class);
 
     private final Secret token;
     private final InstantSource clock;
