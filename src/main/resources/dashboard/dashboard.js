@@ -420,6 +420,13 @@
         input.focus();
         return;
       }
+      if (res.status === 429) {
+        // Too many wrong tokens from this address: the service looks at none until the wait is over.
+        const wait = res.headers.get('Retry-After') || 'a few';
+        error.textContent = 'Too many wrong tokens. Wait ' + wait + ' seconds, then try again.';
+        error.hidden = false;
+        return;
+      }
       if (!res.ok) throw new Error('The service answered ' + res.status + '.');
       input.value = '';
       await boot();

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -58,13 +59,21 @@ public final class ServiceHarness implements AutoCloseable {
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
 
     /** One answer of the management API. */
-    public record Response(int status, String body, String contentType) {
+    public record Response(int status, String body, String contentType, HttpHeaders headers) {
 
         /**
          * @return the body as JSON
          */
         public JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        /**
+         * @param name a header's name, in any letter case
+         * @return its first value, or empty when the answer has none
+         */
+        public java.util.Optional<String> header(String name) {
+            return headers.firstValue(name);
         }
     }
 
@@ -78,14 +87,12 @@ public final class ServiceHarness implements AutoCloseable {
 
     private final boolean hooks;
     private final String systemYaml;
-
-    private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, boolean hooks) {
-        this(webcrmPlan, customcrmPlan, extraYaml, hooks, "");
-    }
+    private final InstantSource clock;
 
     private ServiceHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, boolean hooks,
-                           String systemYaml) {
+                           String systemYaml, InstantSource clock) {
         this.hooks = hooks;
+        this.clock = clock;
         this.extraYaml = extraYaml;
         this.systemYaml = systemYaml;
         try {
@@ -99,7 +106,7 @@ public final class ServiceHarness implements AutoCloseable {
                 .database(dir.resolve("customcrm.db")).build().start("127.0.0.1", 0);
         customcrmPort = customcrm.port();
         try {
-            service = RunningService.start(config(extraYaml), false, InstantSource.system(), Sleeper.SYSTEM);
+            service = RunningService.start(config(extraYaml), false, clock, Sleeper.SYSTEM);
         } catch (RuntimeException e) {
             webcrm.close();
             customcrm.close();
@@ -120,7 +127,18 @@ public final class ServiceHarness implements AutoCloseable {
      * @return a service over two small seeded systems
      */
     public static ServiceHarness start(String extraYaml) {
-        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, false);
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, false, "",
+                InstantSource.system());
+    }
+
+    /**
+     * @param clock the service's time source, e.g. a {@link MutableClock}, for what the service times itself
+     *              (sessions, the wait after wrong tokens); flows are due by it too, so with a clock that does
+     *              not move only the first cycle of each flow runs by itself
+     * @return a service over two small seeded systems
+     */
+    public static ServiceHarness withClock(InstantSource clock) {
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), "", false, "", clock);
     }
 
     /**
@@ -129,7 +147,8 @@ public final class ServiceHarness implements AutoCloseable {
      *         hooks
      */
     public static ServiceHarness withHooks(String extraYaml) {
-        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, true);
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, true, "",
+                InstantSource.system());
     }
 
     /**
@@ -147,7 +166,8 @@ public final class ServiceHarness implements AutoCloseable {
      * @return a service over two small seeded systems
      */
     public static ServiceHarness start(String extraYaml, String systemYaml) {
-        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, false, systemYaml);
+        return new ServiceHarness(new SeedPlan(0, 4, 6, 3), new SeedPlan(2, 4, 6, 3), extraYaml, false, systemYaml,
+                InstantSource.system());
     }
 
     /**
@@ -157,7 +177,7 @@ public final class ServiceHarness implements AutoCloseable {
      * @return a service over those systems
      */
     public static ServiceHarness start(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml) {
-        return new ServiceHarness(webcrmPlan, customcrmPlan, extraYaml, false);
+        return new ServiceHarness(webcrmPlan, customcrmPlan, extraYaml, false, "", InstantSource.system());
     }
 
     private CrmsyncConfig config(String extraYaml) {
@@ -235,7 +255,7 @@ public final class ServiceHarness implements AutoCloseable {
      */
     public void restartService() {
         service.close();
-        service = RunningService.start(config(extraYaml), false, InstantSource.system(), Sleeper.SYSTEM);
+        service = RunningService.start(config(extraYaml), false, clock, Sleeper.SYSTEM);
     }
 
     /**
@@ -301,7 +321,7 @@ public final class ServiceHarness implements AutoCloseable {
         try {
             HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             Response response = new Response(answer.statusCode(), answer.body(),
-                    answer.headers().firstValue("Content-Type").orElse(""));
+                    answer.headers().firstValue("Content-Type").orElse(""), answer.headers());
             exchanges.add(new Exchange(method, path, body, TOKEN.equals(token), response));
             return response;
         } catch (IOException e) {
@@ -346,6 +366,7 @@ public final class ServiceHarness implements AutoCloseable {
             if (!exchange.response().body().isEmpty()) {
                 response.withBody(exchange.response().body());
             }
+            exchange.response().headers().map().forEach(response::withHeader);
             ValidationReport report = validator.validate(request.build(), response.build());
             report.getMessages().stream()
                     .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)

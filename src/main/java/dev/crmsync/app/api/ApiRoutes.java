@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -292,7 +293,11 @@ final class ApiRoutes {
             }
             return node;
         } catch (JacksonException e) {
-            throw ApiProblem.badRequest("the body is not JSON: " + e.getOriginalMessage());
+            // Only where, never Jackson's own words: they quote the text they could not read, and a sign-in body
+            // holds the service token (a token pasted without quotes came back in the answer).
+            TokenStreamLocation at = e.getLocation();
+            throw ApiProblem.badRequest("the body is not JSON" + (at == null || at.getLineNr() < 1 ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
     }
 

@@ -74,17 +74,26 @@ class ManagementApiTest {
         List<String[]> guarded = guardedOperations();
         assertThat(guarded).hasSizeGreaterThan(15);
 
+        List<Integer> wrongAnswers = new ArrayList<>();
         for (String[] op : guarded) {
             // When
             ServiceHarness.Response none = harness.call(op[0], op[1], op[0].equals("GET") ? null : "{}", null);
             ServiceHarness.Response wrong = harness.call(op[0], op[1], op[0].equals("GET") ? null : "{}",
                     "not-the-token-but-long-enough");
 
-            // Then
+            // Then a request without a token is refused, and one with a wrong token too: at first with 401, and
+            // once this address has sent a few wrong tokens, with 429 until its wait is over
             assertThat(none.status()).as(op[0] + " " + op[1] + " without a token").isEqualTo(401);
             assertThat(none.contentType()).startsWith("application/problem+json");
-            assertThat(wrong.status()).as(op[0] + " " + op[1] + " with a wrong token").isEqualTo(401);
+            assertThat(wrong.status()).as(op[0] + " " + op[1] + " with a wrong token").isIn(401, 429);
+            assertThat(wrong.contentType()).startsWith("application/problem+json");
+            wrongAnswers.add(wrong.status());
         }
+        assertThat(wrongAnswers.subList(0, FailedTokenThrottle.FREE_FAILURES)).containsOnly(401);
+        assertThat(wrongAnswers).contains(429);
+        // And once the wait is over, the token is admitted again (wrong tokens in the wait do not lengthen it)
+        await().atMost(PATIENCE).until(() -> harness.call("GET", "/api/status", null, ServiceHarness.TOKEN)
+                .status() == 200);
     }
 
     @Test
@@ -121,6 +130,21 @@ class ManagementApiTest {
         // Then
         assertThat(refused.status()).isEqualTo(401);
         assertThat(accepted.status()).isEqualTo(204);
+    }
+
+    @Test
+    @Order(4)
+    void shouldNotQuoteBackATokenPastedIntoASignInThatIsNotJson() {
+        // Regression (issue 11): the answer quoted the parser's message, which quoted the unreadable text
+        // When a token is pasted without its quotes
+        ServiceHarness.Response answer = harness.call("POST", "/api/session",
+                "{\"token\": " + ServiceHarness.TOKEN + "}", null);
+
+        // Then the sign-in is refused as not JSON, saying where, without the token
+        assertThat(answer.status()).isEqualTo(400);
+        // (the parser reads the token up to its first '-', and quoted that much)
+        assertThat(answer.json().path("detail").asString()).isEqualTo("the body is not JSON (line 1, column 11)")
+                .doesNotContain(ServiceHarness.TOKEN.substring(0, ServiceHarness.TOKEN.indexOf('-')));
     }
 
     // ---------------------------------------------------------------- status and history

@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
-import java.io.BufferedReader;
-import java.io.File;
+import dev.crmsync.testing.CrmsyncProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,16 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -59,38 +53,36 @@ class RunProcessTest {
                     server:    { port: 0, token: ${CRMSYNC_TOKEN} }
                     sync:      { interval: 1s }
                     """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY));
-            Path errFile = dir.resolve("stderr.log");
-            Process process = crmsyncRun(errFile, "--config", config.toString());
-            List<String> out = new CopyOnWriteArrayList<>();
-            Thread outReader = collect(process.getInputStream(), out);
-            try {
-                // When it runs
-                String url = await().atMost(Duration.ofSeconds(60)).until(() -> dashboardUrl(out), u -> u != null);
-                await().atMost(Duration.ofSeconds(60)).until(() -> status(url + "api/status", TOKEN) == 200
-                        && status(url + "health/ready", null) == 200);
-                assertThat(status(url + "api/status", null)).isEqualTo(401);
-            } finally {
-                // And is sent SIGTERM
-                process.destroy();
-            }
-            boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-            outReader.join(Duration.ofSeconds(10));
-            List<String> err = Files.readAllLines(errFile);
+            try (CrmsyncProcess process = crmsyncRun(dir, "--config", config.toString())) {
+                try {
+                    // When it runs
+                    String url = await().atMost(Duration.ofSeconds(60)).until(process::dashboardUrl, u -> u != null);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> status(url + "api/status", TOKEN) == 200
+                            && status(url + "health/ready", null) == 200);
+                    assertThat(status(url + "api/status", null)).isEqualTo(401);
+                } finally {
+                    // And is sent SIGTERM
+                    process.terminate();
+                }
+                int exit = process.waitFor(Duration.ofSeconds(60));
+                List<String> err = process.err();
 
-            // Then it stopped cleanly with status 0, having logged one JSON object per line and no secret
-            assertThat(ended).isTrue();
-            assertThat(process.exitValue()).as(String.join("\n", err)).isZero();
-            JsonMapper json = JsonMapper.builder().build();
-            assertThat(err).as("standard error of the run").isNotEmpty().allSatisfy(line -> assertThat(line).startsWith("{"));
-            List<JsonNode> lines = err.stream().map(json::readTree).toList();
-            assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asString()).isEqualTo("crmsync is running"));
-            assertThat(lines).anySatisfy(l -> {
-                assertThat(l.path("message").asString()).isEqualTo("crmsync stopped");
-                assertThat(l.path("clean").asBoolean()).isTrue();
-            });
-            assertThat(lines).anySatisfy(l -> assertThat(l.path("cycle").asString()).isNotBlank());
-            assertThat(String.join("\n", err) + String.join("\n", out)).doesNotContain(TOKEN)
-                    .doesNotContain(WEBCRM_TOKEN).doesNotContain(CUSTOMCRM_KEY);
+                // Then it stopped cleanly with status 0, having logged one JSON object per line and no secret
+                assertThat(exit).as(String.join("\n", err)).isZero();
+                JsonMapper json = JsonMapper.builder().build();
+                assertThat(err).as("standard error of the run").isNotEmpty()
+                        .allSatisfy(line -> assertThat(line).startsWith("{"));
+                List<JsonNode> lines = err.stream().map(json::readTree).toList();
+                assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asString())
+                        .isEqualTo("crmsync is running"));
+                assertThat(lines).anySatisfy(l -> {
+                    assertThat(l.path("message").asString()).isEqualTo("crmsync stopped");
+                    assertThat(l.path("clean").asBoolean()).isTrue();
+                });
+                assertThat(lines).anySatisfy(l -> assertThat(l.path("cycle").asString()).isNotBlank());
+                assertThat(String.join("\n", err) + String.join("\n", process.out())).doesNotContain(TOKEN)
+                        .doesNotContain(WEBCRM_TOKEN).doesNotContain(CUSTOMCRM_KEY);
+            }
         }
     }
 
@@ -105,48 +97,38 @@ class RunProcessTest {
                     store:     { url: "jdbc:sqlite:crmsync.db" }
                     server:    { port: 0, token: ${CRMSYNC_TOKEN} }
                     """.formatted(webcrm.url(), customcrm.url()));
-            Path errFile = dir.resolve("stderr.log");
-            Process process = crmsyncRun(errFile, "--config", config.toString(), "--skip-check", "--stop-grace", "1s");
-            List<String> out = new CopyOnWriteArrayList<>();
-            Thread outReader = collect(process.getInputStream(), out);
-            try {
-                // When it runs, its cycle waits for an answer, and it is sent SIGTERM
-                await().atMost(Duration.ofSeconds(60)).until(() -> dashboardUrl(out), u -> u != null);
-                await().atMost(Duration.ofSeconds(60)).until(() -> webcrm.connections() + customcrm.connections() > 0);
-            } finally {
-                process.destroy();
-            }
-            boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-            outReader.join(Duration.ofSeconds(10));
-            List<String> err = Files.readAllLines(errFile);
+            try (CrmsyncProcess process = crmsyncRun(dir, "--config", config.toString(), "--skip-check",
+                    "--stop-grace", "1s")) {
+                try {
+                    // When it runs, its cycle waits for an answer, and it is sent SIGTERM
+                    await().atMost(Duration.ofSeconds(60)).until(process::dashboardUrl, u -> u != null);
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> webcrm.connections() + customcrm.connections() > 0);
+                } finally {
+                    process.terminate();
+                }
+                int exit = process.waitFor(Duration.ofSeconds(60));
+                List<String> err = process.err();
 
-            // Then it stopped after the grace, and said that the stop was not clean
-            assertThat(ended).isTrue();
-            assertThat(process.exitValue()).as(String.join("\n", err)).isEqualTo(RunCommand.UNCLEAN_STOP);
-            JsonMapper json = JsonMapper.builder().build();
-            assertThat(err.stream().map(json::readTree)).anySatisfy(l -> {
-                assertThat(l.path("message").asString()).isEqualTo("crmsync stopped");
-                assertThat(l.path("clean").asBoolean()).isFalse();
-            });
+                // Then it stopped after the grace, and said that the stop was not clean
+                assertThat(exit).as(String.join("\n", err)).isEqualTo(RunCommand.UNCLEAN_STOP);
+                JsonMapper json = JsonMapper.builder().build();
+                assertThat(err.stream().map(json::readTree)).anySatisfy(l -> {
+                    assertThat(l.path("message").asString()).isEqualTo("crmsync stopped");
+                    assertThat(l.path("clean").asBoolean()).isFalse();
+                });
+            }
         }
     }
 
     /**
-     * Starts {@code crmsync run} with the product's logging, standard error into {@code errFile}.
+     * Starts {@code crmsync run} with the product's logging, standard error into a file in {@code dir}.
      */
-    private static Process crmsyncRun(Path errFile, String... args) throws IOException {
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        // Without the test classes: their logback-test.xml would replace the product's logging
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp",
-                classpath, Main.class.getName(), "run"));
+    private static CrmsyncProcess crmsyncRun(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("run"));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("CRMSYNC_TOKEN", TOKEN);
-        builder.environment().remove("CRMSYNC_LOG_FORMAT");
-        builder.redirectError(errFile.toFile());
-        return builder.start();
+        return CrmsyncProcess.start(dir.resolve("stderr.log"), Map.of("CRMSYNC_TOKEN", TOKEN),
+                command.toArray(String[]::new));
     }
 
     /**
@@ -185,33 +167,6 @@ class RunProcessTest {
                 socket.close();
             }
         }
-    }
-
-    /**
-     * Reads a stream's lines into a list until the process closes it; join the thread for the last ones. (Only
-     * for standard out: standard error goes to a file, which holds every line once the process has ended.)
-     */
-    private static Thread collect(InputStream stream, List<String> lines) {
-        return Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the process is gone
-            }
-        });
-    }
-
-    private static String dashboardUrl(List<String> out) {
-        for (String line : out) {
-            int at = line.indexOf("Dashboard: ");
-            if (at >= 0) {
-                return line.substring(at + "Dashboard: ".length()).split("\\s+")[0];
-            }
-        }
-        return null;
     }
 
     private static int status(String url, String token) throws IOException, InterruptedException {

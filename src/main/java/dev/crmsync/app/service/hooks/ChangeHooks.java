@@ -44,10 +44,14 @@ import tools.jackson.databind.json.JsonMapper;
  *       authenticates a delivery: compared in constant time, a wrong key answers 404. The payload is undocumented
  *       and read leniently ({@link WebcrmHookPayload}): the entity it names picks the flow, anything unreadable
  *       hints every flow. A {@code Delete} goes to the delete hint, since webCRM keeps no tombstones and only a
- *       complete id list shows a delete.</li>
+ *       complete id list shows a delete. A delivery carries no time and no id, so a stale or replayed one cannot
+ *       be told from a fresh one; it could only come from someone who knows this start's key, and would cost one
+ *       early read.</li>
  *   <li><b>Customcrm</b> ({@code <public-url>/hooks/customcrm}): one subscription for all record types
  *       ({@link CustomcrmConnector#replaceWebhooks}), signed with a random secret: the signature is checked in
- *       constant time and its time must be within 5 minutes of this clock, else 401 with a short reason. The
+ *       constant time and its time must be within 5 minutes of this clock, else 401 with a short reason. A
+ *       delivery accepted before (the same signed body: the same change of the same record) is refused with 409,
+ *       so a copy recorded and sent again inside those 5 minutes hints nothing ({@link DeliveryMemory}). The
  *       payload's {@code type} picks the flow.</li>
  * </ul>
  *
@@ -75,6 +79,8 @@ public final class ChangeHooks {
 
     static final String WEBCRM_ROUTE = "/hooks/webcrm/{key}";
     static final String CUSTOMCRM_ROUTE = "/hooks/customcrm";
+    /** The answer to a Customcrm delivery accepted before. */
+    static final String REPLAYED = "this delivery was received already";
     private static final int RANDOM_BYTES = 32;
     private static final Logger log = LoggerFactory.getLogger(ChangeHooks.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -96,6 +102,7 @@ public final class ChangeHooks {
     private final Map<Side, AtomicLong> refused = new EnumMap<>(Side.class);
     private final Map<Side, String> problems = new ConcurrentHashMap<>();
     private final Set<Side> registered = ConcurrentHashMap.newKeySet();
+    private final DeliveryMemory customcrmSeen = new DeliveryMemory(SIGNATURE_TOLERANCE);
     private volatile Credentials credentials;
 
     private ChangeHooks(Builder b) {
@@ -218,7 +225,8 @@ public final class ChangeHooks {
 
     /**
      * @param side a system
-     * @return deliveries refused since this object was made: wrong key, bad or stale signature, or not started
+     * @return deliveries refused since this object was made: wrong key, bad or stale signature, received
+     *         already, or not started
      */
     public long refused(Side side) {
         return refused.get(side).get();
@@ -268,6 +276,13 @@ public final class ChangeHooks {
             (ctx.header(CustomcrmSignature.HEADER) == null ? log.atDebug() : log.atWarn())
                     .addKeyValue("reason", refusal.get()).log("refused a Customcrm webhook delivery");
             ctx.status(401).contentType("text/plain").result(refusal.get());
+            return;
+        }
+        if (!customcrmSeen.firstTime(body, clock.instant())) {
+            refused.get(Side.CUSTOMCRM).incrementAndGet();
+            // Authentic, but accepted before: a copy replayed within the signature's window, or a retry.
+            log.atInfo().log("refused a Customcrm webhook delivery that was received already");
+            ctx.status(409).contentType("text/plain").result(REPLAYED);
             return;
         }
         accepted(Side.CUSTOMCRM);

@@ -21,6 +21,7 @@ import dev.crmsync.model.Flow;
 import dev.crmsync.model.Secret;
 import dev.crmsync.model.Side;
 import dev.crmsync.testing.MutableClock;
+import dev.crmsync.testing.RecordingProxy;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -65,6 +66,7 @@ class ChangeHooksTest {
     private CustomcrmSimulator customcrmSim;
     private WebcrmConnector webcrm;
     private CustomcrmConnector customcrm;
+    private RecordingProxy proxy;
     private String publicUrl;
     private ChangeHooks hooks;
     private Javalin server;
@@ -83,7 +85,9 @@ class ChangeHooksTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        publicUrl = "http://127.0.0.1:" + port;
+        // The systems reach the hooks through a proxy that writes every delivery down, as an eavesdropper could.
+        proxy = new RecordingProxy("http://127.0.0.1:" + port);
+        publicUrl = proxy.url().toString();
         hooks = hooks(customcrm);
         server = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -95,6 +99,7 @@ class ChangeHooksTest {
     @AfterEach
     void stop() {
         hooks.stop();
+        proxy.close();
         server.stop();
         webcrm.close();
         customcrm.close();
@@ -203,6 +208,44 @@ class ChangeHooksTest {
         await().atMost(WAIT).until(() -> hooks.refused(Side.CUSTOMCRM) == 1);
         assertThat(hooks.received(Side.CUSTOMCRM)).isZero();
         assertThat(hints).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAGenuineCustomcrmDeliverySentAgainWhileItsSignatureIsFresh() throws Exception {
+        // Regression (issue 11): a recorded delivery sent again within the signature's five minutes was accepted.
+        // Given a genuine delivery, accepted, and recorded on its way
+        hooks.start();
+        customcrmSim.editAsUser(RecordType.CUSTOMER, "cus_1", Map.of("phone", "+45 2"));
+        await().atMost(WAIT).until(() -> hooks.received(Side.CUSTOMCRM) == 1);
+        RecordingProxy.Exchange delivery = proxy.exchanges().stream()
+                .filter(e -> e.path().equals(ChangeHooks.CUSTOMCRM_ROUTE)).findFirst().orElseThrow();
+        Map<String, String> signature = Map.of("Customcrm-Signature",
+                delivery.requestHeaders().get("customcrm-signature").getFirst());
+
+        // When the copy is sent again a minute later, its signature still fresh
+        serviceClock.advance(Duration.ofMinutes(1));
+        HttpResponse<String> replayed = post(ChangeHooks.CUSTOMCRM_ROUTE, delivery.requestBody(), signature);
+
+        // Then it is refused, and hints nothing
+        assertThat(replayed.statusCode()).isEqualTo(409);
+        assertThat(replayed.body()).isEqualTo("this delivery was received already");
+        assertThat(hooks.received(Side.CUSTOMCRM)).isEqualTo(1);
+        assertThat(hooks.refused(Side.CUSTOMCRM)).isEqualTo(1);
+        assertThat(hints).containsExactly(Flow.ORGANISATIONS);
+
+        // When the same record changes again, with the clocks together
+        simClock.advance(Duration.ofMinutes(1));
+        customcrmSim.editAsUser(RecordType.CUSTOMER, "cus_1", Map.of("phone", "+45 3"));
+
+        // Then that change is a delivery of its own, and accepted
+        await().atMost(WAIT).until(() -> hooks.received(Side.CUSTOMCRM) == 2);
+        assertThat(hints).containsExactly(Flow.ORGANISATIONS, Flow.ORGANISATIONS);
+
+        // And once the five minutes are over, the first copy is refused for its time
+        serviceClock.advance(Duration.ofMinutes(5));
+        HttpResponse<String> stale = post(ChangeHooks.CUSTOMCRM_ROUTE, delivery.requestBody(), signature);
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(stale.body()).startsWith("timestamp outside the 5-minute window");
     }
 
     @Test
