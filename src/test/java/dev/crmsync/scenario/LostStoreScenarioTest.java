@@ -7,9 +7,16 @@ import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.LinkState;
+import dev.crmsync.engine.SyncCycle;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.Connector;
+import dev.crmsync.testing.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +51,21 @@ class LostStoreScenarioTest {
         }
     }
 
+    /** The connector, whose reads start a second later on the shared clock. */
+    private static Connector readLater(Connector connector, MutableClock clock) {
+        return (Connector) Proxy.newProxyInstance(Connector.class.getClassLoader(), new Class<?>[] {Connector.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("readChanges")) {
+                        clock.advance(Duration.ofSeconds(1));
+                    }
+                    try {
+                        return method.invoke(connector, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     @Test
     void shouldLinkTheStampedPairsAgainInsteadOfDuplicatingThemWhenASyncStartsFromAnEmptyStore() {
         try (SyncHarness harness = seededWorld()) {
@@ -53,8 +75,10 @@ class LostStoreScenarioTest {
             harness.loseStore();
             harness.later(Duration.ofMinutes(5));
 
-            // When the next sync starts from an empty store, without relink
-            harness.sync();
+            // When the next sync starts from an empty store, without relink, reading Customcrm a moment after
+            // webCRM as a real cycle does (so the webCRM records come first in the queue)
+            harness.runWith(new SyncCycle.Options(false, true, false), UnaryOperator.identity(),
+                    (side, connector) -> side == Side.CUSTOMCRM ? readLater(connector, harness.clock) : connector);
 
             // Then no record was made twice, and every pair is linked again
             assertThat(Census.of(harness)).isEqualTo(synced);
