@@ -1,5 +1,6 @@
 package dev.crmsync.engine;
 
+import dev.crmsync.mapping.RecordMapper;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.LinkState;
@@ -53,6 +54,7 @@ public final class PlanApplier {
     private final Store store;
     private final Map<Side, Connector> connectors;
     private final RecordObserver observer;
+    private final Map<Flow, RecordMapper> mappers;
     private final SyncSettings settings;
     private final InstantSource clock;
     private final SyncMetrics metrics;
@@ -63,15 +65,17 @@ public final class PlanApplier {
      * @param store      the store
      * @param connectors the connector of each side
      * @param observer   turns written records into the store's copies
+     * @param mappers    the mapping of each flow, for the stamps of records a create was made from
      * @param settings   batch size, attempts and backoff
      * @param clock      the time source, also of the lags told to {@code metrics}
      * @param metrics    told about each landed or failed write and each recorded conflict
      */
-    PlanApplier(Store store, Map<Side, Connector> connectors, RecordObserver observer, SyncSettings settings,
-                InstantSource clock, SyncMetrics metrics) {
+    PlanApplier(Store store, Map<Side, Connector> connectors, RecordObserver observer,
+                Map<Flow, RecordMapper> mappers, SyncSettings settings, InstantSource clock, SyncMetrics metrics) {
         this.store = store;
         this.connectors = Map.copyOf(connectors);
         this.observer = observer;
+        this.mappers = Map.copyOf(mappers);
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
@@ -107,15 +111,22 @@ public final class PlanApplier {
             return null;
         });
         Map<Action, WriteOutcome> outcomes = new IdentityHashMap<>();
-        for (Side side : Side.values()) {
+        // webCRM first: the ids of the records created there go into the stamps of their Customcrm sources.
+        for (Side side : List.of(Side.WEBCRM, Side.CUSTOMCRM)) {
             List<Action> sideWrites = new ArrayList<>();
             for (PlannedChange change : batch) {
                 change.actions().stream().filter(a -> targetOf(a) == side).forEach(sideWrites::add);
             }
-            if (!sideWrites.isEmpty()) {
-                List<WriteOutcome> answers = send(flow, side, sideWrites.stream().map(PlanApplier::toWrite).toList());
+            List<Write> writes = new ArrayList<>(sideWrites.stream().map(PlanApplier::toWrite).toList());
+            List<Write> stamps = side == Side.CUSTOMCRM ? sourceStamps(flow, batch, outcomes) : List.of();
+            writes.addAll(stamps);
+            if (!writes.isEmpty()) {
+                List<WriteOutcome> answers = send(flow, side, writes);
                 for (int i = 0; i < sideWrites.size(); i++) {
                     outcomes.put(sideWrites.get(i), answers.get(i));
+                }
+                for (int i = 0; i < stamps.size(); i++) {
+                    logUnstamped(flow, (Write.Update) stamps.get(i), answers.get(sideWrites.size() + i));
                 }
             }
         }
@@ -126,6 +137,45 @@ public final class PlanApplier {
             recordOutcomes(flow, batch, outcomes, result);
         } finally {
             observations.clear();
+        }
+    }
+
+    /**
+     * The stamps of the Customcrm records that a webCRM create of this batch was made from: their link id and the
+     * new webCRM id, merged into {@code external_ids}. A record crmsync creates carries its link id already; the
+     * record it was made from carries nothing until this write, and without it a link lost with the store could
+     * not be rebuilt ({@code crmsync relink}, or a sync from an empty store) and the pair would be made twice.
+     * Customcrm is written rather than webCRM because its record names the whole pair (the webCRM record has room
+     * for the link id alone) and because webCRM's requests are the scarce ones. The write sends no
+     * {@code If-Match}: a merge patch of {@code external_ids} alone cannot undo an edit made meanwhile. Its echo
+     * comes back through the next read, which also brings the record's new version.
+     */
+    private List<Write> sourceStamps(Flow flow, List<PlannedChange> batch, Map<Action, WriteOutcome> outcomes) {
+        List<Write> stamps = new ArrayList<>();
+        for (PlannedChange change : batch) {
+            for (Action action : change.actions()) {
+                if (action instanceof Action.Create create && create.target() == Side.WEBCRM
+                        && create.source().side() == Side.CUSTOMCRM
+                        && outcomes.get(action) instanceof WriteOutcome.Done done) {
+                    String linkId = create.link().id();
+                    stamps.add(new Write.Update(linkId, create.source().id(), null,
+                            mappers.get(flow).stampProperties(Side.CUSTOMCRM, linkId, done.record().id())));
+                }
+            }
+        }
+        return stamps;
+    }
+
+    /**
+     * A stamp that did not land costs no sync: the pair is linked and stays so. It is only missing for a recovery
+     * from a lost store, until the next update of the record, which carries the stamp again; so it is logged, not
+     * retried or made a dead letter.
+     */
+    private static void logUnstamped(Flow flow, Write.Update stamp, WriteOutcome outcome) {
+        if (!(outcome instanceof WriteOutcome.Done)) {
+            log.atWarn().addKeyValue("flow", flow.configName()).addKeyValue(MDC_LINK, stamp.linkId())
+                    .addKeyValue("id", stamp.recordId()).addKeyValue("outcome", String.valueOf(outcome))
+                    .log("the link stamp of the Customcrm record a webCRM create was made from was not written");
         }
     }
 

@@ -80,8 +80,9 @@ public final class Planner {
      */
     FlowPlan plan(Flow flow, List<ObservedRecord> due, PlanningView view) {
         List<PlannedChange> changes = new ArrayList<>();
-        for (int from = 0; from < due.size(); from += PREFETCH_SIZE) {
-            List<ObservedRecord> chunk = due.subList(from, Math.min(due.size(), from + PREFETCH_SIZE));
+        List<ObservedRecord> ordered = stampedCustomcrmFirst(due);
+        for (int from = 0; from < ordered.size(); from += PREFETCH_SIZE) {
+            List<ObservedRecord> chunk = ordered.subList(from, Math.min(ordered.size(), from + PREFETCH_SIZE));
             view.prefetch(flow, chunk);
             for (ObservedRecord record : chunk) {
                 if (!view.isHandled(record)) {
@@ -90,6 +91,20 @@ public final class Planner {
             }
         }
         return new FlowPlan(flow, changes);
+    }
+
+    /**
+     * Puts the Customcrm records that carry a link stamp before the rest, keeping the order within each part. Such
+     * a record names its whole pair (link id and webCRM id), so when the store has lost the link it adopts its
+     * webCRM partner (see {@code stampedPair}) before that partner, which may carry no stamp, is planned on its own
+     * and created on Customcrm a second time. Among linked records the order changes nothing: a pair is merged
+     * once, whichever of its records comes first.
+     */
+    private static List<ObservedRecord> stampedCustomcrmFirst(List<ObservedRecord> due) {
+        List<ObservedRecord> ordered = new ArrayList<>(due.size());
+        due.stream().filter(r -> r.side() == Side.CUSTOMCRM && r.stamp() != null).forEach(ordered::add);
+        due.stream().filter(r -> r.side() != Side.CUSTOMCRM || r.stamp() == null).forEach(ordered::add);
+        return ordered;
     }
 
     /** The reconciliation of one record, with the flow's mapper and the view at hand. */
@@ -286,6 +301,18 @@ public final class Planner {
         private PlannedChange unlinked(ObservedRecord record, MappedRecord mapped) {
             Side side = record.side();
             Side other = side.other();
+            Optional<ObservedRecord> stampedPartner = stampedPartner(record);
+            if (stampedPartner.isPresent()) {
+                ObservedRecord partner = stampedPartner.get();
+                MappedRecord partnerMapped = mapper.toCanonical(partner.record(), view);
+                if (!partnerMapped.isReady()) {
+                    return settleOnly(record, RecordStatus.WAITING, "is stamped as the partner of " + other.label()
+                            + " " + flow.entityOn(other) + " " + partner.id() + ", which cannot sync yet",
+                            "wait: " + describe(record));
+                }
+                return firstLink(record, mapped, partner, partnerMapped, record.stamp(),
+                        "their link stamp " + record.stamp(), "link by stamp");
+            }
             String key = record.matchKey();
             if (key != null) {
                 List<ObservedRecord> same = view.byMatchKey(flow, side, key);
@@ -312,7 +339,9 @@ public final class Planner {
                                 + flow.entityOn(other) + " " + candidate.id() + ", which cannot sync yet",
                                 "wait: " + describe(record));
                     }
-                    return firstLink(record, mapped, candidate, candidateMapped);
+                    return firstLink(record, mapped, candidate, candidateMapped, linkIds.get(),
+                            mapper.mapping().matchKey().field() + " '" + key + "'",
+                            "link by " + mapper.mapping().matchKey().field());
                 }
             }
             Link link = new Link(linkIds.get(), flow, side == Side.WEBCRM ? record.id() : null,
@@ -322,27 +351,51 @@ public final class Planner {
             return create(record, mapped, link);
         }
 
+        /**
+         * The webCRM record a Customcrm record's stamp pairs it with, when the store knows neither the stamp's link
+         * nor a link of that webCRM record: the store was lost, or an older copy of it put back, after crmsync had
+         * linked the two. The webCRM record must be unlinked, alive, inside the filter and stamped with the same
+         * link id or not at all (a record crmsync created from another carries no stamp).
+         */
+        private Optional<ObservedRecord> stampedPartner(ObservedRecord record) {
+            if (record.side() != Side.CUSTOMCRM || record.stamp() == null || view.link(record.stamp()).isPresent()) {
+                return Optional.empty();
+            }
+            return mapper.partnerIdOf(record.record())
+                    .flatMap(webcrmId -> view.observed(flow, Side.WEBCRM, webcrmId))
+                    .filter(p -> !p.record().deleted() && !view.isHandled(p))
+                    .filter(p -> p.stamp() == null || p.stamp().equals(record.stamp()))
+                    .filter(p -> view.linkOf(flow, Side.WEBCRM, p.id()).isEmpty())
+                    .filter(p -> mapper.mapping().filter().accepts(p.record()));
+        }
+
+        /**
+         * Links two records that no link held yet and merges them without a base: equal fields stay, an empty
+         * value never beats a filled one, and fields that differ are settled by the conflict policy.
+         *
+         * @param linkId the new link's id: a fresh one, or the one both records' stamps already name
+         * @param by     what paired them, for the summary, e.g. {@code vat_number 'DK123'}
+         * @param verb   the history entry's action
+         */
         private PlannedChange firstLink(ObservedRecord record, MappedRecord mapped, ObservedRecord candidate,
-                                        MappedRecord candidateMapped) {
+                                        MappedRecord candidateMapped, String linkId, String by, String verb) {
             view.markHandled(candidate);
             boolean fromWebcrm = record.side() == Side.WEBCRM;
             ObservedRecord webcrmRecord = fromWebcrm ? record : candidate;
             ObservedRecord customcrmRecord = fromWebcrm ? candidate : record;
             MappedRecord webcrmMapped = fromWebcrm ? mapped : candidateMapped;
             MappedRecord customcrmMapped = fromWebcrm ? candidateMapped : mapped;
-            Link link = new Link(linkIds.get(), flow, webcrmRecord.id(), customcrmRecord.id(), FieldValues.empty(),
+            Link link = new Link(linkId, flow, webcrmRecord.id(), customcrmRecord.id(), FieldValues.empty(),
                     null, null, LinkState.ACTIVE, now);
             view.plan(link);
             actions.add(new Action.Settle(record, RecordStatus.SETTLED, null));
             actions.add(new Action.Settle(candidate, RecordStatus.SETTLED, null));
             SideValues webcrm = new SideValues(webcrmMapped.values(), webcrmRecord.record().modifiedAt(), true);
             SideValues customcrm = new SideValues(customcrmMapped.values(), customcrmRecord.record().modifiedAt(), true);
-            PlannedChange merged = merge(link, null, webcrm, customcrm, record, "link by "
-                    + mapper.mapping().matchKey().field());
+            PlannedChange merged = merge(link, null, webcrm, customcrm, record, verb);
             return new PlannedChange("link " + Side.WEBCRM.label() + " " + flow.entityOn(Side.WEBCRM) + " "
                     + webcrmRecord.id() + " with " + Side.CUSTOMCRM.label() + " " + flow.entityOn(Side.CUSTOMCRM)
-                    + " " + customcrmRecord.id() + " by " + mapper.mapping().matchKey().field() + " '"
-                    + record.matchKey() + "'; " + merged.summary(), merged.actions(), false);
+                    + " " + customcrmRecord.id() + " by " + by + "; " + merged.summary(), merged.actions(), false);
         }
 
         private PlannedChange create(ObservedRecord record, MappedRecord mapped, Link link) {

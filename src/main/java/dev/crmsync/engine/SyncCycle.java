@@ -136,7 +136,7 @@ public final class SyncCycle {
         this.planner = new Planner(mappers, settings, (side, flow) -> connectors.get(side).canDelete(flow), clock,
                 linkIds);
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.applier = new PlanApplier(store, connectors, observer, settings, clock, metrics);
+        this.applier = new PlanApplier(store, connectors, observer, mappers, settings, clock, metrics);
     }
 
     /**

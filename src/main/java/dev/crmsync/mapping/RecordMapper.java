@@ -19,6 +19,12 @@ import java.util.Optional;
  */
 public final class RecordMapper {
 
+    /**
+     * The Customcrm {@code external_ids} key under which crmsync keeps the id of the webCRM record a Customcrm
+     * record is linked to, beside the link id: with both, a Customcrm record names its whole pair.
+     */
+    public static final String WEBCRM_ID_KEY = "webcrm";
+
     private final FlowMapping mapping;
 
     /**
@@ -121,7 +127,7 @@ public final class RecordMapper {
             Map<String, Object> externalIds = new LinkedHashMap<>();
             externalIds.put(mapping.customcrmStampKey(), linkId);
             if (webcrmId != null) {
-                externalIds.put("webcrm", webcrmId);
+                externalIds.put(WEBCRM_ID_KEY, webcrmId);
             }
             out.put("external_ids", externalIds);
         }
@@ -137,6 +143,22 @@ public final class RecordMapper {
                 ? record.properties().get(mapping.webcrmStampProperty())
                 : Properties.get(record.properties(), "external_ids." + mapping.customcrmStampKey());
         return stamp == null || stamp.toString().isBlank() ? Optional.empty() : Optional.of(stamp.toString().strip());
+    }
+
+    /**
+     * The webCRM record a Customcrm record names as its partner, in {@code external_ids} beside its link stamp.
+     * crmsync writes both on every Customcrm record it creates or updates, and on the Customcrm record a webCRM
+     * create was made from, so a link lost with the store can be rebuilt from Customcrm alone.
+     *
+     * @param record a record as its system returned it
+     * @return the webCRM id it names, for a Customcrm record that carries a link stamp; empty otherwise
+     */
+    public Optional<String> partnerIdOf(SideRecord record) {
+        if (record.side() != Side.CUSTOMCRM || stampOf(record).isEmpty()) {
+            return Optional.empty();
+        }
+        Object id = Properties.get(record.properties(), "external_ids." + WEBCRM_ID_KEY);
+        return id == null || id.toString().isBlank() ? Optional.empty() : Optional.of(id.toString().strip());
     }
 
     private static Ref toRef(FieldMapping field, Side side, Object canonicalId, RefResolver refs,

@@ -48,7 +48,9 @@ class BulkWriteScenarioTest {
             // back, 500 a page: 3 + 5 + 2 pages (a full last page is followed by an empty one). As the README says.
             assertThat(harness.webcrm.traffic().snapshot().total()).isEqualTo(28);
             assertThat(harness.writes(Side.WEBCRM)).isEqualTo(7);
-            assertThat(harness.writes(Side.CUSTOMCRM)).as("nothing written back").isZero();
+            // Customcrm gets one batch per 500 creates: the stamps of the records they were made from, which a
+            // recovery from a lost store rebuilds the links from
+            assertThat(harness.writes(Side.CUSTOMCRM)).as("stamps written back").isEqualTo(7);
         }
     }
 

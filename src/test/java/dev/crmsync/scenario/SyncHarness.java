@@ -127,15 +127,76 @@ final class SyncHarness implements AutoCloseable {
     }
 
     CrmsyncConfig config() {
+        return new ConfigLoader(Map.of()).parse(yaml(), dir);
+    }
+
+    private String yaml() {
         String more = systemYaml.isEmpty() ? "" : ", " + systemYaml;
-        String yaml = """
+        return """
                 webcrm:    { url: %s, token: %s%s }
                 customcrm: { url: %s, api-key: %s%s }
                 store:     { url: "jdbc:sqlite:%s" }
-                """.formatted(webcrm.baseUrl(), TOKEN, more, customcrmUrl, KEY, more,
-                dir.resolve("crmsync.db"))
-                + extraYaml;
-        return new ConfigLoader(Map.of()).parse(yaml, dir);
+                """.formatted(webcrm.baseUrl(), TOKEN, more, customcrmUrl, KEY, more, storeFile()) + extraYaml;
+    }
+
+    /**
+     * @return the same configuration as {@link #config()} in a file, for the command line; both use one store
+     */
+    Path configFile() {
+        try {
+            return Files.writeString(dir.resolve("crmsync.yaml"), yaml());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @return the store's file
+     */
+    Path storeFile() {
+        return dir.resolve("crmsync.db");
+    }
+
+    /**
+     * Copies the store file aside, as a nightly backup would; the store is closed between runs, so the file alone
+     * holds it.
+     *
+     * @param to where the copy goes
+     */
+    void backUpStore(Path to) {
+        try {
+            Files.copy(storeFile(), to);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Puts a backup back in place of the store.
+     *
+     * @param from the copy {@link #backUpStore} made
+     */
+    void restoreStore(Path from) {
+        loseStore();
+        try {
+            Files.copy(from, storeFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Deletes the store file with its write-ahead log, as a lost disk or a forgotten backup would: the next run
+     * starts from an empty store.
+     */
+    void loseStore() {
+        try {
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                Files.deleteIfExists(Path.of(storeFile() + suffix));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
