@@ -1,6 +1,7 @@
 package dev.crmsync.app.simulate.webcrm;
 
 import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
+import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.FaultSettings;
@@ -54,6 +55,7 @@ public final class WebcrmSimulator implements AutoCloseable {
     private final WebcrmRecords records;
     private final WebcrmHooks hooks;
     private final FaultInjector faults;
+    private final CredentialRevocation revocation = new CredentialRevocation();
     private final TrafficLog traffic = new TrafficLog();
     private final String userName;
     private final AtomicReference<PatchQuirks> patchQuirks;
@@ -70,12 +72,14 @@ public final class WebcrmSimulator implements AutoCloseable {
         this.hooks = new WebcrmHooks(b.clock);
         records.onChange(hooks::changed);
         WebcrmAccessControl access = new WebcrmAccessControl(new WebcrmAuth(b.tokens, b.clock),
-                new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow);
+                new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow, revocation,
+                WRITE_METHODS);
         this.server = SimulatorServers.create(cfg -> {
             // Faults first, so an injected failure is answered before a token is checked or counted.
             FaultFilter.install(cfg, faults, access::writeFault);
             SimulatorControl.install(cfg, faults, traffic,
                     (method, route) -> WRITE_METHODS.contains(method) && !route.startsWith("/Auth/"));
+            revocation.install(cfg);
             access.install(cfg);
             // Before the entity routes, which would take GET /Organisations/Hooks for a record id.
             new WebcrmHookRoutes(hooks).install(cfg);
@@ -126,6 +130,13 @@ public final class WebcrmSimulator implements AutoCloseable {
      */
     public FaultInjector faults() {
         return faults;
+    }
+
+    /**
+     * @return the switch that revokes the tenant's tokens, at once or after some writes; also {@code /_sim/revoke}
+     */
+    public CredentialRevocation revocation() {
+        return revocation;
     }
 
     /**

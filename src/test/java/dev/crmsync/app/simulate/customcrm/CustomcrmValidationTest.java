@@ -45,6 +45,35 @@ class CustomcrmValidationTest {
     }
 
     @Test
+    void shouldRefuseTheRevokedKeyAfterTheGivenWritesUntilReinstated() {
+        // Given a revocation after one more write, queued over HTTP
+        HttpResponse<String> queued = client.send("POST", "/_sim/revoke", body("{'afterWrites':1}"),
+                "application/json");
+
+        // When
+        HttpResponse<String> read = client.get("/customers");
+        HttpResponse<String> lastWrite = client.post("/customers", body("{'name':'Acme'}"));
+        HttpResponse<String> refusedWrite = client.post("/customers", body("{'name':'Bolt'}"));
+        HttpResponse<String> refusedRead = client.get("/customers");
+
+        // Then
+        assertThat(queued.statusCode()).isEqualTo(200);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(lastWrite.statusCode()).isEqualTo(201);
+        for (HttpResponse<String> refused : List.of(refusedWrite, refusedRead)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(json(refused).path("detail").asString()).isEqualTo("the API key was revoked");
+        }
+        assertThat(sim.count(RecordType.CUSTOMER)).isEqualTo(1);
+
+        // When reinstated
+        sim.revocation().reinstate();
+
+        // Then
+        assertThat(client.get("/customers").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldRequireACustomerNameOfAtMost200Characters() {
         // When
         HttpResponse<String> missing = client.post("/customers", body("{'vat_number':'DK1'}"));
