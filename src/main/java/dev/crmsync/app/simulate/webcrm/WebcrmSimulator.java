@@ -51,6 +51,12 @@ public final class WebcrmSimulator implements AutoCloseable {
 
     /** Logging in changes no tenant data, so the traffic log does not count it as a write. */
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /**
+     * The largest request body taken. webCRM documents no limit; it runs on ASP.NET, whose servers (Kestrel's
+     * {@code MaxRequestBodySize}, IIS's {@code maxAllowedContentLength}) take 30,000,000 bytes unless told
+     * otherwise. Javalin's own default, 1 MB, would refuse a memo field webCRM keeps.
+     */
+    static final long MAX_REQUEST_BYTES = 30_000_000;
 
     private final WebcrmRecords records;
     private final WebcrmHooks hooks;
@@ -75,6 +81,14 @@ public final class WebcrmSimulator implements AutoCloseable {
                 new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow, revocation,
                 WRITE_METHODS);
         this.server = SimulatorServers.create(cfg -> {
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // A declared length over the limit is refused in webCRM's error shape before the body is read.
+            cfg.routes.before(ctx -> {
+                if (ctx.contentLength() > MAX_REQUEST_BYTES) {
+                    throw WebcrmApiException.tooLarge("The request body is larger than " + MAX_REQUEST_BYTES
+                            + " bytes");
+                }
+            });
             // Faults first, so an injected failure is answered before a token is checked or counted.
             FaultFilter.install(cfg, faults, access::writeFault);
             SimulatorControl.install(cfg, faults, traffic,
