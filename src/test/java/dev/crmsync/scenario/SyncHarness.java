@@ -84,13 +84,28 @@ final class SyncHarness implements AutoCloseable {
     }
 
     CrmsyncConfig config() {
-        String yaml = """
+        return new ConfigLoader(Map.of()).parse(yaml(), dir);
+    }
+
+    /**
+     * @return the same configuration as a file, for a command run through the command line; it shares the store
+     *         of {@link #sync()} and {@link #store}
+     */
+    Path configFile() {
+        try {
+            return Files.writeString(dir.resolve("crmsync.yaml"), yaml());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String yaml() {
+        return """
                 webcrm:    { url: %s, token: %s }
                 customcrm: { url: %s, api-key: %s }
                 store:     { url: "jdbc:sqlite:%s" }
                 """.formatted(webcrm.baseUrl(), TOKEN, customcrm.baseUrl(), KEY, dir.resolve("crmsync.db"))
                 + extraYaml;
-        return new ConfigLoader(Map.of()).parse(yaml, dir);
     }
 
     /**
