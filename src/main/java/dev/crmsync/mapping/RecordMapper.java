@@ -90,9 +90,9 @@ public final class RecordMapper {
             if (field.isReference()) {
                 raw = canonical == null ? null : refs.recordIdOn(field.references(), side, ((Ref) canonical).linkId())
                         .map(id -> side == Side.WEBCRM ? (Object) Long.valueOf(id) : id)
-                        .orElseThrow(() -> new MappingException(field.field() + " points at a "
-                                + field.references().entityOn(side) + " that does not exist on " + side.label()
-                                + " yet"));
+                        .orElseThrow(() -> new MappingException(field.field() + " points at "
+                                + withArticle(field.references().entityOn(side)) + " that does not exist on "
+                                + side.label() + " yet"));
             } else {
                 raw = field.transformOn(side).fromCanonical(canonical);
             }
@@ -174,5 +174,10 @@ public final class RecordMapper {
             return null;
         }
         return new Ref(field.references(), linkId.get());
+    }
+
+    /** "an Organisation", "a Customer": the reason is read by people. */
+    private static String withArticle(String noun) {
+        return ("AEIOU".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 }

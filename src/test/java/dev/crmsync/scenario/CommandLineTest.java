@@ -151,7 +151,9 @@ class CommandLineTest {
         int status = crmsync("sync", "--config", config.toString(), "--once");
 
         assertThat(status).isEqualTo(Main.SYSTEM_ERROR);
-        assertThat(run.err()).contains("webCRM").doesNotContain("not-the-token-4711");
+        assertThat(run.err().lines()).singleElement().asString()
+                .startsWith("crmsync: webCRM refused the API token (401: ").doesNotContain("not-the-token-4711");
+        assertThat(run.printedStackTrace()).isFalse();
     }
 
     @Test

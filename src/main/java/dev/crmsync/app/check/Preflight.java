@@ -83,16 +83,17 @@ public final class Preflight {
     public PreflightReport run() {
         FindingList out = new FindingList();
         Set<Side> unreachable = EnumSet.noneOf(Side.class);
+        Set<Side> refused = EnumSet.noneOf(Side.class);
         Map<Side, Map<Flow, List<Map<String, Object>>>> samples = new EnumMap<>(Side.class);
         WebcrmTenantFields fields = null;
         CustomcrmContract contract = null;
         try (WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stampProperties(), clock, sleeper);
              CustomcrmConnector customcrm = new CustomcrmConnector(config.customcrm(), stampKeys(), clock, sleeper)) {
-            samples.put(Side.WEBCRM, sample(webcrm, out, unreachable));
+            samples.put(Side.WEBCRM, sample(webcrm, out, unreachable, refused));
             if (!unreachable.contains(Side.WEBCRM)) {
                 fields = tenantFields(webcrm, out);
             }
-            samples.put(Side.CUSTOMCRM, sample(customcrm, out, unreachable));
+            samples.put(Side.CUSTOMCRM, sample(customcrm, out, unreachable, refused));
             if (!unreachable.contains(Side.CUSTOMCRM)) {
                 contract = contract(out);
             }
@@ -121,17 +122,18 @@ public final class Preflight {
                 new StampChecks(inputs).run();
             }
         }
-        return new PreflightReport(out.sorted(), unreachable, sampled);
+        return new PreflightReport(out.sorted(), unreachable, refused, sampled);
     }
 
     // ---------------------------------------------------------------- reading the systems
 
     /**
      * Reads the first page of each flow. The first read is also the login: when it fails, the system is taken
-     * as unreachable and not asked again; a later failure concerns that flow's read only.
+     * as unreachable and not asked again, and as refused when it answered with a refusal rather than not at all;
+     * a later failure concerns that flow's read only.
      */
     private static Map<Flow, List<Map<String, Object>>> sample(Connector connector, FindingList out,
-                                                               Set<Side> unreachable) {
+                                                               Set<Side> unreachable, Set<Side> refused) {
         Side side = connector.side();
         Map<Flow, List<Map<String, Object>>> samples = new EnumMap<>(Flow.class);
         for (Flow flow : Flow.values()) {
@@ -140,6 +142,9 @@ public final class Preflight {
             } catch (TransientCrmException | PermanentCrmException e) {
                 if (samples.isEmpty()) {
                     unreachable.add(side);
+                    if (e instanceof PermanentCrmException) {
+                        refused.add(side);
+                    }
                     out.add(Severity.ERROR, Finding.Kind.CONNECTION, null, side, null, e.getMessage());
                     return samples;
                 }

@@ -18,13 +18,18 @@ import java.util.Set;
  *
  * @param findings    every finding, connection-wide ones first, then per flow in dependency order
  * @param unreachable the systems that could not be reached or refused the credentials
+ * @param refused     those of them that answered, but with a refusal (a wrong or revoked token or key, a URL that
+ *                    leads to no such API): unlike a system that does not answer yet, they will not come right by
+ *                    waiting
  * @param sampled     per flow and side, how many live records the preflight read; a side left out was not read
  */
-public record PreflightReport(List<Finding> findings, Set<Side> unreachable, Map<Flow, Map<Side, Integer>> sampled) {
+public record PreflightReport(List<Finding> findings, Set<Side> unreachable, Set<Side> refused,
+                              Map<Flow, Map<Side, Integer>> sampled) {
 
     public PreflightReport {
         findings = List.copyOf(findings);
         unreachable = unreachable.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(unreachable));
+        refused = refused.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(refused));
         Map<Flow, Map<Side, Integer>> copy = new EnumMap<>(Flow.class);
         sampled.forEach((flow, counts) -> copy.put(flow, Map.copyOf(counts)));
         sampled = Collections.unmodifiableMap(copy);
@@ -50,6 +55,13 @@ public record PreflightReport(List<Finding> findings, Set<Side> unreachable, Map
      */
     public boolean isUnreachable() {
         return !unreachable.isEmpty();
+    }
+
+    /**
+     * @return whether a system answered the first request with a refusal, such as a wrong or revoked token
+     */
+    public boolean isRefused() {
+        return !refused.isEmpty();
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,11 +40,14 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         CrmsyncConfig loaded = config.load();
-        PreflightReport report = Preflight.of(loaded).run();
+        PreflightReport report = new Preflight(loaded, main.clock(), main.sleeper()).run();
         print(out, loaded, report);
         out.flush();
         if (report.isUnreachable()) {

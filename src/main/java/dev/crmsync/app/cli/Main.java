@@ -1,10 +1,13 @@
 package dev.crmsync.app.cli;
 
+import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.store.StoreBusyException;
 import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.ports.PermanentCrmException;
 import dev.crmsync.ports.TransientCrmException;
 import java.io.PrintWriter;
+import java.time.InstantSource;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +27,12 @@ public final class Main {
     /** Exit status when a system could not be reached or refused the credentials. */
     public static final int SYSTEM_ERROR = 3;
 
-    private Main() {
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+
+    private Main(InstantSource clock, Sleeper sleeper) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
     /**
@@ -39,7 +47,18 @@ public final class Main {
      * @return the command line with crmsync's error handling, for {@code main} and for tests
      */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(InstantSource.system(), Sleeper.SYSTEM);
+    }
+
+    /**
+     * @param clock   the time source of the commands that reach the systems ({@code check}, {@code sync},
+     *                {@code run})
+     * @param sleeper how they wait between retries; a test passes one that moves its clock, so that a system that
+     *                cannot be reached is reported at once
+     * @return the command line with crmsync's error handling
+     */
+    public static CommandLine commandLine(InstantSource clock, Sleeper sleeper) {
+        CommandLine cli = new CommandLine(new Main(clock, sleeper));
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             PrintWriter err = commandLine.getErr();
             int status;
@@ -60,6 +79,20 @@ public final class Main {
             return status;
         });
         return cli;
+    }
+
+    /**
+     * @return the time source of the commands that reach the systems
+     */
+    InstantSource clock() {
+        return clock;
+    }
+
+    /**
+     * @return how the commands that reach the systems wait between retries
+     */
+    Sleeper sleeper() {
+        return sleeper;
     }
 
     /** Reads the version from the jar's manifest, or says it runs from sources. */

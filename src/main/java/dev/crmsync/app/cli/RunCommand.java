@@ -1,14 +1,13 @@
 package dev.crmsync.app.cli;
 
-import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.app.RunningService;
+import dev.crmsync.app.check.Finding;
 import dev.crmsync.app.check.Preflight;
 import dev.crmsync.app.check.PreflightReport;
 import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.config.Durations;
 import dev.crmsync.app.logging.LogFormat;
 import java.io.PrintWriter;
-import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +18,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code crmsync run}: the long-running service. Checks the configuration against both systems first (the same
- * preflight as {@code crmsync check}); a mapping error stops it before anything is written, a system that does
- * not answer yet does not (the service retries every interval and reports itself not ready meanwhile). Then it
+ * preflight as {@code crmsync check}); a mapping error stops it before anything is written, and so does a system
+ * that refuses the credentials, which waiting does not mend; a system that does not answer yet does not stop it
+ * (the service retries every interval and reports itself not ready meanwhile). Then it
  * serves the management API and dashboard and syncs each flow on its schedule until SIGTERM or Ctrl-C, which
  * end the running cycle after its batch.
  *
@@ -40,8 +41,9 @@ import picocli.CommandLine.Spec;
                 + "server.token), /metrics and /health. Stops cleanly on SIGTERM or Ctrl-C.",
                 "Logs are JSON lines on standard error (CRMSYNC_LOG_FORMAT=text for plain lines).",
                 "Exit status: 0 after a clean stop (SIGTERM or Ctrl-C), 1 when the preflight finds a mapping error, "
-                        + "2 for a configuration error, 3 when another crmsync already syncs the same store, 4 when "
-                        + "a stop had to cut the running cycle short (see --stop-grace)."})
+                        + "2 for a configuration error, 3 when a system refuses the credentials or another crmsync "
+                        + "already syncs the same store, 4 when a stop had to cut the running cycle short (see "
+                        + "--stop-grace)."})
 public final class RunCommand implements Callable<Integer> {
 
     /** What the shutdown hook allows beyond the grace for the server and the store to close. */
@@ -77,6 +79,9 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
     /**
      * Makes JSON the log format of {@code run} unless the process chose one: a service's logs are read by
      * machines. Called by {@link Main} before the first log line, since logback reads its format once.
@@ -99,7 +104,15 @@ public final class RunCommand implements Callable<Integer> {
             loaded = loaded.withService(loaded.service().withPort(port));
         }
         if (!skipCheck) {
-            PreflightReport report = Preflight.of(loaded).run();
+            PreflightReport report = new Preflight(loaded, main.clock(), main.sleeper()).run();
+            if (report.isRefused()) {
+                // One line per refusal, as sync gives it: the rest of the report is moot without the system.
+                PrintWriter err = spec.commandLine().getErr();
+                report.findings(null).stream().filter(f -> f.kind() == Finding.Kind.CONNECTION)
+                        .forEach(f -> err.println("crmsync: " + f.message() + "; nothing was started"));
+                err.flush();
+                return Main.SYSTEM_ERROR;
+            }
             if (report.hasErrors() && !report.isUnreachable()) {
                 CheckCommand.print(out, loaded, report);
                 out.println();
@@ -123,8 +136,7 @@ public final class RunCommand implements Callable<Integer> {
             }, "crmsync-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                RunningService service = RunningService.start(loaded, insecureNoAuth, InstantSource.system(),
-                        Sleeper.SYSTEM);
+                RunningService service = RunningService.start(loaded, insecureNoAuth, main.clock(), main.sleeper());
                 out.println("crmsync is running. Dashboard: " + service.baseUrl() + "/"
                         + (insecureNoAuth ? "  (no sign-in: --insecure-no-auth)" : "  (sign in with server.token)"));
                 out.flush();

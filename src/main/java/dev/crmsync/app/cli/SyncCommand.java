@@ -28,6 +28,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -71,15 +72,20 @@ public final class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Duration wait = waitLimit();
         CrmsyncConfig loaded = config.load();
-        try (SyncConnection connection = SyncConnection.open(loaded)) {
-            OnceRun.Outcome outcome = new OnceRun(connection, MAX_CYCLES, wait, InstantSource.system(),
-                    Sleeper.SYSTEM).run(new SyncCycle.Options(dryRun, true, allowMassDelete),
-                    new ProgressLines(out, InstantSource.system()), report -> progress(out, report));
+        InstantSource clock = main.clock();
+        Sleeper sleeper = main.sleeper();
+        try (SyncConnection connection = SyncConnection.open(loaded, clock, sleeper)) {
+            OnceRun.Outcome outcome = new OnceRun(connection, MAX_CYCLES, wait, clock, sleeper)
+                    .run(new SyncCycle.Options(dryRun, true, allowMassDelete), new ProgressLines(out, clock),
+                            report -> progress(out, report));
             if (dryRun) {
                 printPlan(out, outcome.result().cycles().get(0));
                 return 0;

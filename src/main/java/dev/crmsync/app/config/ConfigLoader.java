@@ -26,6 +26,8 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -133,7 +135,7 @@ public final class ConfigLoader {
             root = YAML.readTree(shielded);
             DuplicateKeys.refuse(shielded, YAML);
         } catch (JacksonException e) {
-            throw new ConfigException("the configuration is not valid YAML: " + e.getOriginalMessage());
+            throw new ConfigException("the configuration is not valid YAML: " + syntaxError(e));
         }
         KnownKeys.refuseUnknown(root);
         Section top = new Section("", root, env);
@@ -386,5 +388,32 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw new ConfigException(s.key(key), "'" + text + "' is not a URL");
         }
+    }
+
+    /**
+     * Says where the YAML breaks and why, by line and column. The parser's own message quotes the offending line,
+     * and that line may hold a token written into the file; an error message must not carry it to a terminal or
+     * a log.
+     */
+    private static String syntaxError(JacksonException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYamlEngineException marked) {
+                String where = marked.getProblemMark().map(ConfigLoader::position).orElse("");
+                // "while parsing a flow mapping" names the structure left open; other contexts say nothing more.
+                String structure = marked.getContext() == null || !marked.getContext().startsWith("while parsing a ")
+                        ? null : marked.getContext().substring("while parsing a ".length())
+                        .replace("flow ", "").replace("block ", "");
+                String context = structure == null ? "" : " (in the " + structure
+                        + marked.getContextMark().map(m -> " that opens on " + position(m)).orElse("") + ")";
+                return (where.isEmpty() ? "" : where + ": ") + marked.getProblem() + context;
+            }
+        }
+        var location = e.getLocation();
+        return location == null || location.getLineNr() < 1 ? "it could not be read"
+                : "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": it could not be read";
+    }
+
+    private static String position(Mark mark) {
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 }

@@ -26,6 +26,8 @@ import tools.jackson.databind.JsonNode;
  * DELETE /_sim/traffic                     count from zero
  * </pre>
  *
+ * Each simulator also offers {@code /_sim/revoke} ({@link CredentialRevocation}) to withdraw its credentials.
+ *
  * These routes are not part of either CRM's API and are never faulted or rate limited.
  *
  * <p>This class is threadsafe.

@@ -208,6 +208,25 @@ class WebcrmBulkWriteTest {
     }
 
     @Test
+    void shouldRejectOnlyTheRecordTooLargeForWebcrmAndWriteTheOthersOfItsBatch() {
+        // Given an organisation whose comment alone is over the 30,000,000 bytes webCRM's ASP.NET takes
+        start(PatchQuirks.NONE);
+        List<Write> writes = new ArrayList<>(creates(4));
+        writes.add(2, create(Flow.ORGANISATIONS, "OrganisationName", "Huge", "OrganisationComment",
+                "x".repeat(30_000_001)));
+
+        // When
+        List<WriteOutcome> outcomes = connector.write(Flow.ORGANISATIONS, writes);
+
+        // Then the batch is halved until the large record stands alone, and only it is refused, saying why
+        assertThat(outcomes.get(2)).isInstanceOfSatisfying(WriteOutcome.Rejected.class, rejected ->
+                assertThat(rejected.reason()).isEqualTo("the record is too large for webCRM (413): "
+                        + "The request body is larger than 30000000 bytes"));
+        assertThat(outcomes).filteredOn(WriteOutcome.Done.class::isInstance).hasSize(4);
+        assertThat(sim.count(WebcrmEntity.ORGANISATION)).isEqualTo(3 + 4);
+    }
+
+    @Test
     void shouldFindTheOneBadItemOfABatchRefusedWholeWithoutShrinkingTheBatches() {
         // Given a webCRM that refuses a whole PATCH, naming no item, when one item is bad
         start(new PatchQuirks(0, true, PatchQuirks.Answers.PER_ITEM, 0, Duration.ZERO));

@@ -446,6 +446,25 @@ class WebcrmConnectorTest {
     }
 
     @Test
+    void shouldQuoteAStampSoThatItFindsExactlyItsRecordWhateverQuotesAndBackslashesItHolds() {
+        // Given stamps that would match every row, or another row, or break the script if quoted wrongly
+        String injection = "' OR 'a'='a";
+        String mixed = "it's \"x\" C:\\temp\\";
+        sim.editAsUser(WebcrmEntity.PERSON, 1, Map.of("PersonCustom5", "it"));
+        sim.editAsUser(WebcrmEntity.PERSON, 2, Map.of("PersonCustom5", "it''s \"x\" C:\\temp\\"));
+        sim.editAsUser(WebcrmEntity.PERSON, 5, Map.of("PersonCustom5", mixed));
+        sim.editAsUser(WebcrmEntity.PERSON, 7, Map.of("PersonCustom5", injection));
+
+        // When
+        Map<String, SideRecord> found = connector.findByStamps(Flow.PERSONS, List.of(injection, mixed, "a"));
+
+        // Then each finds its one record: not the lowest id, not the one with the quote doubled, not none
+        assertThat(found).containsOnlyKeys(injection, mixed);
+        assertThat(found.get(injection).id()).isEqualTo("7");
+        assertThat(found.get(mixed).id()).isEqualTo("5");
+    }
+
+    @Test
     void shouldTakeTheLowestIdWhenSeveralPersonsCarryOneStamp() {
         // Given
         sim.editAsUser(WebcrmEntity.PERSON, 9, Map.of("PersonCustom5", "twice"));

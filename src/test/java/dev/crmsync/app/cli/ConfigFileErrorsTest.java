@@ -6,6 +6,7 @@ import dev.crmsync.testing.CommandRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,5 +75,34 @@ class ConfigFileErrorsTest {
                 .contains("webcrm.tokn: unknown key; did you mean webcrm.token?")
                 .contains("server.prot: unknown key; did you mean server.port?")
                 .doesNotContain("secret-4711");
+    }
+
+    @Test
+    void shouldPointAtTheLineOfAYamlSyntaxErrorWithoutQuotingTheFile() throws IOException {
+        // Given a brace left open on a line that holds a token written into the file
+        Path file = dir.resolve("crmsync.yaml");
+        Files.writeString(file, """
+                webcrm:    { url: http://127.0.0.1:1, token: secret-4711
+                customcrm: { url: http://127.0.0.1:1, api-key: k }
+                """);
+
+        // When
+        int sync = run.crmsync("sync", "--config", file.toString(), "--once");
+        String syncErr = run.err();
+        run.clear();
+        int check = run.crmsync("check", "--config", file.toString());
+        String checkErr = run.err();
+        run.clear();
+        int service = run.crmsync("run", "--config", file.toString());
+        String runErr = run.err();
+
+        // Then each command says where the syntax breaks, in one line, and quotes nothing of the file
+        for (String err : List.of(syncErr, checkErr, runErr)) {
+            assertThat(err).isEqualTo("crmsync: configuration error: the configuration is not valid YAML: line 2, "
+                    + "column 10: expected ',' or '}', but got : (in the mapping that opens on line 1, column 12)"
+                    + System.lineSeparator());
+        }
+        assertThat(List.of(sync, check, service)).containsOnly(Main.CONFIG_ERROR);
+        assertThat(run.out()).isEmpty();
     }
 }

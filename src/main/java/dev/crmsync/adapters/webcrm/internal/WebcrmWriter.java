@@ -243,7 +243,7 @@ public final class WebcrmWriter {
         String reason = WebcrmJson.reason(answer.status(), answer.body());
         if (batch.size() == 1) {
             outcomes[batch.get(0).index()] = answer.status() == 413
-                    ? new WriteOutcome.Rejected("webCRM refused the record as too large (413): " + reason)
+                    ? new WriteOutcome.Rejected("the record is too large for webCRM (413): " + reason)
                     : new WriteOutcome.Rejected(reason);
             return false;
         }

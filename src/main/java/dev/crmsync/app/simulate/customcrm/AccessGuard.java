@@ -1,6 +1,7 @@
 package dev.crmsync.app.simulate.customcrm;
 
 import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
+import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.customcrm.Problem.Type;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -8,11 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The API key check and the rate limit, run before every API request. The contract document and the {@code /_sim}
  * control routes are open: tools must be able to read the contract, and a test must always be able to switch
- * faults off.
+ * faults off. A revoked key ({@link CredentialRevocation}) is answered 401 like a wrong one.
  *
  * <p>This class is threadsafe.
  */
@@ -22,14 +24,21 @@ final class AccessGuard {
 
     private final String apiKey;
     private final Optional<SlidingWindowRateLimiter> limiter;
+    private final CredentialRevocation revocation;
+    private final Set<String> writeMethods;
 
     /**
-     * @param apiKey  the one key that is accepted
-     * @param limiter the limit per key; empty for none
+     * @param apiKey       the one key that is accepted
+     * @param limiter      the limit per key; empty for none
+     * @param revocation   whether the key is revoked
+     * @param writeMethods the methods of data-changing requests, which a scheduled revocation counts
      */
-    AccessGuard(String apiKey, Optional<SlidingWindowRateLimiter> limiter) {
+    AccessGuard(String apiKey, Optional<SlidingWindowRateLimiter> limiter, CredentialRevocation revocation,
+                Set<String> writeMethods) {
         this.apiKey = apiKey;
         this.limiter = limiter;
+        this.revocation = revocation;
+        this.writeMethods = Set.copyOf(writeMethods);
     }
 
     /**
@@ -51,6 +60,10 @@ final class AccessGuard {
         if (!isValid(authorization)) {
             throw Problem.of(Type.UNAUTHORIZED, authorization == null
                             ? "send the API key as Authorization: Bearer <api key>" : "the API key is not valid")
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"customcrm\"").toException();
+        }
+        if (revocation.revoked() || writeMethods.contains(ctx.method().name()) && !revocation.admitWrite()) {
+            throw Problem.of(Type.UNAUTHORIZED, "the API key was revoked")
                     .withHeader("WWW-Authenticate", "Bearer realm=\"customcrm\"").toException();
         }
         limiter.flatMap(l -> l.tryAcquire(apiKey)).ifPresent(this::refuse);

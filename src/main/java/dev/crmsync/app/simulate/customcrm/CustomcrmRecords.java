@@ -80,7 +80,7 @@ final class CustomcrmRecords {
                 }
             }
             String id = type.idPrefix() + RecordStore.next(h, type.path());
-            ObjectNode data = checked(h, type, id, body);
+            ObjectNode data = checked(h, type, id, body, null);
             StoredRecord record = StoredRecord.created(type, id, RecordStore.next(h, CHANGE_COUNTER), now(), data);
             RecordStore.save(h, record);
             ObjectNode answer = record.toJson();
@@ -187,7 +187,7 @@ final class CustomcrmRecords {
         StoredRecord[] changedRecord = new StoredRecord[1];
         ObjectNode answer = db.write(h -> {
             StoredRecord current = live(h, type, id, ifMatch);
-            ObjectNode data = checked(h, type, id, edit.apply(current.data()));
+            ObjectNode data = checked(h, type, id, edit.apply(current.data()), current.data());
             if (data.equals(current.data())) {
                 // Writing back what is there is no change: no new version, nothing in the feed, no echo.
                 return current.toJson();
@@ -217,8 +217,12 @@ final class CustomcrmRecords {
         return current;
     }
 
-    /** Validates what a write wants the record to hold; within the write's transaction, so no check goes stale. */
-    private static ObjectNode checked(Handle h, RecordType type, String id, JsonNode wanted) {
+    /**
+     * Validates what a write wants the record to hold; within the write's transaction, so no check goes stale.
+     *
+     * @param current the record's fields before the write; null for a create
+     */
+    private static ObjectNode checked(Handle h, RecordType type, String id, JsonNode wanted, JsonNode current) {
         CustomcrmValidator.Result result = CustomcrmValidator.validate(type, wanted);
         List<FieldError> errors = new ArrayList<>(result.errors());
         for (RecordType target : type.referencedTypes()) {
@@ -233,6 +237,9 @@ final class CustomcrmRecords {
                 }
             }
         }
+        if (type == RecordType.PRODUCT && errors.isEmpty()) {
+            contactOfAnotherCustomer(h, result.data(), current).ifPresent(errors::add);
+        }
         if (!errors.isEmpty()) {
             String fields = errors.stream().map(FieldError::field).collect(Collectors.joining(", "));
             throw Problem.of(Type.VALIDATION_FAILED, "not valid: " + fields).with("errors", errors).toException();
@@ -246,6 +253,28 @@ final class CustomcrmRecords {
                                     .with("existing_id", holder).toException();
                         }));
         return result.data();
+    }
+
+    /**
+     * A product's contact must work for the product's customer. The rule is checked when a write sets either
+     * reference, not on every write: a contact may move to another customer, and the products it holds must not
+     * become unwritable by that move until someone moves them too.
+     */
+    private static Optional<FieldError> contactOfAnotherCustomer(Handle h, JsonNode product, JsonNode current) {
+        String customer = product.path("customer_id").stringValue(null);
+        String contact = product.path("contact_id").stringValue(null);
+        if (customer == null || contact == null || current != null
+                && customer.equals(current.path("customer_id").stringValue(null))
+                && contact.equals(current.path("contact_id").stringValue(null))) {
+            return Optional.empty();
+        }
+        String employer = RecordStore.find(h, RecordType.CONTACT, contact)
+                .map(c -> c.data().path("customer_id").stringValue(null)).orElse(null);
+        if (customer.equals(employer)) {
+            return Optional.empty();
+        }
+        return Optional.of(new FieldError("contact_id", "contact " + contact + " works for "
+                + (employer == null ? "no customer" : "customer " + employer) + ", not for " + customer));
     }
 
     private Instant now() {

@@ -1,5 +1,6 @@
 package dev.crmsync.app.simulate.customcrm;
 
+import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.SeedWorld;
@@ -43,12 +44,13 @@ final class CustomcrmServer {
      * @param settings the simulator's settings
      * @param faults   the simulator's fault injector
      * @param traffic  the simulator's traffic log
+     * @param revoked  whether the API key is revoked
      * @param host     the address to listen on
      * @param port     the port; 0 for any free one
      * @return the running server
      */
-    static CustomcrmServer start(SimulatorSettings settings, FaultInjector faults, TrafficLog traffic, String host,
-                                 int port) {
+    static CustomcrmServer start(SimulatorSettings settings, FaultInjector faults, TrafficLog traffic,
+                                 CredentialRevocation revoked, String host, int port) {
         CustomcrmDatabase db = CustomcrmDatabase.open(settings.database());
         try {
             CustomcrmRecords records = new CustomcrmRecords(db, settings.clock());
@@ -58,10 +60,11 @@ final class CustomcrmServer {
             WebhookSubscriptions webhooks = new WebhookSubscriptions(settings.clock());
             records.onChange(webhooks::changed);
             CustomcrmApi api = new CustomcrmApi(records, new ChangeFeed(db), ServedContract.of(settings.batch()));
-            AccessGuard guard = new AccessGuard(settings.apiKey(), settings.rateLimiter());
+            AccessGuard guard = new AccessGuard(settings.apiKey(), settings.rateLimiter(), revoked, WRITE_METHODS);
             Javalin http = SimulatorServers.create(cfg -> {
                 cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
                 SimulatorControl.install(cfg, faults, traffic, (method, route) -> WRITE_METHODS.contains(method));
+                revoked.install(cfg);
                 // Before-handlers run in this order: an injected fault comes first, as from a failing proxy in
                 // front of the CRM; only then are the key and the rate limit checked.
                 FaultFilter.install(cfg, faults, (ctx, status, retryAfter) ->

@@ -1,5 +1,6 @@
 package dev.crmsync.app.simulate.customcrm;
 
+import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.SeedPlan;
@@ -40,6 +41,7 @@ public final class CustomcrmSimulator implements AutoCloseable {
     private final SimulatorSettings settings;
     private final FaultInjector faults;
     private final TrafficLog traffic = new TrafficLog();
+    private final CredentialRevocation revocation = new CredentialRevocation();
 
     private CustomcrmServer server;
     private boolean started;
@@ -70,7 +72,7 @@ public final class CustomcrmSimulator implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("a simulator starts once; build a new one to start again");
         }
-        server = CustomcrmServer.start(settings, faults, traffic, bindHost, port);
+        server = CustomcrmServer.start(settings, faults, traffic, revocation, bindHost, port);
         started = true;
         host = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
         return this;
@@ -118,6 +120,13 @@ public final class CustomcrmSimulator implements AutoCloseable {
      */
     public FaultInjector faults() {
         return faults;
+    }
+
+    /**
+     * @return the switch that revokes the API key, at once or after some writes; also {@code /_sim/revoke}
+     */
+    public CredentialRevocation revocation() {
+        return revocation;
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.crmsync.app.simulate.webcrm;
 
 import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
+import dev.crmsync.app.simulate.CredentialRevocation;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The gate in front of the simulated API: the two login endpoints, the bearer-token check and the rate limit.
@@ -14,6 +16,10 @@ import java.util.Optional;
  * A request that cannot be tied to an application token (no, unknown or expired bearer token; a wrong
  * {@code authCode}) is answered 401 without counting, since there is no quota to charge it to.
  *
+ * <p>While the tenant's tokens are revoked ({@link CredentialRevocation}), every request and every login is
+ * answered 401, as for an unknown token: an administrator withdrew the application token, and the access tokens
+ * issued for it die with it.
+ *
  * <p>This class is threadsafe.
  */
 final class WebcrmAccessControl {
@@ -22,20 +28,29 @@ final class WebcrmAccessControl {
     private static final String BEARER = "Bearer ";
     /** The request attribute holding the caller's application token, once the guard has admitted it. */
     private static final String APPLICATION_TOKEN = "webcrm.applicationToken";
+    /** The simulator's wording; webCRM documents none for a withdrawn token. */
+    private static final String REVOKED = "The application token was revoked";
 
     private final WebcrmAuth auth;
     private final SlidingWindowRateLimiter limiter;
     private final Duration window;
+    private final CredentialRevocation revocation;
+    private final Set<String> writeMethods;
 
     /**
-     * @param auth    the tenant's tokens
-     * @param limiter the per-application-token request limit
-     * @param window  the limiter's window, named in the 429 message
+     * @param auth         the tenant's tokens
+     * @param limiter      the per-application-token request limit
+     * @param window       the limiter's window, named in the 429 message
+     * @param revocation   whether the tokens are revoked
+     * @param writeMethods the methods of data-changing requests, which a scheduled revocation counts
      */
-    WebcrmAccessControl(WebcrmAuth auth, SlidingWindowRateLimiter limiter, Duration window) {
+    WebcrmAccessControl(WebcrmAuth auth, SlidingWindowRateLimiter limiter, Duration window,
+                        CredentialRevocation revocation, Set<String> writeMethods) {
         this.auth = auth;
         this.limiter = limiter;
         this.window = window;
+        this.revocation = revocation;
+        this.writeMethods = Set.copyOf(writeMethods);
     }
 
     /**
@@ -69,7 +84,8 @@ final class WebcrmAccessControl {
         String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).strip() : null;
         Optional<String> applicationToken = auth.applicationTokenOf(token);
-        if (applicationToken.isEmpty()) {
+        if (applicationToken.isEmpty() || revocation.revoked()
+                || writeMethods.contains(ctx.method().name()) && !revocation.admitWrite()) {
             WebcrmErrors.unauthorized(ctx);
             ctx.skipRemainingHandlers();
         } else if (!admit(ctx, applicationToken.get())) {
@@ -95,6 +111,8 @@ final class WebcrmAccessControl {
         String authCode = firstPresent(ctx.formParam("authCode"), ctx.header("authCode"));
         if (!auth.isApplicationToken(authCode)) {
             ctx.status(401).json(WebcrmAuth.loginFailure("The authCode is not a valid application token"));
+        } else if (revocation.revoked()) {
+            ctx.status(401).json(WebcrmAuth.loginFailure(REVOKED));
         } else if (admit(ctx, authCode)) {
             ctx.json(auth.login(authCode));
         }
@@ -106,6 +124,8 @@ final class WebcrmAccessControl {
                 firstPresent(ctx.header("refreshToken"), ctx.formParam("refreshToken")));
         if (applicationToken.isEmpty()) {
             ctx.status(401).json(WebcrmAuth.loginFailure("The refresh token is unknown, used or expired"));
+        } else if (revocation.revoked()) {
+            ctx.status(401).json(WebcrmAuth.loginFailure(REVOKED));
         } else if (admit(ctx, applicationToken.get())) {
             ctx.json(auth.login(applicationToken.get()));
         }

@@ -1,6 +1,7 @@
 package dev.crmsync.app.simulate.webcrm;
 
 import dev.crmsync.adapters.http.SlidingWindowRateLimiter;
+import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.FaultSettings;
@@ -51,10 +52,17 @@ public final class WebcrmSimulator implements AutoCloseable {
 
     /** Logging in changes no tenant data, so the traffic log does not count it as a write. */
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /**
+     * The largest request body taken. webCRM documents no limit; it runs on ASP.NET, whose servers (Kestrel's
+     * {@code MaxRequestBodySize}, IIS's {@code maxAllowedContentLength}) take 30,000,000 bytes unless told
+     * otherwise. Javalin's own default, 1 MB, would refuse a memo field webCRM keeps.
+     */
+    static final long MAX_REQUEST_BYTES = 30_000_000;
 
     private final WebcrmRecords records;
     private final WebcrmHooks hooks;
     private final FaultInjector faults;
+    private final CredentialRevocation revocation = new CredentialRevocation();
     private final TrafficLog traffic = new TrafficLog();
     private final String userName;
     private final AtomicReference<PatchQuirks> patchQuirks;
@@ -71,13 +79,23 @@ public final class WebcrmSimulator implements AutoCloseable {
         this.hooks = new WebcrmHooks(b.clock);
         records.onChange(hooks::changed);
         WebcrmAccessControl access = new WebcrmAccessControl(new WebcrmAuth(b.tokens, b.clock),
-                new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow);
+                new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow, revocation,
+                WRITE_METHODS);
         this.server = SimulatorServers.create(cfg -> {
+            cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // A declared length over the limit is refused in webCRM's error shape before the body is read.
+            cfg.routes.before(ctx -> {
+                if (ctx.contentLength() > MAX_REQUEST_BYTES) {
+                    throw WebcrmApiException.tooLarge("The request body is larger than " + MAX_REQUEST_BYTES
+                            + " bytes");
+                }
+            });
             // Faults first, so an injected failure is answered before a token is checked or counted.
             BiPredicate<String, String> isWrite =
                     (method, route) -> WRITE_METHODS.contains(method) && !route.startsWith("/Auth/");
             FaultFilter.install(cfg, faults, access::writeFault, isWrite);
             SimulatorControl.install(cfg, faults, traffic, isWrite);
+            revocation.install(cfg);
             access.install(cfg);
             // Before the entity routes, which would take GET /Organisations/Hooks for a record id.
             new WebcrmHookRoutes(hooks).install(cfg);
@@ -128,6 +146,13 @@ public final class WebcrmSimulator implements AutoCloseable {
      */
     public FaultInjector faults() {
         return faults;
+    }
+
+    /**
+     * @return the switch that revokes the tenant's tokens, at once or after some writes; also {@code /_sim/revoke}
+     */
+    public CredentialRevocation revocation() {
+        return revocation;
     }
 
     /**

@@ -45,6 +45,35 @@ class CustomcrmValidationTest {
     }
 
     @Test
+    void shouldRefuseTheRevokedKeyAfterTheGivenWritesUntilReinstated() {
+        // Given a revocation after one more write, queued over HTTP
+        HttpResponse<String> queued = client.send("POST", "/_sim/revoke", body("{'afterWrites':1}"),
+                "application/json");
+
+        // When
+        HttpResponse<String> read = client.get("/customers");
+        HttpResponse<String> lastWrite = client.post("/customers", body("{'name':'Acme'}"));
+        HttpResponse<String> refusedWrite = client.post("/customers", body("{'name':'Bolt'}"));
+        HttpResponse<String> refusedRead = client.get("/customers");
+
+        // Then
+        assertThat(queued.statusCode()).isEqualTo(200);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(lastWrite.statusCode()).isEqualTo(201);
+        for (HttpResponse<String> refused : List.of(refusedWrite, refusedRead)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(json(refused).path("detail").asString()).isEqualTo("the API key was revoked");
+        }
+        assertThat(sim.count(RecordType.CUSTOMER)).isEqualTo(1);
+
+        // When reinstated
+        sim.revocation().reinstate();
+
+        // Then
+        assertThat(client.get("/customers").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldRequireACustomerNameOfAtMost200Characters() {
         // When
         HttpResponse<String> missing = client.post("/customers", body("{'vat_number':'DK1'}"));
@@ -105,6 +134,37 @@ class CustomcrmValidationTest {
                 "customer_id: customer " + customer + " was deleted",
                 "price: must be a number",
                 "year: must be a whole number");
+    }
+
+    @Test
+    void shouldRefuseAProductWhoseContactWorksForAnotherCustomer() {
+        // Given two customers, a contact of the second, and a product rightly held by the second
+        String first = client.create("/customers", body("{'name':'Acme'}")).path("id").asString();
+        String second = client.create("/customers", body("{'name':'Bolt'}")).path("id").asString();
+        String contact = client.create("/contacts", body("{'customer_id':'" + second + "','last_name':'Berg'}"))
+                .path("id").asString();
+        String held = client.create("/products", body("{'customer_id':'" + second + "','contact_id':'" + contact
+                + "','name':'Lift'}")).path("id").asString();
+
+        // When a product of the first customer names the second's contact, on create and by a patch
+        HttpResponse<String> created = client.post("/products", body("{'customer_id':'" + first + "','contact_id':'"
+                + contact + "','name':'Crane'}"));
+        HttpResponse<String> moved = client.patch("/products/" + held, body("{'customer_id':'" + first + "'}"));
+
+        // Then both are refused, naming the contact's own customer
+        String why = "contact_id: contact " + contact + " works for customer " + second + ", not for " + first;
+        assertThat(created.statusCode()).isEqualTo(422);
+        assertThat(errors(created)).containsExactly(why);
+        assertThat(errors(moved)).containsExactly(why);
+        assertThat(sim.count(RecordType.PRODUCT)).isEqualTo(1);
+
+        // When the contact moves to the first customer, as a contact may
+        client.patch("/contacts/" + contact, body("{'customer_id':'" + first + "'}"));
+
+        // Then the product it holds stays writable, and follows it when asked to
+        assertThat(client.patch("/products/" + held, body("{'price':10}")).statusCode()).isEqualTo(200);
+        assertThat(client.patch("/products/" + held, body("{'customer_id':'" + first + "'}")).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

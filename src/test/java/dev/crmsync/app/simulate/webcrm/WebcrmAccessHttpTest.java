@@ -92,6 +92,37 @@ class WebcrmAccessHttpTest {
     }
 
     @Test
+    void shouldRefuseEveryRequestAndLoginOnceTheTokensAreRevokedAfterTheGivenWrites() throws Exception {
+        // Given a logged-in client, and a revocation after one more write, queued over HTTP
+        String access = http.accessToken(TOKEN);
+        HttpResponse<String> queued = http.send("POST", "/_sim/revoke", null, "{\"afterWrites\":1}");
+        String organisation = "{\"OrganisationName\":\"Revoked A/S\"}";
+
+        // When
+        HttpResponse<String> read = http.get("/Organisations", access);
+        HttpResponse<String> lastWrite = http.send("POST", "/Organisations", access, organisation);
+        HttpResponse<String> refusedWrite = http.send("POST", "/Organisations", access, organisation);
+        HttpResponse<String> refusedRead = http.get("/Organisations", access);
+        HttpResponse<String> refusedLogin = http.loginUrlEncoded(TOKEN);
+
+        // Then
+        assertThat(queued.statusCode()).isEqualTo(200);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(lastWrite.statusCode()).isEqualTo(200);
+        assertThat(refusedWrite.statusCode()).isEqualTo(401);
+        assertThat(refusedRead.statusCode()).isEqualTo(401);
+        assertThat(refusedLogin.statusCode()).isEqualTo(401);
+        assertThat(WebcrmHttp.json(refusedLogin).path("ErrorDescription").asString()).contains("revoked");
+        assertThat(sim.count(WebcrmEntity.ORGANISATION)).isEqualTo(1);
+
+        // When reinstated over HTTP
+        http.send("DELETE", "/_sim/revoke", null, null);
+
+        // Then
+        assertThat(http.get("/Organisations", http.accessToken(TOKEN)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldExpireTheAccessTokenAfterOneHour() throws Exception {
         // Given
         String access = http.accessToken(TOKEN);

@@ -3,6 +3,7 @@ package dev.crmsync.app.simulate.webcrm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.app.simulate.SimulatorJson;
 import dev.crmsync.testing.MutableClock;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -301,6 +302,38 @@ class WebcrmRecordsHttpTest {
         // Then
         assertThat(http.get("/Organisations/1", access).statusCode()).isEqualTo(404);
         assertThat(sim.count(WebcrmEntity.PERSON)).isEqualTo(12 - persons);
+    }
+
+    @Test
+    void shouldKeepAMemoOfAMegabyteExactly() throws Exception {
+        // Given a comment of over a million characters, emoji, right-to-left text and quotes among them
+        String memo = "Nöter \uD83D\uDE00 \u05E9\u05DC\u05D5\u05DD 'quoted' \"x\" \\ ".repeat(30_000);
+        String body = SimulatorJson.mapper().writeValueAsString(Map.of("OrganisationName", "Memo A/S",
+                "OrganisationComment", memo));
+
+        // When
+        HttpResponse<String> created = http.send("POST", "/Organisations", access, body);
+
+        // Then it is taken, as webCRM's ASP.NET takes bodies up to its default limit, and read back unchanged
+        assertThat(body.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(1_000_000);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(WebcrmHttp.json(http.get("/Organisations/" + created.body(), access))
+                .path("OrganisationComment").asString()).isEqualTo(memo);
+    }
+
+    @Test
+    void shouldRefuseABodyOverAspNetsDefaultLimitAsTooLarge() throws Exception {
+        // Given a comment that makes the body one byte longer than ASP.NET takes by default
+        String prefix = "{\"OrganisationName\":\"Huge\",\"OrganisationComment\":\"";
+        String memo = "x".repeat((int) WebcrmSimulator.MAX_REQUEST_BYTES - prefix.length() - 2 + 1);
+
+        // When
+        HttpResponse<String> answer = http.send("POST", "/Organisations", access, prefix + memo + "\"}");
+
+        // Then
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(WebcrmHttp.json(answer).path("Type").asString()).isEqualTo("PayloadTooLargeException");
+        assertThat(sim.count(WebcrmEntity.ORGANISATION)).isEqualTo(5);
     }
 
     private int organisationOfPerson(int id) throws Exception {
