@@ -99,6 +99,41 @@ class FaultSuiteTest {
                 both(f -> f.loseNextWriteAnswers(3)));
     }
 
+    @Test
+    void shouldConvergeAfterWebcrmLoginsStartedToFail() {
+        // webCRM refuses the application token at login (and the access token it issued before), as when an
+        // administrator withdraws it; the runs stop with the refusal, and go through once it is good again
+        survive(SyncHarness.restartable(WEBCRM_WORLD, CUSTOMCRM_WORLD, ""), new Fault() {
+            @Override
+            public void start(SyncHarness h) {
+                h.webcrm.revocation().revoke();
+            }
+
+            @Override
+            public void stop(SyncHarness h) {
+                h.webcrm.revocation().reinstate();
+            }
+        }, h -> refusedRuns);
+    }
+
+    @Test
+    void shouldConvergeAfterTokensWereRevokedMidRun() {
+        // Both systems withdraw the credentials after a few writes of a run have landed
+        survive(SyncHarness.restartable(WEBCRM_WORLD, CUSTOMCRM_WORLD, ""), new Fault() {
+            @Override
+            public void start(SyncHarness h) {
+                h.webcrm.revocation().revokeAfterWrites(1);
+                h.customcrm.revocation().revokeAfterWrites(1);
+            }
+
+            @Override
+            public void stop(SyncHarness h) {
+                h.webcrm.revocation().reinstate();
+                h.customcrm.revocation().reinstate();
+            }
+        }, h -> refusedRuns);
+    }
+
     // ---------------------------------------------------------------- the procedure
 
     /** A fault that can be switched on and off between the runs. */

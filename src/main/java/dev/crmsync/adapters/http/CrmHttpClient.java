@@ -2,8 +2,11 @@ package dev.crmsync.adapters.http;
 
 import dev.crmsync.ports.TransientCrmException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
@@ -95,6 +98,7 @@ public final class CrmHttpClient {
     private final String observedName;
     private final URI baseUrl;
     private final Duration timeout;
+    private final Duration connectTimeout;
     private final SlidingWindowRateLimiter pacer;
     private final RetryPolicy retry;
     private final CircuitBreaker circuit;
@@ -150,8 +154,8 @@ public final class CrmHttpClient {
         this.clock = clock;
         this.observer = observer;
         // A host that drops packets is told from a slow one within seconds, not after the whole request timeout.
-        Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) > 0 ? MAX_CONNECT_TIMEOUT : timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(connect).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.connectTimeout = timeout.compareTo(MAX_CONNECT_TIMEOUT) > 0 ? MAX_CONNECT_TIMEOUT : timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
         SlidingWindowRateLimiter limiter = pacer;
         if (limiter != null) {
             observer.paced(observedName, () -> new RateBudget(limiter.remaining(system), limiter.limit()));
@@ -272,9 +276,8 @@ public final class CrmHttpClient {
                 response = exchange(method, pathAndQuery, contentType, body, headers);
             } catch (IOException e) {
                 observer.called(observedName, method, 0, Duration.between(sent, clock.instant()));
-                boolean timedOut = e instanceof HttpTimeoutException;
-                String problem = timedOut ? "no answer within " + timeout.toSeconds() + " s"
-                        : "connection failed (" + e.getClass().getSimpleName() + ")";
+                boolean timedOut = e instanceof HttpTimeoutException && !(e instanceof HttpConnectTimeoutException);
+                String problem = problemOf(e);
                 circuit.failed(problem);
                 if (!idempotent) {
                     String message = what + " (at " + address() + "): " + problem
@@ -319,6 +322,23 @@ public final class CrmHttpClient {
         return circuit.nextTrialAt().<TransientCrmException>map(at -> new SystemDownException(
                 message + "; " + system + " is left alone until " + at.truncatedTo(ChronoUnit.SECONDS), at))
                 .orElseGet(() -> new TransientCrmException(message, null));
+    }
+
+    /** What went wrong, in a person's words rather than an exception's class name. */
+    private String problemOf(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "no connection within " + connectTimeout.toMillis() / 1000.0 + " s";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + timeout.toMillis() / 1000.0 + " s";
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused: nothing listens there, or a firewall refuses";
+        }
+        if (e instanceof UnknownHostException || e.getCause() instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        return "connection closed before an answer";
     }
 
     private void retrying(String what, int attempt, String problem, Duration pause) {

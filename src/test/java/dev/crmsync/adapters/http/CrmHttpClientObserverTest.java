@@ -61,6 +61,7 @@ class CrmHttpClientObserverTest {
         // When / Then
         assertThatThrownBy(() -> client.send("GET", "/customers", null, null, Map.of()))
                 .isInstanceOf(TransientCrmException.class)
+                .hasMessageContaining("failed after 2 attempts: connection refused")
                 .hasMessageContaining("at http://127.0.0.1:" + closed.getPort() + "/api)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
         client.close();

@@ -404,7 +404,7 @@ class PreflightTest {
         assertThat(report.unreachable()).containsExactly(Side.CUSTOMCRM);
         assertThat(errors(report)).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(Kind.CONNECTION);
-            assertThat(f.message()).contains("Customcrm").contains("connection failed");
+            assertThat(f.message()).contains("Customcrm").contains("connection refused");
         });
     }
 }
