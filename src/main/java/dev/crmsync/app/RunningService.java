@@ -44,11 +44,13 @@ public final class RunningService implements AutoCloseable {
     private final ManagementApi api;
     private final CrmsyncMeters meters;
     private final ChangeHooks hooks;
+    private final StoppableSleeper waits;
     /** Null while running; then whether the stop was clean. Guarded by {@code this}. */
     private Boolean stoppedCleanly;
 
     private RunningService(SyncConnection connection, SyncService service, ManagementApi api, CrmsyncMeters meters,
-                           ChangeHooks hooks) {
+                           ChangeHooks hooks, StoppableSleeper waits) {
+        this.waits = waits;
         this.connection = connection;
         this.service = service;
         this.api = api;
@@ -73,6 +75,7 @@ public final class RunningService implements AutoCloseable {
                     + "token: ${CRMSYNC_TOKEN}, or start with --insecure-no-auth for a local demo");
         }
         CrmsyncMeters meters = CrmsyncMeters.create();
+        StoppableSleeper waits = new StoppableSleeper(sleeper);
         SystemHealth health = new SystemHealth(clock);
         SystemCounters counters = new SystemCounters(health, meters.httpObserver());
         CycleTally tally = new CycleTally();
@@ -80,7 +83,7 @@ public final class RunningService implements AutoCloseable {
         SyncService service = null;
         ManagementApi api = null;
         try {
-            connection = SyncConnection.open(config, clock, sleeper, both(tally, meters.syncMetrics()), counters);
+            connection = SyncConnection.open(config, clock, waits, both(tally, meters.syncMetrics()), counters);
             service = new SyncService(connection.store(), connection.cycle(), config.service(), clock, tally, health,
                     counters);
             SyncService started = service;
@@ -108,7 +111,7 @@ public final class RunningService implements AutoCloseable {
             }
             log.atInfo().addKeyValue("url", api.baseUrl()).addKeyValue("auth", insecureNoAuth ? "none" : "token")
                     .log("crmsync is running");
-            return new RunningService(connection, service, api, meters, hooks);
+            return new RunningService(connection, service, api, meters, hooks, waits);
         } catch (RuntimeException e) {
             if (service != null) {
                 service.stop(STOP_GRACE);
@@ -168,6 +171,8 @@ public final class RunningService implements AutoCloseable {
         if (hooks != null) {
             hooks.stop();
         }
+        // No wait for the rate limit or a Retry-After may hold the stop: the batch ends at its next item.
+        waits.stop();
         boolean clean = service.stop(grace);
         stoppedCleanly = clean;
         api.close();

@@ -250,6 +250,16 @@ public final class ServiceHarness implements AutoCloseable {
     }
 
     /**
+     * Stops the service as SIGTERM would, without starting it again.
+     *
+     * @param grace how long the running cycle may take to end
+     * @return whether the stop was clean
+     */
+    public boolean stopService(Duration grace) {
+        return service.stop(grace);
+    }
+
+    /**
      * Stops the service as SIGTERM would (the running cycle ends after its batch) and starts it again on the same
      * store, as after a restart.
      */

@@ -92,6 +92,30 @@ class ServiceResilienceTest {
     }
 
     @Test
+    void shouldStopCleanlyWithinTheGraceWhileABatchWaitsOutARetryAfter() {
+        // Regression (issue 11): a batch waiting for the rate limit or a Retry-After held a stop past its grace
+        try (ServiceHarness harness = ServiceHarness.start()) {
+            JsonNode link = awaitActiveOrganisationLink(harness);
+            String customcrmId = link.path("customcrmId").asString();
+
+            // Given the service waits out a 429 that asks for two minutes, with an edit to carry
+            harness.customcrm().faults().failNext(1, 429, Duration.ofMinutes(2));
+            harness.webcrm().editAsUser(WebcrmEntity.ORGANISATION, Integer.parseInt(link.path("webcrmId").asString()),
+                    Map.of("OrganisationName", "Patient ApS"));
+            await().atMost(PATIENCE).until(() -> harness.customcrm().faults().pending() == 0);
+
+            // When it is stopped with a grace far shorter than the wait, then started again
+            boolean clean = harness.stopService(Duration.ofSeconds(10));
+            harness.restartService();
+
+            // Then the stop was clean, and the edit arrives after the restart
+            assertThat(clean).as("the stop ended the waiting batch within its grace").isTrue();
+            await().atMost(PATIENCE).until(() -> harness.customcrm().record(RecordType.CUSTOMER, customcrmId)
+                    .orElseThrow().path("name").asString().equals("Patient ApS"));
+        }
+    }
+
+    @Test
     void shouldWaitOutABurstOf429sAndCountThem() {
         try (ServiceHarness harness = ServiceHarness.start()) {
             JsonNode link = awaitActiveOrganisationLink(harness);
