@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
+import dev.crmsync.testing.CrmsyncProcess;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,11 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -135,16 +133,10 @@ class RunProcessTest {
      * Starts {@code crmsync run} with the product's logging, standard error into {@code errFile}.
      */
     private static Process crmsyncRun(Path errFile, String... args) throws IOException {
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        // Without the test classes: their logback-test.xml would replace the product's logging
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp",
-                classpath, Main.class.getName(), "run"));
+        List<String> command = new ArrayList<>(List.of("run"));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = CrmsyncProcess.builder(List.of(), command.toArray(String[]::new));
         builder.environment().put("CRMSYNC_TOKEN", TOKEN);
-        builder.environment().remove("CRMSYNC_LOG_FORMAT");
         builder.redirectError(errFile.toFile());
         return builder.start();
     }
