@@ -1,6 +1,7 @@
 package dev.crmsync.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.crmsync.app.SyncConnection;
 import dev.crmsync.app.config.ConfigLoader;
@@ -10,6 +11,7 @@ import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
+import dev.crmsync.app.simulate.webcrm.WebcrmTimestamps;
 import dev.crmsync.model.FieldValues;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
@@ -21,7 +23,9 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -126,6 +130,7 @@ final class CrashWorld implements AutoCloseable {
         if (phase == Phase.INCREMENTAL) {
             try {
                 assertThat(world.syncInProcess()).as("exit status of the first sync before the changes").isZero();
+                world.awaitTheNextWebcrmSecond();
                 world.changeBothSides();
             } catch (RuntimeException | AssertionError e) {
                 world.close();
@@ -150,6 +155,18 @@ final class CrashWorld implements AutoCloseable {
      */
     long writes() {
         return webcrm.traffic().snapshot().writes() + customcrm.traffic().snapshot().writes();
+    }
+
+    /**
+     * webCRM stamps a change to the second. Edits made within the second of crmsync's last writes would share their
+     * stamps, and the pages of the incremental read would then hold echoes and edits in an order that depends on
+     * the moment, and so would the steps of the run. Made a second later, every run takes the same steps, so a
+     * point stands for the same step each time.
+     */
+    private void awaitTheNextWebcrmSecond() {
+        LocalDateTime synced = WebcrmTimestamps.now(InstantSource.system());
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> WebcrmTimestamps.now(InstantSource.system()).isAfter(synced));
     }
 
     /** Edits, creates and deletes on both sides, chosen among the linked pairs in the order they were linked. */
