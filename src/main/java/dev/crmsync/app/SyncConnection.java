@@ -117,6 +117,9 @@ public final class SyncConnection implements AutoCloseable {
                                        HttpCallObserver requests) {
         // First, before any request: a second process syncing the same store is refused at once.
         StoreLock lock = StoreLock.acquire(config.storeUrl());
+        // The crash test hook counts commits and answers; off (and then not in the way) unless a test armed it.
+        CrashPoints crashPoints = CrashPoints.ofProcess();
+        requests = crashPoints.observing(requests);
         Map<Flow, String> stamps = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
         WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stamps, clock, sleeper, requests);
@@ -124,7 +127,8 @@ public final class SyncConnection implements AutoCloseable {
         // The same connector resolves labels and then syncs, so a configuration with labels costs no second login.
         try {
             config = withLabelsResolved(config, webcrm);
-            store = storeWrapper.apply(SqliteStore.open(config.storeUrl()));
+            store = storeWrapper.apply(SqliteStore.open(config.storeUrl(), SqliteStore.DEFAULT_BUSY_TIMEOUT,
+                    crashPoints));
         } catch (RuntimeException e) {
             webcrm.close();
             lock.close();

@@ -264,9 +264,14 @@ public final class SyncCycle {
         store.inTransaction(() -> {
             if (created.isPresent()) {
                 // Complete the link here rather than leave it to the planner: the source record may be planned
-                // before the found one, and would then see a pending link and create a second record.
+                // before the found one, and would then see a pending link and create a second record. The found
+                // record holds what the create wrote, the pending link's base, so its side's hash is the base's,
+                // as when the answer arrives: without it the record would count as edited on its side, and a
+                // delete of the source would retire the pair and leave the copy behind.
                 store.link(intent.linkId()).ifPresent(link -> store.saveLink(
-                        link.withIdOn(intent.target(), created.get().id()).with(link.base(), LinkState.ACTIVE, now)));
+                        link.withIdOn(intent.target(), created.get().id())
+                                .withHashOn(intent.target(), link.base().hash())
+                                .with(link.base(), LinkState.ACTIVE, now)));
                 store.observe(List.of(observer.observe(created.get(), RecordStatus.DIRTY, now)));
             } else {
                 // The source is made due again, but keeps its failed attempts and backoff: a create that

@@ -1,14 +1,17 @@
 package dev.crmsync.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
+import dev.crmsync.engine.SyncCycle;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.LinkState;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.Conflict;
+import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
 import java.math.BigDecimal;
@@ -338,6 +341,32 @@ class ProductScenarioTest {
         assertThat(harness.webcrm.count(WebcrmEntity.ORGANISATION)).isEqualTo(1);
         assertThat(harness.store(s -> s.link(link.id())).orElseThrow().state()).isEqualTo(LinkState.RETIRED);
         assertThat(harness.customcrm.record(RecordType.PRODUCT, "prd_2")).isEmpty();
+    }
+
+    @Test
+    void shouldDeleteTheWebcrmProductWhoseCreateLandedAfterTheProcessDiedWhenTheCustomcrmProductIsDeleted() {
+        // Given a Customcrm product whose create landed on webCRM, but the process died before it learnt so
+        CustomcrmOwner owner = customcrmOwner("Øresund Marine AB", "SE556677889901", "lars.svensson@oresund.se");
+        harness.sync();
+        String id = harness.customcrm.createAsUser(RecordType.PRODUCT, customcrmProduct(owner, "Forklift"))
+                .path("id").asString();
+        assertThatThrownBy(() -> harness.runWith(new SyncCycle.Options(false, true, false), store -> store,
+                (side, connector) -> side == Side.WEBCRM ? SimulatedCrash.losingAnswers(connector, () -> true)
+                        : connector)).isInstanceOf(SimulatedCrash.class);
+        assertThat(harness.webcrm.count(WebcrmEntity.PRODUCT)).isEqualTo(1);
+
+        // When the product is deleted in Customcrm before crmsync runs again
+        harness.later(Duration.ofMinutes(1));
+        harness.customcrm.deleteAsUser(RecordType.PRODUCT, id);
+        harness.sync();
+
+        // Then the copy crmsync made in webCRM, found by its stamp and never edited there, is deleted too (issue 11:
+        // the link was retired as if webCRM had edited it, and the copy was left behind)
+        assertThat(harness.webcrm.count(WebcrmEntity.PRODUCT)).isZero();
+        Link link = link(Flow.PRODUCTS, Side.CUSTOMCRM, id);
+        assertThat(link.state()).isEqualTo(LinkState.RETIRED);
+        assertThat(harness.<List<HistoryEntry>>store(s -> s.history(link.id()))).last()
+                .satisfies(entry -> assertThat(entry.action()).isEqualTo("deleted"));
     }
 
     @Test

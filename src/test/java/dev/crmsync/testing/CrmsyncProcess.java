@@ -1,5 +1,6 @@
 package dev.crmsync.testing;
 
+import dev.crmsync.app.CrashPoints;
 import dev.crmsync.app.cli.Main;
 import java.io.BufferedReader;
 import java.io.File;
@@ -58,16 +59,7 @@ public final class CrmsyncProcess implements AutoCloseable {
      * @return the started process
      */
     public static CrmsyncProcess start(Path errFile, Map<String, String> env, String... args) {
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        // Without the test classes: their logback-test.xml would replace the product's logging
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED", "-cp",
-                classpath, Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("CRMSYNC_LOG_FORMAT");
-        builder.environment().remove("CRMSYNC_LOG_LEVEL");
+        ProcessBuilder builder = builder(List.of(), args);
         builder.environment().putAll(env);
         builder.redirectError(errFile.toFile());
         try {
@@ -75,6 +67,30 @@ public final class CrmsyncProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * For a caller that drives the process itself, e.g. to kill it at a crash point.
+     *
+     * @param jvmOptions options for the child JVM, e.g. {@code -XX:TieredStopAtLevel=1}; none for the defaults
+     * @param args       the command line, e.g. {@code "sync", "--config", file, "--once"}
+     * @return a builder for the process, its environment that of the tests without the variables that choose the
+     *         log format and level and without the crash hook's variable (a test that wants one sets it)
+     */
+    public static ProcessBuilder builder(List<String> jvmOptions, String... args) {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        // Without the test classes: their logback-test.xml would replace the product's logging
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(javaCommand, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("CRMSYNC_LOG_FORMAT");
+        builder.environment().remove("CRMSYNC_LOG_LEVEL");
+        builder.environment().remove(CrashPoints.VARIABLE);
+        return builder;
     }
 
     /**

@@ -55,6 +55,8 @@ import org.sqlite.SQLiteDataSource;
  * for another thread's store call would therefore deadlock). A nested {@code inTransaction} runs inside a
  * savepoint: if it throws, its writes are undone and the exception goes on; when the outermost call ends with an
  * exception, everything is rolled back. Outside {@code inTransaction} every method is a transaction of its own.
+ * A {@link CommitObserver} given to {@link #open(String, Duration, CommitObserver)} hears each commit, just before
+ * and just after it.
  *
  * <h2>Errors</h2>
  * A link claiming a record that another link of the flow already holds raises {@link IllegalStateException}.
@@ -77,13 +79,15 @@ public final class SqliteStore implements Store {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Handle handle;
+    private final CommitObserver commits;
     /** How many {@code inTransaction} calls are open on the thread holding the lock; guarded by {@link #lock}. */
     private int depth;
     /** Guarded by {@link #lock}. */
     private boolean closed;
 
-    private SqliteStore(Handle handle) {
+    private SqliteStore(Handle handle, CommitObserver commits) {
         this.handle = handle;
+        this.commits = commits;
     }
 
     /**
@@ -108,6 +112,22 @@ public final class SqliteStore implements Store {
      * @throws IllegalStateException    when the file cannot be opened or migrated
      */
     public static SqliteStore open(String jdbcUrl, Duration busyTimeout) {
+        return open(jdbcUrl, busyTimeout, CommitObserver.NONE);
+    }
+
+    /**
+     * Opens the store, creating the file and its schema if need be, and tells {@code commits} about every
+     * transaction it commits from then on (the schema's migration is not one of them).
+     *
+     * @param jdbcUrl     e.g. {@code jdbc:sqlite:/var/lib/crmsync/crmsync.db}
+     * @param busyTimeout how long to wait for another process's lock on the file
+     * @param commits     told before and after each commit
+     * @return the open store
+     * @throws IllegalArgumentException when the URL is not a SQLite file URL, or the timeout is negative
+     * @throws IllegalStateException    when the file cannot be opened or migrated
+     */
+    public static SqliteStore open(String jdbcUrl, Duration busyTimeout, CommitObserver commits) {
+        Objects.requireNonNull(commits, "commits");
         requireFileUrl(jdbcUrl);
         if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("busyTimeout must be 0.." + Integer.MAX_VALUE + " ms: " + busyTimeout);
@@ -127,7 +147,7 @@ public final class SqliteStore implements Store {
             throw new IllegalStateException("cannot open the store at " + jdbcUrl + ": " + e.getMessage(), e);
         }
         // The handle lives as long as the store; closing it closes the connection.
-        return new SqliteStore(Jdbi.create(() -> connection).open());
+        return new SqliteStore(Jdbi.create(() -> connection).open(), commits);
     }
 
     private static SQLiteConfig config(Duration busyTimeout) {
@@ -171,11 +191,13 @@ public final class SqliteStore implements Store {
     private <T> T outermost(Supplier<T> work) {
         handle.begin();
         depth = 1;
+        T result;
         try {
-            T result = work.get();
+            result = work.get();
+            // The one place a transaction commits: every committed write passes here, whatever its size.
+            commits.beforeCommit();
             // A deferred foreign key is checked here, so commit may fail too, and then it must roll back.
             handle.commit();
-            return result;
         } catch (Throwable failure) {
             try {
                 handle.rollback();
@@ -186,6 +208,9 @@ public final class SqliteStore implements Store {
         } finally {
             depth = 0;
         }
+        // Outside the try: what the observer does can no longer undo a transaction that is durable.
+        commits.committed();
+        return result;
     }
 
     private <T> T nested(Supplier<T> work) {

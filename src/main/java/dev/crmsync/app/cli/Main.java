@@ -2,6 +2,7 @@ package dev.crmsync.app.cli;
 
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.store.StoreBusyException;
+import dev.crmsync.app.CrashPoints;
 import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.ports.PermanentCrmException;
 import dev.crmsync.ports.TransientCrmException;
@@ -39,6 +40,13 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
+        try {
+            // A test hook, off unless the variable is set: the crash suite makes the process die at a chosen step.
+            CrashPoints.armProcess(System.getenv(CrashPoints.VARIABLE));
+        } catch (IllegalArgumentException e) {
+            System.err.println("crmsync: " + e.getMessage());
+            System.exit(CONFIG_ERROR);
+        }
         RunCommand.preferJsonLogs(args);
         System.exit(commandLine().execute(args));
     }

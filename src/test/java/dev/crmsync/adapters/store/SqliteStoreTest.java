@@ -11,6 +11,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +75,55 @@ class SqliteStoreTest extends StoreContractTest {
         // Then
         assertThat(seenDuring).isEqualTo("0");
         assertThat(store.countLinks(null, null)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTellTheCommitObserverOncePerCommitWithTheWritesInvisibleBeforeAndVisibleAfter() {
+        // Given the store opened with an observer that, each time it is told, counts the links another
+        // connection sees in the file
+        List<String> told = new ArrayList<>();
+        CommitObserver looking = new CommitObserver() {
+            @Override
+            public void beforeCommit() {
+                told.add("before: " + links());
+            }
+
+            @Override
+            public void committed() {
+                told.add("after: " + links());
+            }
+
+            private String links() {
+                try {
+                    return query("SELECT COUNT(*) FROM links");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        store.close();
+        try (SqliteStore observed = SqliteStore.open(url(), SqliteStore.DEFAULT_BUSY_TIMEOUT, looking)) {
+            // When: one write of its own, one transaction of three writes with a nested one, a read, a rollback
+            observed.saveLink(link("L-1", Flow.ORGANISATIONS, "101", "c-1"));
+            observed.inTransaction(() -> {
+                observed.saveLink(link("L-2", Flow.ORGANISATIONS, "102", "c-2"));
+                observed.inTransaction(() -> {
+                    observed.saveLink(link("L-3", Flow.ORGANISATIONS, "103", "c-3"));
+                    return null;
+                });
+                return null;
+            });
+            observed.countLinks(null, null);
+            assertThatThrownBy(() -> observed.inTransaction(() -> {
+                observed.saveLink(link("L-4", Flow.ORGANISATIONS, "104", "c-4"));
+                throw new IllegalStateException("the work fails");
+            })).hasMessage("the work fails");
+        } finally {
+            store = openStore();
+        }
+
+        // Then each commit was told once, before it (writes not yet seen from outside) and after it (seen)
+        assertThat(told).containsExactly("before: 0", "after: 1", "before: 1", "after: 3");
     }
 
     @Test
