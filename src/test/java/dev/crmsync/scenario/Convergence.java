@@ -18,7 +18,6 @@ import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,44 +126,21 @@ final class Convergence {
     static Map<Flow, Map<String, SideRecord>> everything(Connector connector) {
         Map<Flow, Map<String, SideRecord>> out = new EnumMap<>(Flow.class);
         for (Flow flow : Flow.values()) {
-            Map<String, SideRecord> records = new LinkedHashMap<>();
-            connector.readChanges(flow, null, page -> page.forEach(r -> {
-                if (r.deleted()) {
-                    records.remove(r.id());
-                } else {
-                    records.put(r.id(), r);
-                }
-            }));
-            out.put(flow, records);
+            out.put(flow, everything(connector, flow));
         }
         return out;
     }
 
-    /** Resolves references through the links the store holds at the end. */
-    private static final class LinkResolver implements RefResolver {
-
-        private final Map<String, Link> byId = new HashMap<>();
-        private final Map<String, String> bySideId = new HashMap<>();
-
-        LinkResolver(Map<Flow, List<Link>> links) {
-            links.forEach((flow, list) -> list.forEach(link -> {
-                byId.put(link.id(), link);
-                for (Side side : Side.values()) {
-                    if (link.idOn(side) != null) {
-                        bySideId.put(flow + "/" + side + "/" + link.idOn(side), link.id());
-                    }
-                }
-            }));
-        }
-
-        @Override
-        public Optional<String> linkIdOf(Flow flow, Side side, String recordId) {
-            return Optional.ofNullable(bySideId.get(flow + "/" + side + "/" + recordId));
-        }
-
-        @Override
-        public Optional<String> recordIdOn(Flow flow, Side side, String linkId) {
-            return Optional.ofNullable(byId.get(linkId)).map(l -> l.idOn(side));
-        }
+    /** Every live record of one flow of a connector, read from the start of its change feed, by id. */
+    static Map<String, SideRecord> everything(Connector connector, Flow flow) {
+        Map<String, SideRecord> records = new LinkedHashMap<>();
+        connector.readChanges(flow, null, page -> page.forEach(r -> {
+            if (r.deleted()) {
+                records.remove(r.id());
+            } else {
+                records.put(r.id(), r);
+            }
+        }));
+        return records;
     }
 }

@@ -23,7 +23,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +60,7 @@ final class SettledState {
                 afterCursor.put(side, new EnumMap<>(Flow.class));
                 cursors.put(side, new EnumMap<>(Flow.class));
                 for (Flow flow : Flow.values()) {
-                    live.get(side).put(flow, everything(connector, flow));
+                    live.get(side).put(flow, Convergence.everything(connector, flow));
                     Optional<String> cursor = store.cursor(flow, side);
                     cursor.ifPresent(c -> cursors.get(side).put(flow, c));
                     List<SideRecord> after = new ArrayList<>();
@@ -83,7 +82,11 @@ final class SettledState {
             dead = store.withStatus(RecordStatus.DEAD);
             waiting = store.withStatus(RecordStatus.WAITING);
             intents = store.intents().size();
-            links = new StoreResolver(store);
+            Map<Flow, List<Link>> allLinks = new EnumMap<>(Flow.class);
+            for (Flow flow : Flow.values()) {
+                allLinks.put(flow, store.links(flow, 0, Integer.MAX_VALUE));
+            }
+            links = new LinkResolver(allLinks);
         }
     }
 
@@ -100,18 +103,6 @@ final class SettledState {
         Map<Flow, String> stamps = new EnumMap<>(Flow.class);
         config.mappings().forEach((flow, mapping) -> stamps.put(flow, mapping.webcrmStampProperty()));
         return stamps;
-    }
-
-    private static Map<String, SideRecord> everything(Connector connector, Flow flow) {
-        Map<String, SideRecord> records = new LinkedHashMap<>();
-        connector.readChanges(flow, null, page -> page.forEach(r -> {
-            if (r.deleted()) {
-                records.remove(r.id());
-            } else {
-                records.put(r.id(), r);
-            }
-        }));
-        return records;
     }
 
     /**
@@ -221,33 +212,5 @@ final class SettledState {
 
     private RecordMapper mapper(Flow flow) {
         return new RecordMapper(config.mappings().get(flow));
-    }
-
-    /** Resolves references through the links the store holds. */
-    private record StoreResolver(Map<String, Link> byId, Map<String, String> bySideId) implements RefResolver {
-
-        StoreResolver(Store store) {
-            this(new HashMap<>(), new HashMap<>());
-            for (Flow flow : Flow.values()) {
-                for (Link link : store.links(flow, 0, Integer.MAX_VALUE)) {
-                    byId.put(link.id(), link);
-                    for (Side side : Side.values()) {
-                        if (link.idOn(side) != null) {
-                            bySideId.put(flow + "/" + side + "/" + link.idOn(side), link.id());
-                        }
-                    }
-                }
-            }
-        }
-
-        @Override
-        public Optional<String> linkIdOf(Flow flow, Side side, String recordId) {
-            return Optional.ofNullable(bySideId.get(flow + "/" + side + "/" + recordId));
-        }
-
-        @Override
-        public Optional<String> recordIdOn(Flow flow, Side side, String linkId) {
-            return Optional.ofNullable(byId.get(linkId)).map(l -> l.idOn(side));
-        }
     }
 }
