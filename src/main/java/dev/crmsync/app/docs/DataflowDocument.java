@@ -310,9 +310,8 @@ public final class DataflowDocument {
                 + "deleted or marked: the edit is kept and the link is retired. A delete is only ever noticed from a "
                 + "complete listing: a listing cut off by an error or an unreadable page notices none. A run that "
                 + "would delete, mark or retire more than " + percent(sync.deleteThreshold()) + " of this flow's "
-                + "links, and at least " + sync.deleteMinimum() + ", removes none of them and holds them: crmsync "
-                + "deletes lists them, --accept lets exactly those through, --reject retires their links without "
-                + "touching the other side."));
+                + "links, and at least " + sync.deleteMinimum() + ", removes none of them until it is rerun with "
+                + "--allow-mass-delete."));
         return out;
     }
 
