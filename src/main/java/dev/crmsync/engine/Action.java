@@ -15,6 +15,21 @@ import java.util.Map;
 public sealed interface Action {
 
     /**
+     * @return the id of the link the step concerns, or null for a step about a record only
+     */
+    default String linkId() {
+        return switch (this) {
+            case Create c -> c.link().id();
+            case Update u -> u.link() == null ? null : u.link().id();
+            case Delete d -> d.link().id();
+            case SaveLink save -> save.link().id();
+            case RecordConflict conflict -> conflict.conflict().linkId();
+            case Note note -> note.entry().linkId();
+            case Settle settle -> null;
+        };
+    }
+
+    /**
      * Create a record on {@code target} for a new link (intent goes to the outbox first).
      *
      * @param target     the side to create on

@@ -199,12 +199,9 @@ public final class PlanApplier {
 
     /** Puts the change's link and source record in the MDC, for the lines logged while its outcome is recorded. */
     private static void putContext(PlannedChange change) {
-        String link = null;
+        String link = change.linkId().orElse(null);
         ObservedRecord record = null;
         for (Action action : change.actions()) {
-            if (link == null) {
-                link = linkIdOf(action);
-            }
             if (record == null) {
                 record = switch (action) {
                     case Action.Create c -> c.source();
@@ -221,18 +218,6 @@ public final class PlanApplier {
         if (record != null) {
             MDC.put(MDC_RECORD, record.side().configName() + "/" + record.id());
         }
-    }
-
-    private static String linkIdOf(Action action) {
-        return switch (action) {
-            case Action.Create c -> c.link().id();
-            case Action.Update u -> u.link() == null ? null : u.link().id();
-            case Action.Delete d -> d.link().id();
-            case Action.SaveLink save -> save.link().id();
-            case Action.RecordConflict conflict -> conflict.conflict().linkId();
-            case Action.Note note -> note.entry().linkId();
-            case Action.Settle settle -> null;
-        };
     }
 
     private List<WriteOutcome> send(Flow flow, Side side, List<Write> writes) {

@@ -1,6 +1,8 @@
 package dev.crmsync.engine;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the plan does about one record or pair: a sentence for people and the actions that carry it out.
@@ -13,6 +15,13 @@ public record PlannedChange(String summary, List<Action> actions, boolean remove
 
     public PlannedChange {
         actions = List.copyOf(actions);
+    }
+
+    /**
+     * @return the link the change concerns (its first step's), or empty for a change about a record only
+     */
+    public Optional<String> linkId() {
+        return actions.stream().map(Action::linkId).filter(Objects::nonNull).findFirst();
     }
 
     /**

@@ -42,7 +42,10 @@ public final class Planner {
     /** History actions of a link deleted or retired: what the delete circuit breaker counts over its window. */
     private static final String DELETED = "deleted";
     private static final String RETIRED = "retired";
-    static final Set<String> LINK_REMOVALS = Set.of(DELETED, RETIRED, LEFT_FILTER, LEFT_FILTER_DELETED);
+    private static final String MARKED = "marked";
+    static final Set<String> LINK_REMOVALS = Set.of(DELETED, RETIRED, MARKED, LEFT_FILTER, LEFT_FILTER_DELETED);
+    /** History action of a delete left alone by the {@code ignore} policy: no removal, so the breaker skips it. */
+    private static final String DELETE_IGNORED = "delete-ignored";
 
     /** Records whose store lookups are read together before they are planned. */
     private static final int PREFETCH_SIZE = 500;
@@ -467,6 +470,8 @@ public final class Planner {
         // ------------------------------------------------------------ deletes
 
         private PlannedChange deleted(ObservedRecord tombstone, Link link) {
+            // A tombstone already settled is met again when its surviving partner changes under an ignored delete.
+            boolean firstSight = isDue(tombstone);
             actions.add(new Action.Settle(tombstone, RecordStatus.SETTLED, null));
             String what = tombstone.side().label() + " " + flow.entityOn(tombstone.side()) + " " + tombstone.id();
             if (link == null || link.state() == LinkState.RETIRED) {
@@ -482,26 +487,75 @@ public final class Planner {
             if (otherId == null || otherRecord.map(r -> r.record().deleted()).orElse(false)) {
                 return retire(link, tombstone, "deleted on both sides");
             }
+            DeletePolicy policy = settings.deleteRules().get(flow).onDeleteSeenOn(tombstone.side());
+            String survivor = flow.entityOn(other) + " " + otherId;
+            if (policy == DeletePolicy.IGNORE) {
+                return ignoredDelete(link, tombstone, what, survivor, firstSight);
+            }
             SideValues otherNow = currentValues(otherRecord.orElse(null), link, other);
             if (otherNow.changed()) {
                 return retire(link, tombstone, "deleted on " + tombstone.side().label() + " but edited on "
                         + other.label() + " since the last sync: the edit is kept, the pair is no longer synced");
             }
-            if (settings.deletePolicies().get(flow) == DeletePolicy.PROPAGATE && canDelete.test(other, flow)) {
+            if (policy == DeletePolicy.MARK) {
+                return mark(link, tombstone, otherRecord.orElse(null), what,
+                        settings.deleteRules().get(flow).markOn(other).orElseThrow());
+            }
+            if (policy == DeletePolicy.PROPAGATE && canDelete.test(other, flow)) {
                 Link retired = link.with(link.base(), LinkState.RETIRED, now);
                 view.plan(retired);
                 actions.add(new Action.Delete(other, retired, otherId, tombstone));
                 actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, tombstone.side(), DELETED,
-                        "deleted on " + tombstone.side().label() + ", so deleted " + flow.entityOn(other) + " "
-                                + otherId + " on " + other.label(), Map.of())));
-                return new PlannedChange("delete " + other.label() + " " + flow.entityOn(other) + " " + otherId
-                        + " (" + what + " was deleted)", actions, true);
+                        "deleted on " + tombstone.side().label() + ", so deleted " + survivor + " on "
+                                + other.label(), Map.of())));
+                return new PlannedChange("delete " + other.label() + " " + survivor + " (" + what + " was deleted)",
+                        actions, true);
             }
-            String why = canDelete.test(other, flow)
-                    ? "delete policy is retire"
+            String why = policy == DeletePolicy.RETIRE_LINK
+                    ? "delete policy is retire-link"
                     : other.label() + " cannot delete " + flow.webcrmCollection() + " through its API";
-            return retire(link, tombstone, what + " was deleted; " + why + ": link retired, "
-                    + flow.entityOn(other) + " " + otherId + " left as it is");
+            return retire(link, tombstone, what + " was deleted; " + why + ": link retired, " + survivor
+                    + " left as it is");
+        }
+
+        /**
+         * The {@code mark} policy: one property of the surviving record is set to the configured value, then the
+         * link is retired. Should the write fail, the tombstone is tried again like any failed write and the link
+         * stays until the mark has landed.
+         */
+        private PlannedChange mark(Link link, ObservedRecord tombstone, ObservedRecord survivor, String what,
+                                   DeleteMark mark) {
+            Side other = tombstone.side().other();
+            String otherId = link.idOn(other);
+            Link retired = link.with(link.base(), LinkState.RETIRED, now);
+            view.plan(retired);
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put(mark.property(), mark.value());
+            actions.add(new Action.Update(other, retired, survivor, link.base(), properties, tombstone));
+            actions.add(new Action.SaveLink(retired));
+            String marked = flow.entityOn(other) + " " + otherId + " on " + other.label() + " marked "
+                    + mark.property() + " = " + mark.value();
+            actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, tombstone.side(), MARKED,
+                    "deleted on " + tombstone.side().label() + ", so " + marked + "; link retired", Map.of())));
+            return new PlannedChange("mark " + other.label() + " " + flow.entityOn(other) + " " + otherId + " "
+                    + mark.property() + " = " + mark.value() + " (" + what + " was deleted)", actions, true);
+        }
+
+        /**
+         * The {@code ignore} policy: no write and the link left as it is. The link then points at a record that
+         * is gone; when its surviving partner changes later, {@link #linked} meets the tombstone again and comes
+         * here, which settles the change without a write (there is nothing to write to) and notes nothing more,
+         * so that such a pair stays quiet instead of failing writes to a missing record for ever.
+         */
+        private PlannedChange ignoredDelete(Link link, ObservedRecord tombstone, String what, String survivor,
+                                            boolean firstSight) {
+            if (firstSight) {
+                actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, tombstone.side(), DELETE_IGNORED,
+                        what + " was deleted; delete policy is ignore: " + survivor + " on "
+                                + tombstone.side().other().label() + " left as it is", Map.of())));
+            }
+            return new PlannedChange("ignore: " + what + " was deleted (delete policy ignore); "
+                    + tombstone.side().other().label() + " " + survivor + " left as it is", actions, false);
         }
 
         private PlannedChange retire(Link link, ObservedRecord source, String why) {

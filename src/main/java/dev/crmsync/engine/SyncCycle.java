@@ -8,6 +8,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.CreateIntent;
+import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
@@ -216,10 +217,18 @@ public final class SyncCycle {
             }
             List<ObservedRecord> due = store.due(flow, clock.instant(), Integer.MAX_VALUE);
             FlowPlan plan = planner.plan(flow, due, new PlanningView(store));
-            String trip = options.allowMassDelete() ? null : breakerTrip(plan);
+            List<HeldRemoval> held = store.heldRemovals(flow);
+            // A person's accept (crmsync deletes accept) lets exactly the removals they saw through, once; the
+            // breaker weighs the others.
+            Set<String> accepted = HeldRemovals.acceptedLinks(held);
+            plan = HeldRemovals.noteAccepted(plan, accepted, clock.instant());
+            String trip = options.allowMassDelete() ? null : breakerTrip(plan, accepted);
             if (trip != null) {
                 trips.add(trip);
-                plan = holdRemovals(plan, trip);
+                store.holdRemovals(flow, HeldRemovals.of(plan, accepted, clock.instant()));
+                plan = HeldRemovals.hold(plan, accepted);
+            } else if (!held.isEmpty()) {
+                store.holdRemovals(flow, List.of());
             }
             plans.add(plan);
             if (!options.dryRun()) {
@@ -356,16 +365,20 @@ public final class SyncCycle {
      * The delete circuit breaker: the removals this plan would make, together with those already made within
      * {@link SyncSettings#deleteWindow()}, against the flow's links as they stood before them. Counting over the
      * window rather than per cycle means a mass delete cannot pass in small cycles, as it would when change hooks
-     * start a cycle for every burst of deletes.
+     * start a cycle for every burst of deletes. Removals a person accepted are not weighed, neither planned nor
+     * already made: the person has seen them.
      */
-    private String breakerTrip(FlowPlan plan) {
-        long removals = plan.linkRemovals();
+    private String breakerTrip(FlowPlan plan, Set<String> accepted) {
+        long removals = plan.changes().stream()
+                .filter(c -> c.removesLink() && !HeldRemovals.isAccepted(c, accepted)).count();
         if (removals == 0) {
             return null;
         }
         Flow flow = plan.flow();
+        Instant since = clock.instant().minus(settings.deleteWindow());
         long recent = settings.deleteWindow().isZero() ? 0
-                : store.countHistory(flow, Planner.LINK_REMOVALS, clock.instant().minus(settings.deleteWindow()));
+                : store.countHistory(flow, Planner.LINK_REMOVALS, since)
+                - store.countHistory(flow, Set.of(HeldRemovals.ACCEPTED), since);
         long links = store.countLinks(flow, LinkState.ACTIVE) + recent;
         long total = removals + recent;
         if (total >= settings.deleteMinimum() && total > settings.deleteThreshold() * links) {
@@ -374,7 +387,8 @@ public final class SyncCycle {
             return flow.configName() + ": this run would delete or retire " + removals + " of "
                     + (links - recent) + " links" + already + ", more than "
                     + Math.round(settings.deleteThreshold() * 100) + " %; nothing was deleted. Check the other "
-                    + "system, then rerun with --allow-mass-delete or raise sync.delete-threshold";
+                    + "system, then see them with 'crmsync deletes' and accept or reject them there (or rerun "
+                    + "with --allow-mass-delete, or raise sync.delete-threshold)";
         }
         return null;
     }
@@ -384,24 +398,5 @@ public final class SyncCycle {
             return span.toHours() == 1 ? "hour" : span.toHours() + " hours";
         }
         return span.toSeconds() % 60 == 0 ? span.toMinutes() + " min" : span.toSeconds() + " s";
-    }
-
-    private static FlowPlan holdRemovals(FlowPlan plan, String why) {
-        List<PlannedChange> kept = new ArrayList<>();
-        for (PlannedChange change : plan.changes()) {
-            if (!change.removesLink()) {
-                kept.add(change);
-                continue;
-            }
-            List<Action> holds = change.actions().stream()
-                    .filter(a -> a instanceof Action.Settle || a instanceof Action.Delete)
-                    .map(a -> a instanceof Action.Delete d ? d.source() : ((Action.Settle) a).record())
-                    .filter(r -> r.record().deleted())
-                    .<Action>map(r -> new Action.Settle(r, RecordStatus.WAITING, "held by the delete circuit breaker"))
-                    .distinct()
-                    .toList();
-            kept.add(new PlannedChange("held by the delete circuit breaker: " + change.summary(), holds, false));
-        }
-        return new FlowPlan(plan.flow(), kept);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * How the engine behaves, apart from the mappings.
  *
  * @param conflictPolicy  how fields edited on both sides are settled
- * @param deletePolicies  per flow, what a delete does to the other side
+ * @param deleteRules     per flow, what a delete seen on each side does to the other
  * @param deleteThreshold the share of a flow's links one run may delete or retire before the circuit breaker
  *                        stops it (0.2 = 20 %)
  * @param deleteMinimum   the breaker trips only from this many removals on, so that deleting one of three
@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param deleteWindow    how far back the circuit breaker counts removals already made, so that a mass delete cut
  *                        into many small cycles (change hooks start one per burst of changes) still trips it
  */
-public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy> deletePolicies,
+public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeleteRules> deleteRules,
                            double deleteThreshold, int deleteMinimum, int maxAttempts, Duration retryBackoff, int batchSize,
                            Duration deleteWindow) {
 
@@ -32,20 +32,20 @@ public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy
     /**
      * Settings with the default {@link #DEFAULT_DELETE_WINDOW}.
      */
-    public SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy> deletePolicies,
+    public SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeleteRules> deleteRules,
                         double deleteThreshold, int deleteMinimum, int maxAttempts, Duration retryBackoff,
                         int batchSize) {
-        this(conflictPolicy, deletePolicies, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff, batchSize,
+        this(conflictPolicy, deleteRules, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff, batchSize,
                 DEFAULT_DELETE_WINDOW);
     }
 
     public SyncSettings {
         Objects.requireNonNull(conflictPolicy, "conflictPolicy");
-        EnumMap<Flow, DeletePolicy> policies = new EnumMap<>(Flow.class);
+        EnumMap<Flow, DeleteRules> rules = new EnumMap<>(Flow.class);
         for (Flow flow : Flow.values()) {
-            policies.put(flow, deletePolicies.getOrDefault(flow, DeletePolicy.PROPAGATE));
+            rules.put(flow, deleteRules.getOrDefault(flow, DeleteRules.DEFAULT));
         }
-        deletePolicies = Map.copyOf(policies);
+        deleteRules = Map.copyOf(rules);
         if (!(deleteThreshold >= 0 && deleteThreshold <= 1)) {
             throw new IllegalArgumentException("deleteThreshold must be between 0 and 1: " + deleteThreshold);
         }
@@ -77,7 +77,7 @@ public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy
      * @return a copy with another conflict policy
      */
     public SyncSettings withConflictPolicy(ConflictPolicy policy) {
-        return new SyncSettings(policy, deletePolicies, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff,
+        return new SyncSettings(policy, deleteRules, deleteThreshold, deleteMinimum, maxAttempts, retryBackoff,
                 batchSize, deleteWindow);
     }
 
@@ -85,7 +85,7 @@ public record SyncSettings(ConflictPolicy conflictPolicy, Map<Flow, DeletePolicy
      * @return a copy with another delete threshold
      */
     public SyncSettings withDeleteThreshold(double threshold) {
-        return new SyncSettings(conflictPolicy, deletePolicies, threshold, deleteMinimum, maxAttempts, retryBackoff,
+        return new SyncSettings(conflictPolicy, deleteRules, threshold, deleteMinimum, maxAttempts, retryBackoff,
                 batchSize, deleteWindow);
     }
 }

@@ -213,6 +213,29 @@ public interface Store extends AutoCloseable {
     long countHistory(Flow flow, Collection<String> actions, Instant since);
 
     /**
+     * Replaces a flow's held removals by those the delete circuit breaker holds now. A removal held again keeps
+     * when it was first held and whether it was accepted; one no longer held is dropped.
+     *
+     * @param flow    the flow
+     * @param removals what the breaker holds back now; empty when it holds nothing of the flow
+     */
+    void holdRemovals(Flow flow, List<HeldRemoval> removals);
+
+    /**
+     * @param flow the flow, or null for all
+     * @return the held removals, by flow, then side, then when they were held
+     */
+    List<HeldRemoval> heldRemovals(Flow flow);
+
+    /**
+     * Marks held removals accepted by a person: the next sync carries them out once, whatever the breaker says.
+     *
+     * @param flow the flow, or null for all
+     * @return the flow's held removals, now all accepted
+     */
+    List<HeldRemoval> acceptHeldRemovals(Flow flow);
+
+    /**
      * @param flow  the flow, or null for all
      * @param limit how many at most
      * @return the newest history entries across links, newest first

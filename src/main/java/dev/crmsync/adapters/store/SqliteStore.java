@@ -7,6 +7,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.CreateIntent;
 import dev.crmsync.ports.CycleLog;
+import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
@@ -386,6 +387,24 @@ public final class SqliteStore implements Store {
     @Override
     public void saveCursor(Flow flow, Side side, String cursor) {
         writeStatement(h -> StoreStatements.saveCursor(h, flow, side, cursor));
+    }
+
+    // ---------------------------------------------------------------- held removals
+
+    @Override
+    public void holdRemovals(Flow flow, List<HeldRemoval> removals) {
+        // Several statements: the flow's rows are replaced all or nothing.
+        write(h -> StoreStatements.holdRemovals(h, flow, removals));
+    }
+
+    @Override
+    public List<HeldRemoval> heldRemovals(Flow flow) {
+        return read(h -> StoreStatements.heldRemovals(h, flow));
+    }
+
+    @Override
+    public List<HeldRemoval> acceptHeldRemovals(Flow flow) {
+        return inTransaction(() -> StoreStatements.acceptHeldRemovals(handle, flow));
     }
 
     // ---------------------------------------------------------------- outbox

@@ -7,6 +7,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.CreateIntent;
+import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
@@ -28,6 +29,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * The store's SQL and row mapping, written once for every database the schema in {@code db/migration} runs on.
@@ -361,6 +363,56 @@ final class StoreStatements {
                 .bind("side", side.name())
                 .bind("cursor", cursor)
                 .execute();
+    }
+
+    // ---------------------------------------------------------------- held removals
+
+    static void holdRemovals(Handle h, Flow flow, List<HeldRemoval> removals) {
+        Map<String, HeldRemoval> before = new HashMap<>();
+        heldRemovals(h, flow).forEach(r -> before.put(r.linkId(), r));
+        h.createUpdate("DELETE FROM held_removals WHERE flow = :flow").bind("flow", flow.name()).execute();
+        for (HeldRemoval removal : removals) {
+            HeldRemoval known = before.get(removal.linkId());
+            saveHeldRemoval(h, known == null ? removal : new HeldRemoval(flow, removal.linkId(), removal.seenOn(),
+                    removal.recordId(), removal.summary(), known.heldAt(), known.accepted()));
+        }
+    }
+
+    private static void saveHeldRemoval(Handle h, HeldRemoval removal) {
+        h.createUpdate("""
+                        INSERT INTO held_removals (flow, link_id, seen_on, record_id, summary, held_at, accepted)
+                        VALUES (:flow, :link, :seenOn, :record, :summary, :heldAt, :accepted)""")
+                .bind("flow", removal.flow().name())
+                .bind("link", removal.linkId())
+                .bind("seenOn", removal.seenOn().name())
+                .bind("record", removal.recordId())
+                .bind("summary", removal.summary())
+                .bind("heldAt", text(removal.heldAt()))
+                .bind("accepted", removal.accepted())
+                .execute();
+    }
+
+    static List<HeldRemoval> acceptHeldRemovals(Handle h, Flow flow) {
+        Update update = h.createUpdate("UPDATE held_removals SET accepted = :accepted"
+                + (flow == null ? "" : " WHERE flow = :flow"));
+        if (flow != null) {
+            update.bind("flow", flow.name());
+        }
+        update.bind("accepted", true).execute();
+        return heldRemovals(h, flow);
+    }
+
+    static List<HeldRemoval> heldRemovals(Handle h, Flow flow) {
+        Query query = h.createQuery("SELECT flow, link_id, seen_on, record_id, summary, held_at, accepted "
+                + "FROM held_removals" + (flow == null ? "" : " WHERE flow = :flow")
+                + " ORDER BY flow, seen_on, held_at, link_id");
+        if (flow != null) {
+            query.bind("flow", flow.name());
+        }
+        return query.map((rs, ctx) -> new HeldRemoval(Flow.valueOf(rs.getString("flow")), rs.getString("link_id"),
+                        Side.valueOf(rs.getString("seen_on")), rs.getString("record_id"), rs.getString("summary"),
+                        instant(rs.getString("held_at")), rs.getBoolean("accepted")))
+                .list();
     }
 
     // ---------------------------------------------------------------- outbox

@@ -227,6 +227,21 @@ final class ApiJson {
         return out;
     }
 
+    static ObjectNode heldDelete(HeldDeletes.HeldDelete held) {
+        ObjectNode out = NODES.objectNode();
+        out.put("flow", name(held.removal().flow()));
+        out.put("linkId", held.removal().linkId());
+        out.put("title", held.title());
+        out.put("side", name(held.removal().seenOn()));
+        out.put("recordId", held.removal().recordId());
+        out.put("otherSide", name(held.otherSide()));
+        out.put("otherRecordId", held.otherRecordId());
+        out.put("wouldDo", held.removal().summary());
+        out.put("heldAt", time(held.removal().heldAt()));
+        out.put("accepted", held.removal().accepted());
+        return out;
+    }
+
     static ObjectNode waiting(WaitingRecord w) {
         ObjectNode out = NODES.objectNode();
         out.put("flow", name(w.flow()));

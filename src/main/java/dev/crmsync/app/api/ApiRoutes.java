@@ -47,6 +47,7 @@ final class ApiRoutes {
     private final Supplier<Document> dataflow;
     private final RecordTitles titles;
     private final UnsyncedRecords unsynced;
+    private final HeldDeletes heldDeletes;
 
     ApiRoutes(SyncService service, Store store, InstantSource clock, Supplier<Document> dataflow,
               Map<Flow, FlowMapping> mappings) {
@@ -56,6 +57,7 @@ final class ApiRoutes {
         this.dataflow = dataflow;
         this.titles = new RecordTitles(store);
         this.unsynced = new UnsyncedRecords(store, mappings, clock);
+        this.heldDeletes = new HeldDeletes(store);
     }
 
     void install(JavalinConfig cfg) {
@@ -73,6 +75,7 @@ final class ApiRoutes {
         cfg.routes.post("/api/conflicts/{id}/resolve", this::resolve);
         cfg.routes.get("/api/dead-letters", ctx -> json(ctx, 200, unsynced.deadLettersJson()));
         cfg.routes.get("/api/waiting", ctx -> json(ctx, 200, unsynced.waitingJson()));
+        cfg.routes.get("/api/held-deletes", ctx -> json(ctx, 200, heldDeletes.json(flowParam(ctx))));
         cfg.routes.post("/api/dead-letters/replay", ctx ->
                 json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", service.replay(null, null, null))));
         cfg.routes.post("/api/dead-letters/{flow}/{side}/{recordId}/replay", ctx -> {

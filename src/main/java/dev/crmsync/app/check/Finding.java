@@ -44,6 +44,8 @@ public record Finding(Severity severity, Kind kind, Flow flow, Side side, String
         REQUIRED_MISSING("required value missing"),
         /** A link stamp field or key that cannot safely hold crmsync's link ids. */
         STAMP_FIELD("stamp field"),
+        /** A delete policy that cannot be carried out as written, and what is done instead. */
+        DELETE_POLICY("delete policy"),
         /** Something that could not be checked. */
         UNCHECKED("not checked");
 

@@ -6,6 +6,8 @@ import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
 import dev.crmsync.adapters.webcrm.WebcrmTenantFields;
 import dev.crmsync.app.config.CrmsyncConfig;
+import dev.crmsync.engine.DeletePolicy;
+import dev.crmsync.engine.DeleteRules;
 import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
@@ -89,6 +91,7 @@ public final class Preflight {
         CustomcrmContract contract = null;
         try (WebcrmConnector webcrm = new WebcrmConnector(config.webcrm(), stampProperties(), clock, sleeper);
              CustomcrmConnector customcrm = new CustomcrmConnector(config.customcrm(), stampKeys(), clock, sleeper)) {
+            deletePolicies(Map.of(Side.WEBCRM, webcrm, Side.CUSTOMCRM, customcrm), out);
             samples.put(Side.WEBCRM, sample(webcrm, out, unreachable, refused));
             if (!unreachable.contains(Side.WEBCRM)) {
                 fields = tenantFields(webcrm, out);
@@ -123,6 +126,26 @@ public final class Preflight {
             }
         }
         return new PreflightReport(out.sorted(), unreachable, refused, sampled);
+    }
+
+    /**
+     * Says where {@code propagate} cannot be carried out: webCRM's API deletes no organisations and persons, so a
+     * delete seen in Customcrm retires their link instead and leaves the webCRM record as it is.
+     */
+    private void deletePolicies(Map<Side, Connector> connectors, FindingList out) {
+        for (Flow flow : Flow.values()) {
+            DeleteRules rules = config.sync().deleteRules().get(flow);
+            for (Side seen : Side.values()) {
+                Side other = seen.other();
+                if (rules.onDeleteSeenOn(seen) == DeletePolicy.PROPAGATE && !connectors.get(other).canDelete(flow)) {
+                    out.add(Severity.INFO, Finding.Kind.DELETE_POLICY, flow, other, null, "propagate: "
+                            + other.label() + " cannot delete " + flow.webcrmCollection() + " through its API, "
+                            + "so a delete seen in " + seen.label() + " retires the link and leaves the "
+                            + other.label() + " record as it is (set delete-on-" + seen.configName()
+                            + ": mark to mark it instead)");
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- reading the systems

@@ -35,6 +35,17 @@ public final class ConfigOption {
      * @see ConfigLoader#withoutCredentials()
      */
     CrmsyncConfig loadWithoutCredentials() {
+        return loadWithoutCredentials(file);
+    }
+
+    /**
+     * {@link #loadWithoutCredentials()} for a command that declares its own {@code --config}, e.g. to pass it on
+     * to its subcommands.
+     *
+     * @param file the configuration file
+     * @return the loaded, validated configuration, without its credentials
+     */
+    static CrmsyncConfig loadWithoutCredentials(Path file) {
         return new ConfigLoader(System.getenv()).withoutCredentials().load(file);
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, RunCommand.class, SyncCommand.class, LinksCommand.class, ConflictsCommand.class,
                 CheckCommand.class,
                 DocsCommand.class, RelinkCommand.class,
-                DeadLettersCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+                DeadLettersCommand.class, DeletesCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit status of a wrong or incomplete configuration or command line. */

@@ -205,7 +205,8 @@ public final class SyncCommand implements Callable<Integer> {
             }
         }
         if (outcome.held()) {
-            out.println("deletes were held by the circuit breaker (see above); nothing past it was deleted");
+            out.println("deletes were held by the circuit breaker (see above); nothing past it was deleted. See "
+                    + "them with 'crmsync deletes', then 'crmsync deletes accept' or 'crmsync deletes reject'");
         }
         out.flush();
         return dead.isEmpty() && outcome.isComplete() ? 0 : 1;

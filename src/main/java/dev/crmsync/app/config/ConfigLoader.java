@@ -5,7 +5,9 @@ import dev.crmsync.adapters.http.Resilience;
 import dev.crmsync.adapters.http.RetryPolicy;
 import dev.crmsync.adapters.webcrm.WebcrmSettings;
 import dev.crmsync.engine.ConflictPolicy;
+import dev.crmsync.engine.DeleteMark;
 import dev.crmsync.engine.DeletePolicy;
+import dev.crmsync.engine.DeleteRules;
 import dev.crmsync.engine.SyncSettings;
 import dev.crmsync.mapping.DefaultMappings;
 import dev.crmsync.mapping.FlowMapping;
@@ -250,7 +252,7 @@ public final class ConfigLoader {
         int attempts = s.integer("max-attempts", defaults.maxAttempts(), 1, 100);
         Duration backoff = duration(s, "retry-backoff", defaults.retryBackoff().toSeconds() + "s");
         int batchSize = s.integer("batch-size", defaults.batchSize(), 1, 1000);
-        Map<Flow, DeletePolicy> deletes = new EnumMap<>(Flow.class);
+        Map<Flow, DeleteRules> deletes = new EnumMap<>(Flow.class);
         Section flows = s.section("flows");
         for (String name : flows.keys()) {
             Flow flow;
@@ -260,7 +262,7 @@ public final class ConfigLoader {
                 throw new ConfigException(flows.key(name), e.getMessage());
             }
             Section f = flows.section(name);
-            deletes.put(flow, parse(f, "delete", "propagate", DeletePolicy::fromConfigName));
+            deletes.put(flow, deleteRules(f));
             f.string(WEBCRM_STAMP_FIELD, null);
             f.string("interval", null);
             f.string("reconcile-interval", null);
@@ -269,6 +271,48 @@ public final class ConfigLoader {
         s.refuseUnknownKeys();
         return new SyncSettings(new ConflictPolicy(kind, tolerance, tieBreaker, emptyOverwrites), deletes,
                 threshold, minimum, attempts, backoff, batchSize, deleteWindow);
+    }
+
+    /**
+     * Reads a flow's {@code delete} (both sides), {@code delete-on-webcrm} and {@code delete-on-customcrm} (the side
+     * the delete was seen on; each overrides {@code delete}), and {@code mark-on-webcrm} / {@code mark-on-customcrm}
+     * (what {@code mark} writes on the surviving record of that side).
+     */
+    private static DeleteRules deleteRules(Section f) {
+        DeletePolicy both = parse(f, "delete", "propagate", DeletePolicy::fromConfigName);
+        Map<Side, DeletePolicy> seenOn = new EnumMap<>(Side.class);
+        Map<Side, DeleteMark> marks = new EnumMap<>(Side.class);
+        for (Side side : Side.values()) {
+            String key = "delete-on-" + side.configName();
+            seenOn.put(side, f.string(key, null) == null ? both : parse(f, key, null, DeletePolicy::fromConfigName));
+            if (!f.has("mark-on-" + side.configName())) {
+                f.section("mark-on-" + side.configName());
+                continue;
+            }
+            Section mark = f.section("mark-on-" + side.configName());
+            String property = mark.requiredString("property");
+            String value = mark.string("value", null);
+            if (value == null) {
+                throw new ConfigException(mark.key("value"), "is required: the value the mark writes");
+            }
+            mark.refuseUnknownKeys();
+            marks.put(side, new DeleteMark(property.strip(), value));
+        }
+        for (Side survivor : Side.values()) {
+            Side seen = survivor.other();
+            boolean marking = seenOn.get(seen) == DeletePolicy.MARK;
+            String markKey = f.key("mark-on-" + survivor.configName());
+            if (marking && !marks.containsKey(survivor)) {
+                throw new ConfigException(markKey, "is required: a delete seen on " + seen.label() + " is to mark the "
+                        + survivor.label() + " record, e.g. mark-on-" + survivor.configName() + ": { property: "
+                        + (survivor == Side.WEBCRM ? "PersonStatus, value: Resigned" : "status, value: resigned") + " }");
+            }
+            if (!marking && marks.containsKey(survivor)) {
+                throw new ConfigException(markKey, "is set, but a delete seen on " + seen.label()
+                        + " does not mark (set delete-on-" + seen.configName() + ": mark, or remove this key)");
+            }
+        }
+        return new DeleteRules(seenOn, marks);
     }
 
     /**

@@ -7,7 +7,9 @@ import dev.crmsync.app.docs.Block.Paragraph;
 import dev.crmsync.app.docs.Block.Section;
 import dev.crmsync.app.docs.Block.Table;
 import dev.crmsync.engine.ConflictPolicy;
+import dev.crmsync.engine.DeleteMark;
 import dev.crmsync.engine.DeletePolicy;
+import dev.crmsync.engine.DeleteRules;
 import dev.crmsync.engine.SyncSettings;
 import dev.crmsync.mapping.FieldMapping;
 import dev.crmsync.mapping.FlowMapping;
@@ -273,35 +275,43 @@ public final class DataflowDocument {
     }
 
     private static List<Block> deletes(Flow flow, SyncSettings sync, BiPredicate<Side, Flow> canDelete) {
-        DeletePolicy policy = sync.deletePolicies().get(flow);
+        DeleteRules rules = sync.deleteRules().get(flow);
         List<Block> out = new ArrayList<>();
-        out.add(new Paragraph("Delete policy: " + policy.name().toLowerCase(Locale.ROOT) + ". "
-                + (policy == DeletePolicy.PROPAGATE
-                ? "A record deleted on one side is deleted on the other where that system's API allows it; "
-                + "otherwise the link is retired and the other record is left as it is."
-                : "A record deleted on one side retires the link; the other record is left as it is.")));
+        DeletePolicy onWebcrm = rules.onDeleteSeenOn(Side.WEBCRM);
+        DeletePolicy onCustomcrm = rules.onDeleteSeenOn(Side.CUSTOMCRM);
+        out.add(new Paragraph(onWebcrm == onCustomcrm
+                ? "Delete policy: " + onWebcrm.configName() + "."
+                : "Delete policies: " + onWebcrm.configName() + " for a delete seen in webCRM, "
+                + onCustomcrm.configName() + " for a delete seen in Customcrm."));
         for (Side side : Side.values()) {
             Side other = side.other();
             String deleted = article(flow.entityOn(side)) + " " + flow.entityOn(side) + " deleted in "
                     + side.label() + ": ";
-            String kept = "the link is retired and the " + other.label() + " " + flow.entityOn(other)
-                    + " is left as it is.";
-            String sentence;
-            if (!canDelete.test(other, flow)) {
+            String otherRecord = "the " + other.label() + " " + flow.entityOn(other);
+            String kept = "the link is retired and " + otherRecord + " is left as it is.";
+            String sentence = switch (rules.onDeleteSeenOn(side)) {
                 // The case the checklist has to call out: webCRM's API has no DELETE for Organisations and Persons.
-                sentence = deleted + other.label() + " cannot delete " + collection(flow, other)
+                case PROPAGATE -> canDelete.test(other, flow)
+                        ? deleted + "its " + flow.entityOn(other) + " is deleted in " + other.label() + "."
+                        : deleted + other.label() + " cannot delete " + collection(flow, other)
                         + " through its API, so " + kept;
-            } else if (policy == DeletePolicy.PROPAGATE) {
-                sentence = deleted + "its " + flow.entityOn(other) + " is deleted in " + other.label() + ".";
-            } else {
-                sentence = deleted + kept;
-            }
+                case RETIRE_LINK -> deleted + kept;
+                case MARK -> {
+                    DeleteMark mark = rules.markOn(other).orElseThrow();
+                    yield deleted + otherRecord + " gets " + mark.property() + " = " + mark.value()
+                            + ", then the link is retired.";
+                }
+                case IGNORE -> deleted + "nothing happens: " + otherRecord + " and the link are left as they "
+                        + "are; later edits of " + otherRecord + " are not written anywhere.";
+            };
             out.add(new Paragraph(sentence));
         }
         out.add(new Paragraph("A record deleted on one side but edited on the other since the last sync is not "
-                + "deleted: the edit is kept and the link is retired. A run that would delete or retire more than "
-                + percent(sync.deleteThreshold()) + " of this flow's links, and at least " + sync.deleteMinimum()
-                + ", deletes and retires nothing until it is rerun with --allow-mass-delete."));
+                + "deleted or marked: the edit is kept and the link is retired. A delete is only ever noticed from a "
+                + "complete listing: a listing cut off by an error or an unreadable page notices none. A run that "
+                + "would delete, mark or retire more than " + percent(sync.deleteThreshold()) + " of this flow's "
+                + "links, and at least " + sync.deleteMinimum() + ", removes none of them until it is rerun with "
+                + "--allow-mass-delete."));
         return out;
     }
 

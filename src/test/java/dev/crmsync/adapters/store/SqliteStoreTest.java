@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.Side;
+import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.Store;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,8 +14,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,9 +61,35 @@ class SqliteStoreTest extends StoreContractTest {
         reopen();
 
         // Then
-        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("2");
+        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("3");
         assertThat(query("SELECT group_concat(version, ',') FROM (SELECT version FROM flyway_schema_history "
-                + "WHERE version IS NOT NULL ORDER BY installed_rank)")).isEqualTo("1,2");
+                + "WHERE version IS NOT NULL ORDER BY installed_rank)")).isEqualTo("1,2,3");
+    }
+
+    @Test
+    void shouldBringAStoreOfTheLastVersionUpToDateKeepingWhatItHolds() throws SQLException {
+        // Given a store file as the previous version left it: migrated up to V2, with a link in it
+        store.close();
+        Path old = dir.resolve("old.db");
+        String oldUrl = "jdbc:sqlite:" + old;
+        Flyway.configure().dataSource(oldUrl, null, null).locations(StoreSchema.LOCATION)
+                .target(MigrationVersion.fromVersion("2")).load().migrate();
+        try (Connection before = DriverManager.getConnection(oldUrl);
+             Statement statement = before.createStatement()) {
+            statement.executeUpdate("INSERT INTO links (id, flow, webcrm_id, customcrm_id, base, state, created_seq, "
+                    + "created_at, updated_at) VALUES ('L-1', 'PRODUCTS', '101', 'c-1', '{}', 'ACTIVE', 1, "
+                    + "'2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z')");
+        }
+
+        // When this version opens it
+        store = SqliteStore.open(oldUrl);
+
+        // Then the held removals' table is added, and the link is still there
+        assertThat(store.link("L-1")).map(Link::webcrmId).contains("101");
+        assertThat(store.heldRemovals(null)).isEmpty();
+        store.holdRemovals(Flow.PRODUCTS, List.of(new HeldRemoval(Flow.PRODUCTS, "L-1", Side.CUSTOMCRM, "c-1",
+                "delete webCRM Product 101", Instant.parse("2026-11-02T09:00:00Z"), false)));
+        assertThat(store.heldRemovals(Flow.PRODUCTS)).extracting(HeldRemoval::linkId).containsExactly("L-1");
     }
 
     @Test

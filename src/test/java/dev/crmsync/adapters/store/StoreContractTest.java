@@ -13,6 +13,7 @@ import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.CreateIntent;
 import dev.crmsync.ports.FieldConflict;
+import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.CycleLog;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
@@ -732,6 +733,41 @@ public abstract class StoreContractTest {
 
         // Then
         assertThat(store.openConflictOf("L-1")).contains(bare);
+    }
+
+    // ---------------------------------------------------------------- held removals
+
+    private static HeldRemoval held(Flow flow, String linkId, int second) {
+        return new HeldRemoval(flow, linkId, Side.CUSTOMCRM, "c-" + linkId, "delete webCRM Product " + linkId,
+                at(second), false);
+    }
+
+    @Test
+    void shouldReplaceAFlowsHeldRemovalsKeepingWhenEachWasFirstHeldAndWhetherItWasAccepted() {
+        // Given two product removals held, one accepted, and an organisation removal
+        store.holdRemovals(Flow.PRODUCTS, List.of(held(Flow.PRODUCTS, "L-1", 0), held(Flow.PRODUCTS, "L-2", 0)));
+        store.holdRemovals(Flow.ORGANISATIONS, List.of(held(Flow.ORGANISATIONS, "L-9", 0)));
+        assertThat(store.acceptHeldRemovals(Flow.PRODUCTS)).extracting(HeldRemoval::linkId)
+                .containsExactly("L-1", "L-2");
+        store.holdRemovals(Flow.PRODUCTS, List.of(held(Flow.PRODUCTS, "L-1", 0)));
+
+        // When the breaker holds L-1 again, and L-3 for the first time, later; L-2 is no longer held
+        store.holdRemovals(Flow.PRODUCTS, List.of(held(Flow.PRODUCTS, "L-1", 60), held(Flow.PRODUCTS, "L-3", 60)));
+        reopen();
+
+        // Then L-1 keeps its first time and its accept, L-3 is new, L-2 is gone, other flows are untouched
+        assertThat(store.heldRemovals(Flow.PRODUCTS)).containsExactly(
+                new HeldRemoval(Flow.PRODUCTS, "L-1", Side.CUSTOMCRM, "c-L-1", "delete webCRM Product L-1", at(0),
+                        true),
+                held(Flow.PRODUCTS, "L-3", 60));
+        assertThat(store.heldRemovals(null)).extracting(HeldRemoval::linkId).containsExactly("L-9", "L-1", "L-3");
+
+        // When the flow holds nothing any more
+        store.holdRemovals(Flow.PRODUCTS, List.of());
+
+        // Then
+        assertThat(store.heldRemovals(Flow.PRODUCTS)).isEmpty();
+        assertThat(store.heldRemovals(null)).extracting(HeldRemoval::linkId).containsExactly("L-9");
     }
 
     // ---------------------------------------------------------------- history

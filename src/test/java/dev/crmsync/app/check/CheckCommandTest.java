@@ -42,8 +42,13 @@ class CheckCommandTest {
                 .contains("crmsync check: webCRM " + harness.webcrm.baseUrl())
                 .contains("sampled one page: organisations webCRM 12, Customcrm 12; persons webCRM 24, Customcrm 24")
                 .contains("\nconnection\n  INFO     webCRM     -")
-                .contains("\norganisations\n  no findings\n")
-                .contains("\npersons\n  no findings\n")
+                // webCRM cannot delete organisations and persons: check says what propagate does instead
+                .contains("\norganisations\n  INFO     webCRM     -                         delete policy: propagate: "
+                        + "webCRM cannot delete Organisations through its API, so a delete seen in Customcrm retires "
+                        + "the link and leaves the webCRM record as it is (set delete-on-customcrm: mark to mark it "
+                        + "instead)\n\n")
+                .contains("\npersons\n  INFO     webCRM     -                         delete policy: propagate: "
+                        + "webCRM cannot delete Persons through its API")
                 .contains("\nproducts\n  no findings\n")
                 .endsWith("0 errors, 0 warnings" + System.lineSeparator());
         assertThat(harness.webcrm.traffic().snapshot().writes()).isZero();
@@ -62,11 +67,11 @@ class CheckCommandTest {
         // Then
         assertThat(status).isEqualTo(1);
         assertThat(run.out())
-                .containsPattern("\norganisations\n  ERROR    webCRM     OrganisationCustom1       stamp field: "
+                .containsPattern("\norganisations\n  INFO .*\n  ERROR    webCRM     OrganisationCustom1       stamp field: "
                         + "12 of 12 sampled webCRM Organisations hold other data there "
                         + "\\(the tenant labels it 'Customer number'\\), e.g. 'C1000\\d', .*; "
                         + "crmsync would overwrite it with link ids: choose an unused custom field\n"
-                        + "\npersons\n  no findings\n")
+                        + "\npersons\n  INFO     webCRM     -                         delete policy: .*\n\n")
                 .contains("1 error, 0 warnings");
     }
 

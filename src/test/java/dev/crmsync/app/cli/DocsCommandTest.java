@@ -54,7 +54,7 @@ class DocsCommandTest {
                 .contains("Every Webcrm Persons will be synchronized with a Customcrm Contact.")
                 .contains("<td>OrganisationName</td><td>name</td><td>string</td>")
                 .contains("<td>name</td><td>OrganisationName</td><td>string</td>")
-                .contains("Delete policy: retire.")
+                .contains("Delete policy: retire-link.")
                 .doesNotContain("t-4711").doesNotContain("k-4711")
                 .endsWith("</html>\n");
         assertThat(dir.resolve("state.db")).doesNotExist();

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crmsync.adapters.http.Resilience;
 import dev.crmsync.engine.ConflictPolicy;
+import dev.crmsync.engine.DeleteMark;
 import dev.crmsync.engine.DeletePolicy;
+import dev.crmsync.engine.DeleteRules;
+import dev.crmsync.engine.SyncSettings;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
 import java.nio.file.Path;
@@ -122,8 +125,9 @@ class ConfigLoaderTest {
         assertThat(config.sync().retryBackoff()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.sync().batchSize()).isEqualTo(50);
         assertThat(config.sync().deleteWindow()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(config.sync().deletePolicies()).containsEntry(Flow.PERSONS, DeletePolicy.RETIRE)
-                .containsEntry(Flow.PRODUCTS, DeletePolicy.PROPAGATE);
+        // retire is the older name of retire-link, kept so that existing files keep working
+        assertThat(config.sync().deleteRules().get(Flow.PERSONS)).isEqualTo(DeleteRules.both(DeletePolicy.RETIRE_LINK));
+        assertThat(config.sync().deleteRules().get(Flow.PRODUCTS)).isEqualTo(DeleteRules.DEFAULT);
     }
 
     @Test
@@ -150,6 +154,43 @@ class ConfigLoaderTest {
         assertThat(problem(() -> parse(MINIMAL.replace("jdbc:sqlite:crmsync.db", "\"jdbc:sqlite::memory:\""))))
                 .startsWith("store.url:");
         assertThat(problem(() -> parse("webcrm: [1, 2]\ncustomcrm: {}"))).startsWith("webcrm: must be a mapping");
+    }
+
+    @Test
+    void shouldReadADeletePolicyPerSideWithTheMarkItWrites() {
+        SyncSettings sync = parse(MINIMAL + """
+                sync:
+                  flows:
+                    persons:
+                      delete: retire-link
+                      delete-on-customcrm: mark
+                      mark-on-webcrm: { property: PersonStatus, value: Resigned }
+                """).sync();
+
+        DeleteRules persons = sync.deleteRules().get(Flow.PERSONS);
+        assertThat(persons.onDeleteSeenOn(Side.WEBCRM)).isEqualTo(DeletePolicy.RETIRE_LINK);
+        assertThat(persons.onDeleteSeenOn(Side.CUSTOMCRM)).isEqualTo(DeletePolicy.MARK);
+        assertThat(persons.markOn(Side.WEBCRM)).contains(new DeleteMark("PersonStatus", "Resigned"));
+        assertThat(sync.deleteRules().get(Flow.ORGANISATIONS)).isEqualTo(DeleteRules.DEFAULT);
+    }
+
+    @Test
+    void shouldNameTheKeyOfEachDeletePolicyMistake() {
+        assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { persons: { delete-on-webcrm: erase } } }")))
+                .isEqualTo("sync.flows.persons.delete-on-webcrm: unknown delete policy 'erase': expected propagate, "
+                        + "retire-link, mark or ignore");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { persons: { delete-on-customcrm: mark } } }")))
+                .startsWith("sync.flows.persons.mark-on-webcrm: is required: a delete seen on Customcrm is to mark "
+                        + "the webCRM record, e.g. mark-on-webcrm: { property: PersonStatus, value: Resigned }");
+        assertThat(problem(() -> parse(MINIMAL
+                + "sync: { flows: { persons: { mark-on-customcrm: { property: status, value: resigned } } } }")))
+                .startsWith("sync.flows.persons.mark-on-customcrm: is set, but a delete seen on webCRM does not mark");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { persons: { delete: mark, "
+                + "mark-on-webcrm: { property: PersonStatus }, mark-on-customcrm: { property: status, value: x } } } }")))
+                .startsWith("sync.flows.persons.mark-on-webcrm.value: is required");
+        assertThat(problem(() -> parse(MINIMAL + "sync: { flows: { persons: { delete-on-customcrm: mark, "
+                + "mark-on-webcrm: { property: PersonStatus, value: Resigned, colour: red } } } }")))
+                .startsWith("sync.flows.persons.mark-on-webcrm.colour: unknown key");
     }
 
     @Test

@@ -233,7 +233,7 @@ class DataflowDocumentTest {
                 .contains("crmsync conflicts --resolve ID --keep webcrm\\|customcrm")
                 .contains("The clock tolerance (1 min) and tie breaker (Customcrm) apply under newest-wins only.")
                 .contains("Empty values overwrite (empty-overwrites: true)")
-                .contains("Delete policy: retire.")
+                .contains("Delete policy: retire-link.")
                 .contains("A Product deleted in Customcrm: the link is retired and the webCRM Product is left as it is.")
                 .contains("more than 12.5 % of this flow's links")
                 .contains("ProductCustom9").doesNotContain("ProductCustom5");
