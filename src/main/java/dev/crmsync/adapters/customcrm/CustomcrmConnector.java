@@ -214,6 +214,32 @@ public final class CustomcrmConnector implements Connector {
         }
     }
 
+    /**
+     * Reads one record with {@code GET /{type}/{id}}; a deleted record (410) or an unknown one (404) is empty.
+     *
+     * @throws TransientCrmException when Customcrm keeps failing
+     * @throws PermanentCrmException when the key is refused or the answer cannot be read
+     */
+    @Override
+    public Optional<SideRecord> read(Flow flow, String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a Customcrm id must not be blank");
+        }
+        String path = collection(flow) + "/" + segment(id);
+        Response response = http.send("GET", path, null, null, Map.of());
+        if (response.status() == 404 || response.status() == 410) {
+            return Optional.empty();
+        }
+        if (!response.isSuccess()) {
+            throw refused("GET", path, response);
+        }
+        try {
+            return Optional.of(RecordJson.record(flow, RecordJson.object(response.body())));
+        } catch (RecordJson.MalformedAnswer e) {
+            throw new PermanentCrmException(SYSTEM + " GET " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     private RecordJson.Page readPage(Flow flow, String cursor) {
         String path = collection(flow) + "?" + (cursor == null ? "" : "since=" + query(cursor) + "&")
                 + "limit=" + settings.pageSize();
