@@ -46,7 +46,8 @@ public final class StoreCommand implements Callable<Integer> {
                             + "-shm files), start it again; after an older backup, run 'crmsync relink' first "
                             + "(see docs/operations.md, Backup and restore).",
                     "Needs no credentials: it reads only the store.",
-                    "Exit status: 0 when written, 2 for a configuration error or when FILE exists."})
+                    "Exit status: 0 when written, 1 when the copy could not be written (e.g. no such folder), 2 for a "
+                            + "configuration error or when FILE exists."})
     static final class Backup implements Callable<Integer> {
 
         @Mixin
@@ -78,6 +79,10 @@ public final class StoreCommand implements Callable<Integer> {
                 } else {
                     store.backupTo(file);
                 }
+            } catch (IllegalStateException | UncheckedIOException e) {
+                spec.commandLine().getErr().println("crmsync: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
             }
             out.printf("store backed up to %s (%d bytes)%n", file, size(file));
             out.flush();
