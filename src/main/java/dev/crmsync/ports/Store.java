@@ -270,10 +270,10 @@ public interface Store extends AutoCloseable {
      * Writes a consistent copy of the whole store to a new file while it is in use: a snapshot as of one moment,
      * taken without stopping the writer for longer than the copy itself.
      *
-     * @param target the file to write; it must not exist yet
-     * @throws IllegalArgumentException when {@code target} exists
+     * @param file the path of the file to write; it must not exist yet
+     * @throws IllegalArgumentException when the file exists
      */
-    void backupTo(java.nio.file.Path target);
+    void backupTo(String file);
 
     /**
      * Releases the store's resources.

@@ -508,8 +508,8 @@ public final class SqliteStore implements Store {
      * @throws IllegalStateException    when the copy fails, e.g. the folder is not writable
      */
     @Override
-    public void backupTo(Path target) {
-        Objects.requireNonNull(target, "target");
+    public void backupTo(String file) {
+        Path target = Path.of(Objects.requireNonNull(file, "file"));
         if (Files.exists(target)) {
             throw new IllegalArgumentException("the backup file " + target.toAbsolutePath() + " exists already");
         }

@@ -239,7 +239,7 @@ final class ApiRoutes {
         Path folder = Files.createTempDirectory("crmsync-backup-");
         Path copy = folder.resolve("crmsync.db");
         try {
-            store.backupTo(copy);
+            store.backupTo(copy.toString());
             String name = "crmsync-" + clock.instant().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "")
                     + ".db";
             ctx.status(200).contentType("application/vnd.sqlite3")

@@ -77,7 +77,7 @@ public final class StoreCommand implements Callable<Integer> {
                 if (Files.exists(file)) {
                     replace(store, file);
                 } else {
-                    store.backupTo(file);
+                    store.backupTo(file.toString());
                 }
             } catch (IllegalStateException | UncheckedIOException e) {
                 spec.commandLine().getErr().println("crmsync: " + e.getMessage());
@@ -94,7 +94,7 @@ public final class StoreCommand implements Callable<Integer> {
             Path fresh = file.resolveSibling(file.getFileName() + ".partial");
             try {
                 Files.deleteIfExists(fresh);
-                store.backupTo(fresh);
+                store.backupTo(fresh.toString());
                 Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot replace " + file + ": " + e.getMessage(), e);
