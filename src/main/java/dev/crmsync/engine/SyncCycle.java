@@ -357,24 +357,7 @@ public final class SyncCycle {
     private int readChanges(Flow flow, Side side, SyncMetrics told) {
         String cursor = store.cursor(flow, side).orElse(null);
         int[] count = {0};
-        String next = connectors.get(side).readChanges(flow, cursor, page -> {
-            Instant now = clock.instant();
-            told.read(flow, side, page.size());
-            // One lookup for the whole page: a page of 500 records read again costs one query, not 500.
-            Map<String, ObservedRecord> known = store.observed(flow, side, page.stream().map(SideRecord::id).toList());
-            List<ObservedRecord> changed = new ArrayList<>();
-            for (SideRecord record : page) {
-                count[0]++;
-                if (isNews(record, known.get(record.id()))) {
-                    changed.add(observer.observe(record, RecordStatus.DIRTY, now));
-                } else {
-                    told.skipped(flow, side);
-                }
-            }
-            if (!changed.isEmpty()) {
-                store.observe(changed);
-            }
-        });
+        String next = connectors.get(side).readChanges(flow, cursor, page -> count[0] += observe(page, told, false));
         if (next != null && !next.equals(cursor)) {
             store.saveCursor(flow, side, next);
         }
@@ -389,27 +372,39 @@ public final class SyncCycle {
      */
     private int readAll(Flow flow, Side side, SyncMetrics told) {
         int[] count = {0};
-        connectors.get(side).readChanges(flow, null, page -> {
-            Instant now = clock.instant();
-            told.read(flow, side, page.size());
-            Map<String, ObservedRecord> known = store.observed(flow, side, page.stream().map(SideRecord::id).toList());
-            List<ObservedRecord> again = new ArrayList<>();
-            for (SideRecord record : page) {
-                count[0]++;
-                ObservedRecord stored = known.get(record.id());
-                boolean settledLive = stored != null && stored.status() == RecordStatus.SETTLED
-                        && !record.deleted();
-                if (settledLive || isNews(record, stored)) {
-                    again.add(observer.observe(record, RecordStatus.DIRTY, now));
-                } else {
-                    told.skipped(flow, side);
-                }
-            }
-            if (!again.isEmpty()) {
-                store.observe(again);
-            }
-        });
+        connectors.get(side).readChanges(flow, null, page -> count[0] += observe(page, told, true));
         return count[0];
+    }
+
+    /**
+     * Stores the news of one page as due; with {@code again}, every settled live record too.
+     *
+     * @return how many records the page held
+     */
+    private int observe(List<SideRecord> page, SyncMetrics told, boolean again) {
+        if (page.isEmpty()) {
+            return 0;
+        }
+        Flow flow = page.get(0).flow();
+        Side side = page.get(0).side();
+        Instant now = clock.instant();
+        told.read(flow, side, page.size());
+        // One lookup for the whole page: a page of 500 records read again costs one query, not 500.
+        Map<String, ObservedRecord> known = store.observed(flow, side, page.stream().map(SideRecord::id).toList());
+        List<ObservedRecord> due = new ArrayList<>();
+        for (SideRecord record : page) {
+            ObservedRecord stored = known.get(record.id());
+            boolean settledLive = stored != null && stored.status() == RecordStatus.SETTLED && !record.deleted();
+            if (again && settledLive || isNews(record, stored)) {
+                due.add(observer.observe(record, RecordStatus.DIRTY, now));
+            } else {
+                told.skipped(flow, side);
+            }
+        }
+        if (!due.isEmpty()) {
+            store.observe(due);
+        }
+        return page.size();
     }
 
     /**

@@ -424,6 +424,22 @@ public final class ServiceHarness implements AutoCloseable {
     }
 
     /**
+     * Waits until every flow has finished its first cycle.
+     *
+     * @param patience how long at most
+     */
+    public void awaitFirstCycles(Duration patience) {
+        org.awaitility.Awaitility.await().atMost(patience).until(() -> {
+            for (JsonNode flow : status().path("flows")) {
+                if (flow.path("lastCycle").isNull()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
      * @return the status document
      */
     public JsonNode status() {

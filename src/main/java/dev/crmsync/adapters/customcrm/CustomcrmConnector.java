@@ -199,9 +199,14 @@ public final class CustomcrmConnector implements Connector {
      */
     @Override
     public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
-        String path = collection(flow) + "/by-external-id/" + segment(stampKeys.get(flow)) + "/" + segment(linkId);
+        return getRecord(flow, collection(flow) + "/by-external-id/" + segment(stampKeys.get(flow)) + "/"
+                + segment(linkId));
+    }
+
+    /** {@code GET} of one record; 404 and 410 (a deleted record) are empty. */
+    private Optional<SideRecord> getRecord(Flow flow, String path) {
         Response response = http.send("GET", path, null, null, Map.of());
-        if (response.status() == 404) {
+        if (response.status() == 404 || response.status() == 410) {
             return Optional.empty();
         }
         if (!response.isSuccess()) {
@@ -225,19 +230,7 @@ public final class CustomcrmConnector implements Connector {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("a Customcrm id must not be blank");
         }
-        String path = collection(flow) + "/" + segment(id);
-        Response response = http.send("GET", path, null, null, Map.of());
-        if (response.status() == 404 || response.status() == 410) {
-            return Optional.empty();
-        }
-        if (!response.isSuccess()) {
-            throw refused("GET", path, response);
-        }
-        try {
-            return Optional.of(RecordJson.record(flow, RecordJson.object(response.body())));
-        } catch (RecordJson.MalformedAnswer e) {
-            throw new PermanentCrmException(SYSTEM + " GET " + path + ": " + e.getMessage(), e);
-        }
+        return getRecord(flow, collection(flow) + "/" + segment(id));
     }
 
     private RecordJson.Page readPage(Flow flow, String cursor) {

@@ -87,14 +87,7 @@ class DashboardBrowserTest {
                 .setHeadless(true)
                 .setArgs(args));
         PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
-        await().atMost(PATIENCE).until(() -> {
-            for (JsonNode flow : harness.status().path("flows")) {
-                if (flow.path("lastCycle").isNull()) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        harness.awaitFirstCycles(PATIENCE);
     }
 
     @AfterAll

@@ -36,14 +36,7 @@ class OperatorBasicsTest {
     @BeforeAll
     static void startService() {
         harness = ServiceHarness.start();
-        await().atMost(PATIENCE).until(() -> {
-            for (JsonNode flow : harness.status().path("flows")) {
-                if (flow.path("lastCycle").isNull()) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        harness.awaitFirstCycles(PATIENCE);
     }
 
     @AfterAll
