@@ -324,6 +324,31 @@
     }
   }
 
+  /** Fetches a consistent copy of the store and hands it to the browser as a file to save. */
+  async function downloadBackup() {
+    let res;
+    try {
+      res = await fetch('/api/store/backup', { method: 'POST', credentials: 'same-origin', cache: 'no-store' });
+    } catch (e) {
+      throw new ApiError(0, 'crmsync did not answer. Is the service running?');
+    }
+    if (res.status === 401) {
+      signedOut('Your session has ended. Please sign in again.');
+      throw new Unauthorized('Not signed in');
+    }
+    if (!res.ok) throw new ApiError(res.status, 'The backup failed: the service answered ' + res.status);
+    const disposition = res.headers.get('Content-Disposition') || '';
+    const match = /filename="([^"]+)"/.exec(disposition);
+    const name = match ? match[1] : 'crmsync-backup.db';
+    const url = URL.createObjectURL(await res.blob());
+    const a = h('a', { href: url, download: name, hidden: true });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    return name;
+  }
+
   function reportLoadError(el, e) {
     if (e instanceof Unauthorized) return;
     replace(el, h('p', { class: 'empty error-text', role: 'alert' }, 'Could not load this page: ' + e.message));
@@ -757,6 +782,12 @@
         onclick: (ev) => act(ev.currentTarget, () => api('/api/flows/' + f.flow + '/sync-now', { method: 'POST' })
           .then(mergeFlow), 'Syncing ' + flowShort(f.flow) + ' now, with a complete check of both sides.'),
       }, 'Sync now'),
+      h('button', {
+        type: 'button', class: 'btn', 'data-testid': 'flow-resync-' + f.flow, disabled: f.paused,
+        title: 'Read every record of both systems again and write what differs; links stay as they are.',
+        onclick: (ev) => act(ev.currentTarget, () => api('/api/flows/' + f.flow + '/resync', { method: 'POST' })
+          .then(mergeFlow), 'Resyncing ' + flowShort(f.flow) + ': every record of both systems is read again.'),
+      }, 'Resync'),
       f.paused
         ? h('button', {
           type: 'button', class: 'btn btn-primary', 'data-testid': 'flow-resume-' + f.flow,
@@ -766,7 +797,7 @@
         : h('button', {
           type: 'button', class: 'btn', 'data-testid': 'flow-pause-' + f.flow,
           onclick: (ev) => act(ev.currentTarget, () => api('/api/flows/' + f.flow + '/pause', { method: 'POST' })
-            .then(mergeFlow), 'Paused ' + flowShort(f.flow) + '. Nothing syncs until you resume it.'),
+            .then(mergeFlow), 'Paused ' + flowShort(f.flow) + '. Nothing syncs until you resume it, after a restart too.'),
         }, 'Pause')));
   }
 
@@ -1618,7 +1649,16 @@
           h('h2', { id: 'record-title', tabindex: '-1' }, link.title || '(no name)'),
           h('div', { class: 'muted' }, flowTitle(link.flow), ' · ', linkState(link.state),
             link.email ? ' · ' + link.email : null)),
-        h('a', { href: '#/records', class: 'btn btn-small', 'data-testid': 'record-close' }, 'Close')),
+        h('div', { class: 'actions' },
+          link.webcrmId || link.customcrmId ? h('button', {
+            type: 'button', class: 'btn btn-small', 'data-testid': 'record-resync',
+            title: 'Read this record again from both systems and write what differs.',
+            onclick: (ev) => act(ev.currentTarget, () => api('/api/flows/' + link.flow + '/resync/'
+              + (link.webcrmId ? 'webcrm/' + encodeURIComponent(link.webcrmId)
+                : 'customcrm/' + encodeURIComponent(link.customcrmId)), { method: 'POST' }),
+            'Read again from both systems; the flow syncs now.'),
+          }, 'Resync') : null,
+          h('a', { href: '#/records', class: 'btn btn-small', 'data-testid': 'record-close' }, 'Close'))),
       h('p', null,
         recordKind(link.flow, 'webcrm') + ' ', h('code', null, link.webcrmId || '–'), ' ↔ ',
         recordKind(link.flow, 'customcrm') + ' ', h('code', null, link.customcrmId || '–'),
@@ -1699,6 +1739,8 @@
     $('sync-all').addEventListener('click', (ev) => act(ev.currentTarget,
       () => api('/api/sync-now', { method: 'POST' }).then(mergeFlow), 'Syncing every flow that is not paused now.'));
     $('dry-run').addEventListener('click', showPlan);
+    $('store-backup').addEventListener('click', (ev) => act(ev.currentTarget, downloadBackup,
+      (name) => 'Backup ' + name + ' downloaded. docs/operations.md says how to restore it.'));
     $('plan-close').addEventListener('click', closePlan);
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && state.signedIn) {

@@ -58,15 +58,42 @@ public final class SyncCycle {
      *                        only some. Parents still go first among those taken
      * @param reconcile       of those, the flows whose complete id lists are read to notice deletes
      * @param allowMassDelete let deletes past the circuit breaker through
+     * @param resync          of those, the flows whose records are all read again from both sides, whatever the
+     *                        cursors say, and planned again: an edit the change feeds never reported is found
+     *                        and merged like any other, and links stay as they are. Implies reconcile
      */
-    public record Options(boolean dryRun, Set<Flow> flows, Set<Flow> reconcile, boolean allowMassDelete) {
+    public record Options(boolean dryRun, Set<Flow> flows, Set<Flow> reconcile, boolean allowMassDelete,
+                          Set<Flow> resync) {
 
         public Options {
             flows = flows.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flows));
-            reconcile = reconcile.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(reconcile));
+            resync = resync.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(resync));
+            Set<Flow> listing = EnumSet.noneOf(Flow.class);
+            listing.addAll(reconcile);
+            listing.addAll(resync);
+            reconcile = listing.isEmpty() ? Set.of() : Set.copyOf(listing);
             if (!flows.containsAll(reconcile)) {
-                throw new IllegalArgumentException("reconcile " + reconcile + " must be among the flows " + flows);
+                throw new IllegalArgumentException("reconcile and resync " + reconcile + " must be among the flows "
+                        + flows);
             }
+        }
+
+        /**
+         * @param dryRun          read and plan, but write nothing anywhere
+         * @param flows           the flows to run
+         * @param reconcile       of those, the flows whose complete id lists are read
+         * @param allowMassDelete let deletes past the circuit breaker through
+         */
+        public Options(boolean dryRun, Set<Flow> flows, Set<Flow> reconcile, boolean allowMassDelete) {
+            this(dryRun, flows, reconcile, allowMassDelete, Set.of());
+        }
+
+        /**
+         * @param flows the flows to read again in full from both sides and reconcile
+         * @return a resync of those flows, writing what differs
+         */
+        public static Options resync(Set<Flow> flows) {
+            return new Options(false, flows, flows, false, flows);
         }
 
         /**
@@ -83,7 +110,7 @@ public final class SyncCycle {
          * @return the same flows again without id listings and without writes skipped: what a follow-up cycle does
          */
         public Options followUp() {
-            return new Options(false, flows, Set.of(), allowMassDelete);
+            return new Options(false, flows, Set.of(), allowMassDelete, Set.of());
         }
     }
 
@@ -209,8 +236,9 @@ public final class SyncCycle {
             }
             // Before the first link there is no pair a delete could concern: a first sync lists no ids.
             boolean listIds = options.reconcile().contains(flow) && store.countLinks(flow, LinkState.ACTIVE) > 0;
+            boolean resync = options.resync().contains(flow);
             for (Side side : Side.values()) {
-                read += readChanges(flow, side, told);
+                read += resync ? readAll(flow, side, told) : readChanges(flow, side, told);
                 if (listIds) {
                     noticeDeletes(flow, side);
                 }
@@ -244,6 +272,42 @@ public final class SyncCycle {
             applied.add(applier.apply(plan, SyncProgress.NONE));
         }
         return new CycleReport(plans, applied, read, trips, options.dryRun());
+    }
+
+    /**
+     * Reads one record and its linked partner again from their systems into the store, due whatever the store held
+     * (a dead letter too: a person asked for it), so that the flow's next cycle compares the pair afresh and
+     * writes what differs under the merge policy. A known record its system no longer has is observed as deleted,
+     * as a reconciliation would find it. The link is left as it is.
+     *
+     * @param flow the flow
+     * @param side the record's side
+     * @param id   the record's id there
+     * @return the records as now stored, the asked one first
+     * @throws java.util.NoSuchElementException when neither its system nor the store knows the record
+     * @throws IllegalArgumentException           when the id cannot be one of that system
+     */
+    public List<ObservedRecord> rereadRecord(Flow flow, Side side, String id) {
+        Instant now = clock.instant();
+        List<ObservedRecord> again = new ArrayList<>();
+        ObservedRecord asked = reread(flow, side, id, now).orElseThrow(() -> new java.util.NoSuchElementException(
+                "no " + side.label() + " " + flow.entityOn(side) + " " + id + " in " + side.label()
+                        + " or in the store"));
+        again.add(asked);
+        store.linkOf(flow, side, id).map(link -> link.idOn(side.other()))
+                .flatMap(partner -> reread(flow, side.other(), partner, now))
+                .ifPresent(again::add);
+        store.observe(again);
+        return List.copyOf(again);
+    }
+
+    private Optional<ObservedRecord> reread(Flow flow, Side side, String id, Instant now) {
+        Optional<SideRecord> current = connectors.get(side).read(flow, id);
+        if (current.isPresent()) {
+            return Optional.of(observer.observe(current.get(), RecordStatus.DIRTY, now));
+        }
+        return store.observed(flow, side, id).filter(stored -> !stored.record().deleted())
+                .map(stored -> observer.observe(SideRecord.deletion(side, flow, id, null), RecordStatus.DIRTY, now));
     }
 
     /**
@@ -302,28 +366,54 @@ public final class SyncCycle {
     private int readChanges(Flow flow, Side side, SyncMetrics told) {
         String cursor = store.cursor(flow, side).orElse(null);
         int[] count = {0};
-        String next = connectors.get(side).readChanges(flow, cursor, page -> {
-            Instant now = clock.instant();
-            told.read(flow, side, page.size());
-            // One lookup for the whole page: a page of 500 records read again costs one query, not 500.
-            Map<String, ObservedRecord> known = store.observed(flow, side, page.stream().map(SideRecord::id).toList());
-            List<ObservedRecord> changed = new ArrayList<>();
-            for (SideRecord record : page) {
-                count[0]++;
-                if (isNews(record, known.get(record.id()))) {
-                    changed.add(observer.observe(record, RecordStatus.DIRTY, now));
-                } else {
-                    told.skipped(flow, side);
-                }
-            }
-            if (!changed.isEmpty()) {
-                store.observe(changed);
-            }
-        });
+        String next = connectors.get(side).readChanges(flow, cursor, page -> count[0] += observe(page, told, false));
         if (next != null && !next.equals(cursor)) {
             store.saveCursor(flow, side, next);
         }
         return count[0];
+    }
+
+    /**
+     * Reads every record of a side from the start, as a resync does: a settled record is made due even when it
+     * equals the store's copy, so the planner compares it with its partner again; a record that waits, failed or
+     * is deleted keeps its state unless it changed, so its backoff and attempts are not undone. The cursor stays
+     * where it is: the next ordinary read goes on from there, and what it reads again is recognised.
+     */
+    private int readAll(Flow flow, Side side, SyncMetrics told) {
+        int[] count = {0};
+        connectors.get(side).readChanges(flow, null, page -> count[0] += observe(page, told, true));
+        return count[0];
+    }
+
+    /**
+     * Stores the news of one page as due; with {@code again}, every settled live record too.
+     *
+     * @return how many records the page held
+     */
+    private int observe(List<SideRecord> page, SyncMetrics told, boolean again) {
+        if (page.isEmpty()) {
+            return 0;
+        }
+        Flow flow = page.get(0).flow();
+        Side side = page.get(0).side();
+        Instant now = clock.instant();
+        told.read(flow, side, page.size());
+        // One lookup for the whole page: a page of 500 records read again costs one query, not 500.
+        Map<String, ObservedRecord> known = store.observed(flow, side, page.stream().map(SideRecord::id).toList());
+        List<ObservedRecord> due = new ArrayList<>();
+        for (SideRecord record : page) {
+            ObservedRecord stored = known.get(record.id());
+            boolean settledLive = stored != null && stored.status() == RecordStatus.SETTLED && !record.deleted();
+            if (again && settledLive || isNews(record, stored)) {
+                due.add(observer.observe(record, RecordStatus.DIRTY, now));
+            } else {
+                told.skipped(flow, side);
+            }
+        }
+        if (!due.isEmpty()) {
+            store.observe(due);
+        }
+        return page.size();
     }
 
     /**

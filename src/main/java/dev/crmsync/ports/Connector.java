@@ -73,6 +73,23 @@ public interface Connector extends AutoCloseable {
     }
 
     /**
+     * Reads one record as it is now, whatever the change feed said about it: what a resync of one record needs.
+     * This default reads every record of the flow and picks it out; a connector whose system can read one record
+     * by its id does so in one request.
+     *
+     * @param flow the flow
+     * @param id   the record's id on this side
+     * @return the record; empty when the system has no live record with that id
+     * @throws IllegalArgumentException when {@code id} cannot be an id of this system
+     */
+    default Optional<SideRecord> read(Flow flow, String id) {
+        SideRecord[] found = new SideRecord[1];
+        readChanges(flow, null, page -> page.stream().filter(r -> r.id().equals(id)).reduce((a, b) -> b)
+                .ifPresent(r -> found[0] = r));
+        return Optional.ofNullable(found[0]).filter(r -> !r.deleted());
+    }
+
+    /**
      * @param flow the flow
      * @return whether records of this flow can be deleted through the API
      */

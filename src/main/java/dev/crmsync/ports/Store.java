@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -271,6 +272,31 @@ public interface Store extends AutoCloseable {
      * Forgets cycles that started before {@code before}, so the log does not grow without end.
      */
     void pruneCycles(Instant before);
+
+    // ---------------------------------------------------------------- what a person decided
+
+    /**
+     * @return the flows a person paused; they stay paused, across restarts too, until resumed
+     */
+    Set<Flow> pausedFlows();
+
+    /**
+     * Records that a person paused or resumed a flow. Pausing a paused flow keeps the time it was first paused.
+     *
+     * @param flow   the flow
+     * @param paused whether it is paused from now on
+     * @param at     when
+     */
+    void setPaused(Flow flow, boolean paused, Instant at);
+
+    /**
+     * Writes a consistent copy of the whole store to a new file while it is in use: a snapshot as of one moment,
+     * taken without stopping the writer for longer than the copy itself.
+     *
+     * @param file the path of the file to write; it must not exist yet
+     * @throws IllegalArgumentException when the file exists
+     */
+    void backupTo(String file);
 
     /**
      * Releases the store's resources.

@@ -309,6 +309,32 @@ public final class ServiceHarness implements AutoCloseable {
     }
 
     /**
+     * Calls the management API with the token for a binary answer, such as the store backup.
+     *
+     * @param method the HTTP method
+     * @param path   the path
+     * @return the status and the body's bytes
+     */
+    public Download download(String method, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60))
+                .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + TOKEN)
+                .build();
+        try {
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(answer.statusCode(), answer.body(), answer.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A binary answer of the management API. */
+    public record Download(int status, byte[] body, HttpHeaders headers) {
+    }
+
+    /**
      * Calls the service with any token.
      *
      * @param method the HTTP method
@@ -395,6 +421,22 @@ public final class ServiceHarness implements AutoCloseable {
 
     private static String decode(String text) {
         return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits until every flow has finished its first cycle.
+     *
+     * @param patience how long at most
+     */
+    public void awaitFirstCycles(Duration patience) {
+        org.awaitility.Awaitility.await().atMost(patience).until(() -> {
+            for (JsonNode flow : status().path("flows")) {
+                if (flow.path("lastCycle").isNull()) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     /**

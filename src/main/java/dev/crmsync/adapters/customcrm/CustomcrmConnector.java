@@ -199,9 +199,14 @@ public final class CustomcrmConnector implements Connector {
      */
     @Override
     public Optional<SideRecord> findByStamp(Flow flow, String linkId) {
-        String path = collection(flow) + "/by-external-id/" + segment(stampKeys.get(flow)) + "/" + segment(linkId);
+        return getRecord(flow, collection(flow) + "/by-external-id/" + segment(stampKeys.get(flow)) + "/"
+                + segment(linkId));
+    }
+
+    /** {@code GET} of one record; 404 and 410 (a deleted record) are empty. */
+    private Optional<SideRecord> getRecord(Flow flow, String path) {
         Response response = http.send("GET", path, null, null, Map.of());
-        if (response.status() == 404) {
+        if (response.status() == 404 || response.status() == 410) {
             return Optional.empty();
         }
         if (!response.isSuccess()) {
@@ -212,6 +217,20 @@ public final class CustomcrmConnector implements Connector {
         } catch (RecordJson.MalformedAnswer e) {
             throw new PermanentCrmException(SYSTEM + " GET " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads one record with {@code GET /{type}/{id}}; a deleted record (410) or an unknown one (404) is empty.
+     *
+     * @throws TransientCrmException when Customcrm keeps failing
+     * @throws PermanentCrmException when the key is refused or the answer cannot be read
+     */
+    @Override
+    public Optional<SideRecord> read(Flow flow, String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a Customcrm id must not be blank");
+        }
+        return getRecord(flow, collection(flow) + "/" + segment(id));
     }
 
     private RecordJson.Page readPage(Flow flow, String cursor) {

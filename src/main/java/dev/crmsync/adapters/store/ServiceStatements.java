@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import tools.jackson.core.JacksonException;
@@ -120,6 +122,22 @@ final class ServiceStatements {
                 .bind("lag", entry.maxLag() == null ? null : entry.maxLag().toMillis())
                 .bind("error", entry.error())
                 .execute();
+    }
+
+    static Set<Flow> pausedFlows(Handle h) {
+        Set<Flow> out = EnumSet.noneOf(Flow.class);
+        h.createQuery("SELECT flow FROM paused_flows").map((rs, ctx) -> out.add(Flow.valueOf(rs.getString("flow"))))
+                .list();
+        return out;
+    }
+
+    static void setPaused(Handle h, Flow flow, boolean paused, Instant at) {
+        if (paused) {
+            h.createUpdate("INSERT INTO paused_flows (flow, paused_at) VALUES (:flow, :at) ON CONFLICT (flow) DO NOTHING")
+                    .bind("flow", flow.name()).bind("at", StoreStatements.text(at)).execute();
+        } else {
+            h.createUpdate("DELETE FROM paused_flows WHERE flow = :flow").bind("flow", flow.name()).execute();
+        }
     }
 
     static List<CycleLog> cycles(Handle h, Instant since) {

@@ -12,7 +12,10 @@ import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -79,6 +83,7 @@ public final class SqliteStore implements Store {
     private static final String URL_PREFIX = "jdbc:sqlite:";
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final SQLiteDataSource dataSource;
     private final Handle handle;
     private final CommitObserver commits;
     /** How many {@code inTransaction} calls are open on the thread holding the lock; guarded by {@link #lock}. */
@@ -86,7 +91,8 @@ public final class SqliteStore implements Store {
     /** Guarded by {@link #lock}. */
     private boolean closed;
 
-    private SqliteStore(Handle handle, CommitObserver commits) {
+    private SqliteStore(SQLiteDataSource dataSource, Handle handle, CommitObserver commits) {
+        this.dataSource = dataSource;
         this.handle = handle;
         this.commits = commits;
     }
@@ -148,7 +154,7 @@ public final class SqliteStore implements Store {
             throw new IllegalStateException("cannot open the store at " + jdbcUrl + ": " + e.getMessage(), e);
         }
         // The handle lives as long as the store; closing it closes the connection.
-        return new SqliteStore(Jdbi.create(() -> connection).open(), commits);
+        return new SqliteStore(dataSource, Jdbi.create(() -> connection).open(), commits);
     }
 
     private static SQLiteConfig config(Duration busyTimeout) {
@@ -501,6 +507,39 @@ public final class SqliteStore implements Store {
     @Override
     public void pruneCycles(Instant before) {
         writeStatement(h -> ServiceStatements.pruneCycles(h, before));
+    }
+
+    @Override
+    public Set<Flow> pausedFlows() {
+        return read(ServiceStatements::pausedFlows);
+    }
+
+    @Override
+    public void setPaused(Flow flow, boolean paused, Instant at) {
+        writeStatement(h -> ServiceStatements.setPaused(h, flow, paused, at));
+    }
+
+    /**
+     * Copies the store with SQLite's {@code VACUUM INTO} on a connection of its own: it reads one snapshot of the
+     * file (WAL lets the writer go on meanwhile) and writes a compact, self-contained database, WAL folded in.
+     *
+     * @throws IllegalArgumentException when {@code target} exists
+     * @throws IllegalStateException    when the copy fails, e.g. the folder is not writable
+     */
+    @Override
+    public void backupTo(String file) {
+        Path target = Path.of(Objects.requireNonNull(file, "file"));
+        if (Files.exists(target)) {
+            throw new IllegalArgumentException("the backup file " + target.toAbsolutePath() + " exists already");
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+            vacuum.setString(1, target.toAbsolutePath().toString());
+            vacuum.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot back the store up to " + target.toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override

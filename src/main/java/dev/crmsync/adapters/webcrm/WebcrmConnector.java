@@ -305,6 +305,22 @@ public final class WebcrmConnector implements Connector {
     }
 
     /**
+     * Reads one record with a {@code /Queries} lookup by id, the same query a write's check of the current record
+     * uses.
+     *
+     * @throws IllegalArgumentException when {@code id} is not a webCRM id (a whole number)
+     * @throws TransientCrmException    when webCRM stays unreachable or the page stays unreadable
+     * @throws PermanentCrmException    when webCRM refuses the token or the query
+     */
+    @Override
+    public Optional<SideRecord> read(Flow flow, String id) {
+        if (id == null || !id.matches("[1-9][0-9]{0,18}")) {
+            throw new IllegalArgumentException("'" + id + "' is not a webCRM id: webCRM ids are whole numbers");
+        }
+        return Optional.ofNullable(lookups.byIds(flow, List.of(id)).get(id));
+    }
+
+    /**
      * Finds the record whose stamp property holds {@code linkId}; see {@link #findByStamps}.
      *
      * @throws TransientCrmException when webCRM stays unreachable or a page stays unreadable

@@ -22,6 +22,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.Temporal;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  * public contract does not change when an internal record does. Flows and sides are lower-case names, times
  * ISO-8601 UTC, durations as in the configuration ({@code 30s}).
  */
-final class ApiJson {
+public final class ApiJson {
 
     static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -189,6 +190,23 @@ final class ApiJson {
         out.put("observedAt", time(record.observedAt()));
         ObjectNode properties = out.putObject("properties");
         new TreeMap<>(record.record().properties()).forEach((k, v) -> properties.set(k, value(v)));
+        return out;
+    }
+
+    /**
+     * What a resync of one record read, the shape the API answers and {@code crmsync resync --json} prints.
+     *
+     * @param flow    the flow
+     * @param records the records read again, the asked one first
+     * @return {@code {"flow": ..., "records": [{"side", "id", "deleted"}]}}
+     */
+    public static ObjectNode resynced(Flow flow, List<ObservedRecord> records) {
+        ObjectNode out = NODES.objectNode();
+        out.put("flow", name(flow));
+        ArrayNode read = out.putArray("records");
+        for (ObservedRecord r : records) {
+            read.addObject().put("side", name(r.side())).put("id", r.id()).put("deleted", r.record().deleted());
+        }
         return out;
     }
 

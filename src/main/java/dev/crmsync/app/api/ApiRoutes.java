@@ -17,6 +17,9 @@ import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -25,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -92,6 +96,10 @@ final class ApiRoutes {
                 json(ctx, 200, flowJson(service.resume(ManagementApi.flow(ctx, "flow")))));
         cfg.routes.post("/api/flows/{flow}/sync-now", ctx ->
                 json(ctx, 202, flowJson(service.syncNow(ManagementApi.flow(ctx, "flow")))));
+        cfg.routes.post("/api/flows/{flow}/resync", ctx ->
+                json(ctx, 202, flowJson(service.resync(ManagementApi.flow(ctx, "flow")))));
+        cfg.routes.post("/api/flows/{flow}/resync/{side}/{recordId}", this::resyncRecord);
+        cfg.routes.post("/api/store/backup", this::backup);
         cfg.routes.post("/api/sync-now", ctx -> {
             service.syncNowAll();
             json(ctx, 202, status());
@@ -214,6 +222,36 @@ final class ApiRoutes {
         }
         Conflict resolved = service.resolve(id, choices);
         json(ctx, 200, ApiJson.conflict(resolved, titles.nameOf(resolved.linkId())));
+    }
+
+    private void resyncRecord(Context ctx) {
+        Flow flow = ManagementApi.flow(ctx, "flow");
+        Side side = sidePath(ctx);
+        try {
+            json(ctx, 202, ApiJson.resynced(flow, service.resync(flow, side, ctx.pathParam("recordId"))));
+        } catch (NoSuchElementException e) {
+            throw ApiProblem.notFound(e.getMessage());
+        }
+    }
+
+    /**
+     * Answers a consistent copy of the store as a download: written to a private temporary folder while the
+     * service goes on, sent, and deleted. Nothing is written where a caller could name it.
+     */
+    private void backup(Context ctx) throws IOException {
+        Path folder = Files.createTempDirectory("crmsync-backup-");
+        Path copy = folder.resolve("crmsync.db");
+        try {
+            store.backupTo(copy.toString());
+            String name = "crmsync-" + clock.instant().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "")
+                    + ".db";
+            ctx.status(200).contentType("application/vnd.sqlite3")
+                    .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
+                    .result(Files.readAllBytes(copy));
+        } finally {
+            Files.deleteIfExists(copy);
+            Files.deleteIfExists(folder);
+        }
     }
 
     private int deadLetterCall(Context ctx, boolean replay) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         description = "Two-way sync between webCRM and a customer's own CRM (Customcrm).",
         subcommands = {DemoCommand.class, RunCommand.class, SyncCommand.class, LinksCommand.class, ConflictsCommand.class,
                 CheckCommand.class,
-                DocsCommand.class, RelinkCommand.class,
+                DocsCommand.class, RelinkCommand.class, PauseCommand.class, ResumeCommand.class, ResyncCommand.class,
+                StoreCommand.class,
                 DeadLettersCommand.class, DeletesCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

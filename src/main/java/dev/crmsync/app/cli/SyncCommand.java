@@ -95,6 +95,11 @@ public final class SyncCommand implements Callable<Integer> {
     }
 
     private Duration waitLimit() {
+        return waitLimit(spec, maxWait);
+    }
+
+    /** Reads a {@code --max-wait}, where 0 means not to wait. */
+    static Duration waitLimit(CommandSpec spec, String maxWait) {
         if (maxWait.strip().equals("0")) {
             return Duration.ZERO;
         }
@@ -153,7 +158,7 @@ public final class SyncCommand implements Callable<Integer> {
         }
     }
 
-    private void progress(PrintWriter out, CycleReport report) {
+    static void progress(PrintWriter out, CycleReport report) {
         if (report.dryRun()) {
             return;
         }

@@ -25,12 +25,21 @@ public final class FlowScheduler {
      * @param flows     the flows that are due
      * @param reconcile of those, the ones whose complete id lists are to be read
      * @param trigger   why: the most urgent reason among the flows
+     * @param resync    of those, the ones a person asked to read again in full from both sides
      */
-    public record Batch(Set<Flow> flows, Set<Flow> reconcile, Trigger trigger) {
+    public record Batch(Set<Flow> flows, Set<Flow> reconcile, Trigger trigger, Set<Flow> resync) {
 
         public Batch {
             flows = Set.copyOf(flows);
             reconcile = Set.copyOf(reconcile);
+            resync = Set.copyOf(resync);
+        }
+
+        /**
+         * A batch without a resync.
+         */
+        public Batch(Set<Flow> flows, Set<Flow> reconcile, Trigger trigger) {
+            this(flows, reconcile, trigger, Set.of());
         }
     }
 
@@ -39,6 +48,7 @@ public final class FlowScheduler {
         Instant nextReconcile;
         boolean paused;
         boolean reconcileAsked;
+        boolean resyncAsked;
         Instant askedAt;
         Trigger trigger = Trigger.SCHEDULE;
     }
@@ -74,6 +84,7 @@ public final class FlowScheduler {
     public synchronized Optional<Batch> due(Instant now) {
         Set<Flow> flows = EnumSet.noneOf(Flow.class);
         Set<Flow> reconcile = EnumSet.noneOf(Flow.class);
+        Set<Flow> resync = EnumSet.noneOf(Flow.class);
         Trigger trigger = null;
         for (Map.Entry<Flow, FlowTimes> e : times.entrySet()) {
             FlowTimes t = e.getValue();
@@ -84,11 +95,14 @@ public final class FlowScheduler {
             if (t.reconcileAsked || !t.nextReconcile.isAfter(now)) {
                 reconcile.add(e.getKey());
             }
+            if (t.resyncAsked) {
+                resync.add(e.getKey());
+            }
             if (trigger == null || t.trigger.compareTo(trigger) > 0) {
                 trigger = t.trigger;
             }
         }
-        return flows.isEmpty() ? Optional.empty() : Optional.of(new Batch(flows, reconcile, trigger));
+        return flows.isEmpty() ? Optional.empty() : Optional.of(new Batch(flows, reconcile, trigger, resync));
     }
 
     /**
@@ -107,6 +121,10 @@ public final class FlowScheduler {
             ServiceSettings.Schedule schedule = schedules.get(flow);
             if (batch.reconcile().contains(flow)) {
                 t.nextReconcile = ended.plus(schedule.reconcileInterval());
+            }
+            if (batch.resync().contains(flow)) {
+                // Even when a person asked again meanwhile: that ask wanted a sync, and one follows.
+                t.resyncAsked = false;
             }
             if (t.askedAt != null && t.askedAt.isAfter(started)) {
                 continue;
@@ -165,6 +183,24 @@ public final class FlowScheduler {
      */
     public synchronized void syncNow(Flow flow, Instant now) {
         ask(flow, now, Trigger.MANUAL, true);
+    }
+
+    /**
+     * A person asked for a resync: read the flow again in full from both sides and reconcile, at once.
+     *
+     * @param flow the flow
+     * @param now  the time
+     */
+    public synchronized void resync(Flow flow, Instant now) {
+        ask(flow, now, Trigger.RESYNC, true);
+        times.get(flow).resyncAsked = true;
+    }
+
+    /**
+     * @return whether a resync of the flow was asked for and has not run yet
+     */
+    public synchronized boolean isResyncAsked(Flow flow) {
+        return times.get(flow).resyncAsked;
     }
 
     private void ask(Flow flow, Instant now, Trigger trigger, boolean reconcile) {

@@ -116,9 +116,13 @@ public final class SyncService implements AutoCloseable {
 
     /**
      * Reads the last cycle of each flow from the store, so that status survives a restart, and starts the worker.
-     * Every flow syncs and reconciles at once.
+     * Every flow syncs and reconciles at once, except those a person paused, which stay paused until resumed.
      */
     public void start() {
+        for (Flow flow : store.pausedFlows()) {
+            scheduler.pause(flow);
+            log.atInfo().addKeyValue("flow", flow.configName()).log("flow stays paused, as a person left it");
+        }
         for (CycleLog entry : store.cycles(startedAt.minus(CYCLE_LOG_KEPT))) {
             lastCycles.put(entry.flow(), entry);
             if (entry.maxLag() != null) {
@@ -181,6 +185,8 @@ public final class SyncService implements AutoCloseable {
      * @return its status
      */
     public FlowStatus pause(Flow flow) {
+        // The store first: a pause that a crash right after forgot would let the flow sync after the restart.
+        store.setPaused(flow, true, clock.instant());
         scheduler.pause(flow);
         log.atInfo().addKeyValue("flow", flow.configName()).log("flow paused");
         fireStatus();
@@ -192,6 +198,7 @@ public final class SyncService implements AutoCloseable {
      * @return its status
      */
     public FlowStatus resume(Flow flow) {
+        store.setPaused(flow, false, clock.instant());
         scheduler.resume(flow, clock.instant());
         log.atInfo().addKeyValue("flow", flow.configName()).log("flow resumed");
         signal();
@@ -213,6 +220,50 @@ public final class SyncService implements AutoCloseable {
         scheduler.syncNow(flow, clock.instant());
         signal();
         return status(flow);
+    }
+
+    /**
+     * Reads a flow again in full from both sides and reconciles it, at once: every record is compared with its
+     * partner again and what differs is written under the merge policy; links stay as they are.
+     *
+     * @param flow the flow
+     * @return its status
+     * @throws IllegalStateException when the flow is paused
+     */
+    public FlowStatus resync(Flow flow) {
+        requireNotPaused(flow, "resync");
+        scheduler.resync(flow, clock.instant());
+        log.atInfo().addKeyValue("flow", flow.configName()).log("resync asked");
+        signal();
+        return status(flow);
+    }
+
+    /**
+     * Reads one record and its partner again from their systems, then syncs the flow at once, which compares the
+     * pair afresh and writes what differs under the merge policy.
+     *
+     * @param flow     the flow
+     * @param side     the record's side
+     * @param recordId its id there
+     * @return the records read, the asked one first
+     * @throws IllegalStateException            when the flow is paused
+     * @throws java.util.NoSuchElementException when neither its system nor the store knows the record
+     * @throws IllegalArgumentException         when the id cannot be one of that system
+     */
+    public List<ObservedRecord> resync(Flow flow, Side side, String recordId) {
+        requireNotPaused(flow, "resync");
+        List<ObservedRecord> read = onWorker(() -> cycle.rereadRecord(flow, side, recordId));
+        scheduler.syncNow(flow, clock.instant());
+        log.atInfo().addKeyValue("flow", flow.configName()).addKeyValue("record", recordId)
+                .log("record read again for a resync");
+        signal();
+        return read;
+    }
+
+    private void requireNotPaused(Flow flow, String what) {
+        if (scheduler.isPaused(flow)) {
+            throw new IllegalStateException(flow.configName() + " is paused; resume it to " + what);
+        }
     }
 
     /**
@@ -415,6 +466,7 @@ public final class SyncService implements AutoCloseable {
             lock.lock();
             try {
                 while (!stopping) {
+                    followStoredPauses();
                     task = tasks.poll();
                     if (task != null) {
                         break;
@@ -448,6 +500,37 @@ public final class SyncService implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes up a pause or resume that {@code crmsync pause} or {@code resume} wrote to the store beside the running
+     * service; the worker looks at least every {@link #LONGEST_NAP}. A store that does not answer changes nothing
+     * here: the cycle reports it.
+     */
+    private void followStoredPauses() {
+        Set<Flow> stored;
+        try {
+            stored = store.pausedFlows();
+        } catch (RuntimeException e) {
+            return;
+        }
+        boolean changed = false;
+        for (Flow flow : Flow.values()) {
+            boolean paused = stored.contains(flow);
+            if (paused != scheduler.isPaused(flow)) {
+                if (paused) {
+                    scheduler.pause(flow);
+                } else {
+                    scheduler.resume(flow, clock.instant());
+                }
+                log.atInfo().addKeyValue("flow", flow.configName())
+                        .log(paused ? "flow paused through the store" : "flow resumed through the store");
+                changed = true;
+            }
+        }
+        if (changed) {
+            fireStatus();
+        }
+    }
+
     private void runBatch(FlowScheduler.Batch batch) {
         Instant started = clock.instant();
         tally.reset();
@@ -458,7 +541,7 @@ public final class SyncService implements AutoCloseable {
         List<String> trips = new ArrayList<>();
         try {
             SyncRun.Result result = new SyncRun(cycle, MAX_CYCLES_PER_TURN).untilQuiet(
-                    new SyncCycle.Options(false, batch.flows(), batch.reconcile(), false), progress,
+                    new SyncCycle.Options(false, batch.flows(), batch.reconcile(), false, batch.resync()), progress,
                     report -> {
                         trips.addAll(report.breakerTrips());
                         publishHistory();

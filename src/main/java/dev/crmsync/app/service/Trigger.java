@@ -13,7 +13,9 @@ public enum Trigger {
     /** A system's change hook said something changed. */
     HOOK,
     /** A person asked: sync now, resume, a resolved conflict or a replayed dead letter. */
-    MANUAL;
+    MANUAL,
+    /** A person asked for a resync: the flow's records are read again in full from both sides. */
+    RESYNC;
 
     /**
      * @return the lower-case name used in JSON and the store

@@ -50,6 +50,38 @@ class SqliteStoreTest extends StoreContractTest {
     }
 
     @Test
+    void shouldKeepPausedFlowsAcrossReopeningUntilResumed() {
+        // When
+        store.setPaused(Flow.PERSONS, true, Instant.parse("2026-01-05T10:00:00Z"));
+        store.setPaused(Flow.PERSONS, true, Instant.parse("2026-01-05T11:00:00Z"));
+        store.setPaused(Flow.PRODUCTS, true, Instant.parse("2026-01-05T10:00:00Z"));
+        store.setPaused(Flow.PRODUCTS, false, Instant.parse("2026-01-05T12:00:00Z"));
+        reopen();
+
+        // Then
+        assertThat(store.pausedFlows()).containsExactly(Flow.PERSONS);
+    }
+
+    @Test
+    void shouldBackUpToANewFileThatOpensAsTheSameStoreAndRefuseAnExistingOne() throws Exception {
+        // Given
+        store.setPaused(Flow.ORGANISATIONS, true, Instant.parse("2026-01-05T10:00:00Z"));
+        Path copy = dir.resolve("copy.db");
+
+        // When
+        store.backupTo(copy.toString());
+
+        // Then
+        try (SqliteStore backup = SqliteStore.open("jdbc:sqlite:" + copy)) {
+            assertThat(backup.pausedFlows()).containsExactly(Flow.ORGANISATIONS);
+        }
+        long size = java.nio.file.Files.size(copy);
+        assertThatThrownBy(() -> store.backupTo(copy.toString())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exists already");
+        assertThat(java.nio.file.Files.size(copy)).isEqualTo(size);
+    }
+
+    @Test
     void shouldKeepTheFileInWalMode() throws SQLException {
         // Then: journal_mode is a property of the file, so any other connection sees it
         assertThat(query("PRAGMA journal_mode")).isEqualTo("wal");
@@ -61,9 +93,9 @@ class SqliteStoreTest extends StoreContractTest {
         reopen();
 
         // Then
-        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("3");
+        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("4");
         assertThat(query("SELECT group_concat(version, ',') FROM (SELECT version FROM flyway_schema_history "
-                + "WHERE version IS NOT NULL ORDER BY installed_rank)")).isEqualTo("1,2,3");
+                + "WHERE version IS NOT NULL ORDER BY installed_rank)")).isEqualTo("1,2,3,4");
     }
 
     @Test

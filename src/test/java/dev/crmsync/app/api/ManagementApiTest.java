@@ -54,15 +54,7 @@ class ManagementApiTest {
     }
 
     private static void awaitFirstSync() {
-        await().atMost(PATIENCE).until(() -> {
-            JsonNode status = harness.status();
-            for (JsonNode flow : status.path("flows")) {
-                if (flow.path("lastCycle").isNull()) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        harness.awaitFirstCycles(PATIENCE);
     }
 
     // ---------------------------------------------------------------- tokens

@@ -6,15 +6,20 @@ import static org.awaitility.Awaitility.await;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.crmsync.adapters.store.SqliteStore;
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.Side;
 import dev.crmsync.testing.ServiceHarness;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -82,14 +87,7 @@ class DashboardBrowserTest {
                 .setHeadless(true)
                 .setArgs(args));
         PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
-        await().atMost(PATIENCE).until(() -> {
-            for (JsonNode flow : harness.status().path("flows")) {
-                if (flow.path("lastCycle").isNull()) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        harness.awaitFirstCycles(PATIENCE);
     }
 
     @AfterAll
@@ -434,6 +432,52 @@ class DashboardBrowserTest {
         await().atMost(PATIENCE).pollInterval(POLL).untilAsserted(() -> assertThat(harness.api("GET",
                 "/api/links?flow=persons&q=" + contactId, null).json().path("items").path(0)
                 .path("webcrmId").asString(null)).isNotNull());
+    }
+
+    // ---------------------------------------------------------------- operator's basics
+
+    @Test
+    @Order(10)
+    void shouldResyncARecordAndAFlowAndDownloadABackupFromThePage() {
+        // Given two linked organisations renamed in webCRM behind its change feed's back
+        signIn();
+        List<JsonNode> pairs = new ArrayList<>();
+        for (JsonNode link : harness.api("GET", "/api/links?flow=organisations&limit=500", null).json().path("items")) {
+            if (link.path("state").asString().equals("active") && !link.path("customcrmId").isNull()
+                    && !link.path("webcrmId").isNull() && pairs.size() < 2) {
+                pairs.add(link);
+            }
+        }
+        assertThat(pairs).hasSize(2);
+        String one = "Resynced From The Record " + System.nanoTime() % 100_000;
+        String all = "Resynced With The Flow " + System.nanoTime() % 100_000;
+        harness.webcrm().editUnreported(WebcrmEntity.ORGANISATION,
+                Integer.parseInt(pairs.get(0).path("webcrmId").asString()), Map.of("OrganisationName", one));
+        harness.webcrm().editUnreported(WebcrmEntity.ORGANISATION,
+                Integer.parseInt(pairs.get(1).path("webcrmId").asString()), Map.of("OrganisationName", all));
+
+        // When the first record's page asks for a resync, its name reaches Customcrm
+        page.navigate(harness.baseUrl() + "/#/records/" + pairs.get(0).path("id").asString());
+        page.getByTestId("record-detail-card").getByTestId("record-resync").click();
+        await().atMost(PATIENCE).pollInterval(POLL).until(() -> customerName(pairs.get(0)).equals(one));
+
+        // When the flow's card asks for a resync, the other one does too
+        page.navigate(harness.baseUrl() + "/#/overview");
+        page.getByTestId("flow-resync-organisations").click();
+        await().atMost(PATIENCE).pollInterval(POLL).until(() -> customerName(pairs.get(1)).equals(all));
+
+        // When a backup is downloaded, it is a store holding the links
+        Download download = page.waitForDownload(() -> page.getByTestId("store-backup").click());
+        assertThat(download.suggestedFilename()).startsWith("crmsync-").endsWith(".db");
+        try (SqliteStore copy = SqliteStore.open("jdbc:sqlite:" + download.path())) {
+            assertThat(copy.linkOf(Flow.ORGANISATIONS, Side.WEBCRM, pairs.get(1).path("webcrmId").asString())
+                    .map(Link::id)).contains(pairs.get(1).path("id").asString());
+        }
+    }
+
+    private static String customerName(JsonNode link) {
+        return harness.customcrm().record(RecordType.CUSTOMER, link.path("customcrmId").asString()).orElseThrow()
+                .path("name").asString();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -125,6 +125,26 @@ final class WebcrmRecords implements WebcrmValidator.Existence {
     }
 
     /**
+     * Replaces a record's values but keeps its updated stamps and sends no hook, as a bulk import or a database
+     * restore on webCRM's side may: a change no {@code UpdatedAt} query reports.
+     *
+     * @param entity the record kind
+     * @param id     the record's id
+     * @param dto    the new values
+     * @throws WebcrmApiException a 404 for an unknown id, a 400 when webCRM would refuse the values
+     */
+    synchronized void replaceUnstamped(WebcrmEntity entity, int id, JsonNode dto) {
+        Map<String, Object> previous = table(entity).get(id);
+        if (previous == null) {
+            throw WebcrmApiException.notFound(entity, id);
+        }
+        Map<String, Object> values = WebcrmValidator.validate(entity, dto, previous, this);
+        store(entity, id, values, (LocalDateTime) previous.get(entity.field("CreatedAt")),
+                (String) previous.get(entity.field("CreatedBy")), (LocalDateTime) previous.get(entity.field("UpdatedAt")),
+                (String) previous.get(entity.field("UpdatedBy")));
+    }
+
+    /**
      * Removes a record. Removing an organisation removes its persons and products as well, and removing a person
      * unlinks its products, so no record is left pointing at nothing.
      *

@@ -243,6 +243,23 @@ public final class WebcrmSimulator implements AutoCloseable {
     }
 
     /**
+     * Changes some properties of a record behind the change feed's back, as a bulk import or a restore of webCRM's
+     * data that keeps the old updated stamps would: no {@code UpdatedAt} query and no hook reports it; only a
+     * full read finds it (a resync).
+     *
+     * @param entity  the record kind
+     * @param id      the record's id
+     * @param changes the properties to change; a null value clears one
+     * @throws WebcrmApiException a 404 for an unknown id, a 400 when webCRM would refuse the values
+     */
+    public void editUnreported(WebcrmEntity entity, int id, Map<String, ?> changes) {
+        ObjectNode edited = record(entity, id).map(ObjectNode.class::cast)
+                .orElseThrow(() -> WebcrmApiException.notFound(entity, id));
+        edited.setAll((ObjectNode) SimulatorJson.mapper().valueToTree(changes));
+        records.replaceUnstamped(entity, id, edited);
+    }
+
+    /**
      * Deletes a record as a user in webCRM's interface would; the only way to delete organisations and persons.
      * An organisation takes its persons and products with it.
      *
