@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crmsync.testing.CommandRun;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Issue 12: {@code crmsync --version} names the version and the commit the build was made from, and says so
@@ -27,43 +29,26 @@ class VersionTest {
                         + " \\(commit ([0-9a-f]{7,40}(-dirty)?|unknown)\\)");
     }
 
-    @Test
-    void shouldSayTheCommitIsUnknownWhenTheBuildFoundNone() {
-        // Given
+    @ParameterizedTest(name = "version={0}, commit={1}")
+    @CsvSource(nullValues = "none", value = {
+            "1.2.3, 0123456789ab, crmsync 1.2.3 (commit 0123456789ab)",
+            "1.2.3, 0123456789ab-dirty, crmsync 1.2.3 (commit 0123456789ab-dirty)",
+            "1.2.3, unknown, crmsync 1.2.3 (commit unknown)",
+            "none, none, crmsync (built outside Maven) (commit unknown)"})
+    void shouldSayWhatTheBuildWroteAndNoMore(String version, String commit, String expected) {
+        // Given: what the build wrote into build-info.properties; nothing at all for classes built outside Maven
         Properties written = new Properties();
-        written.setProperty("version", "1.2.3");
-        written.setProperty("commit", "unknown");
+        if (version != null) {
+            written.setProperty("version", version);
+        }
+        if (commit != null) {
+            written.setProperty("commit", commit);
+        }
 
         // When
         String line = BuildInfo.of(written).versionLine();
 
         // Then
-        assertThat(line).isEqualTo("crmsync 1.2.3 (commit unknown)");
-    }
-
-    @Test
-    void shouldNameADirtyCommit() {
-        // Given
-        Properties written = new Properties();
-        written.setProperty("version", "1.2.3");
-        written.setProperty("commit", "0123456789ab-dirty");
-
-        // When
-        String line = BuildInfo.of(written).versionLine();
-
-        // Then
-        assertThat(line).isEqualTo("crmsync 1.2.3 (commit 0123456789ab-dirty)");
-    }
-
-    @Test
-    void shouldSayWhenClassesWereNotBuiltByMaven() {
-        // Given: no build-info.properties at all
-        Properties none = new Properties();
-
-        // When
-        String line = BuildInfo.of(none).versionLine();
-
-        // Then
-        assertThat(line).isEqualTo("crmsync (built outside Maven) (commit unknown)");
+        assertThat(line).isEqualTo(expected);
     }
 }
