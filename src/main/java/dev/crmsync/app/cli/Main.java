@@ -104,12 +104,11 @@ public final class Main {
         return sleeper;
     }
 
-    /** Reads the version from the jar's manifest, or says it runs from sources. */
+    /** The version and the commit of the build (see {@link BuildInfo}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"crmsync " + (version == null ? "(from sources)" : version)};
+            return new String[] {BuildInfo.current().versionLine()};
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
@@ -21,6 +20,7 @@ import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.Side;
 import dev.crmsync.testing.ServiceHarness;
+import dev.crmsync.testing.TestChromium;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The dashboard in headless Chromium (Debian's {@code /usr/bin/chromium}, driven by Playwright) against a running
+ * The dashboard in headless Chromium (the one {@link TestChromium} finds, driven by Playwright) against a running
  * service with both simulators: what a person sees and does there, and what that does in the two systems. Records
  * are changed through the simulators' HTTP APIs, as another tool or person would change them; what the systems
  * then hold is read from the simulators directly, which spends none of webCRM's request quota that crmsync shares.
@@ -71,21 +71,18 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void startServiceAndBrowser() {
+        // The browser first: on a machine without one, the class fails at once with what to install
+        playwright = TestChromium.playwright(Map.of());
+        List<String> args = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            args.add("--no-sandbox");    // Chromium refuses to start its sandbox as root, as CI runs it
+        }
+        browser = TestChromium.launch(playwright, args);
         harness = ServiceHarness.start(
                 "sync: { interval: 1s, reconcile-interval: 5s, conflict-policy: manual, max-attempts: 1 }\n",
                 "retry-attempts: 2, retry-backoff: 50ms, retry-max-backoff: 100ms, circuit-open: 2s");
         simulators = new SimulatorHttp(harness.webcrm().baseUrl(), ServiceHarness.WEBCRM_TOKEN,
                 harness.customcrm().baseUrl(), ServiceHarness.CUSTOMCRM_KEY);
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        List<String> args = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            args.add("--no-sandbox");    // Chromium refuses to start its sandbox as root, as CI runs it
-        }
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Path.of("/usr/bin/chromium"))
-                .setHeadless(true)
-                .setArgs(args));
         PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
         harness.awaitFirstCycles(PATIENCE);
     }
@@ -97,7 +94,9 @@ class DashboardBrowserTest {
                 playwright.close();
             }
         } finally {
-            harness.close();
+            if (harness != null) {
+                harness.close();
+            }
         }
     }
 
