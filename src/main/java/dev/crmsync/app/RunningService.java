@@ -87,6 +87,7 @@ public final class RunningService implements AutoCloseable {
             service = new SyncService(connection.store(), connection.cycle(), config.service(), clock, tally, health,
                     counters);
             SyncService started = service;
+            service.addOutcomeListener(outcome -> meters.cycleEnded(outcome.flow(), outcome.result()));
             SyncConnection opened = connection;
             for (Flow flow : Flow.values()) {
                 meters.deadLetters(flow, () -> opened.store().countWithStatus(RecordStatus.DEAD)
