@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -118,15 +116,8 @@ class CycleOutcomeTest {
         return out;
     }
 
-    /** The value of {@code crmsync_cycles_total{flow,result}}, or -1 when the series is missing. */
+    /** The value of {@code crmsync_cycles_total{flow,result}}. */
     static double cycles(ServiceHarness harness, String flow, String result) {
-        String text = harness.call("GET", "/metrics", null, null).body();
-        Matcher m = Pattern.compile("(?m)^crmsync_cycles_total\\{([^}]*)} ([0-9.eE+-]+)$").matcher(text);
-        while (m.find()) {
-            if (m.group(1).contains("flow=\"" + flow + "\"") && m.group(1).contains("result=\"" + result + "\"")) {
-                return Double.parseDouble(m.group(2));
-            }
-        }
-        return -1;
+        return harness.metric("crmsync_cycles_total", "flow=\"" + flow + "\"", "result=\"" + result + "\"");
     }
 }
