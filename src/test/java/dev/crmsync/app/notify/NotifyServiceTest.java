@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
+import dev.crmsync.testing.CapturedLogs;
 import dev.crmsync.testing.HookReceiver;
 import dev.crmsync.testing.ServiceHarness;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -91,30 +89,25 @@ class NotifyServiceTest {
 
     @Test
     void shouldWarnAboutAReceiverThatIsDownAndSyncAsIfNothingHappened() {
-        ListAppender<ILoggingEvent> logs = catchLogs();
         HookReceiver gone = new HookReceiver();
         String url = gone.url(PATH);
         gone.close();
-        try (ServiceHarness harness = ServiceHarness.start(notify(url, ""), SYSTEMS)) {
+        try (CapturedLogs logs = new CapturedLogs();
+             ServiceHarness harness = ServiceHarness.start(notify(url, ""), SYSTEMS)) {
             await().atMost(PATIENCE).until(() -> cycles(harness, "organisations", "ok") >= 1);
 
             // When a flow starts failing, and its event cannot be delivered
             harness.webcrm().faults().settings(new FaultSettings(Duration.ZERO, 1.0, 0, 0));
-            ILoggingEvent warning = await().atMost(PATIENCE).until(() -> logs.list.stream()
-                    .filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("notification"))
-                    .findFirst().orElse(null), w -> w != null);
+            ILoggingEvent warning = await().atMost(PATIENCE).until(() -> logs.first(Level.WARN, "notification")
+                    .orElse(null), w -> w != null);
 
             // Then a warning names the receiver without its secret path, and the flows go on once webCRM is back
             assertThat(warning.getKeyValuePairs().toString()).contains(url.substring(0, url.indexOf("/alerts")) + "/…");
             harness.webcrm().faults().reset();
             double okBefore = cycles(harness, "organisations", "ok");
             await().atMost(PATIENCE).until(() -> cycles(harness, "organisations", "ok") > okBefore);
-            assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage() + e.getKeyValuePairs())
+            assertThat(logs.lines()).allSatisfy(e -> assertThat(CapturedLogs.text(e))
                     .doesNotContain("s3cr3t").doesNotContain("notify-key-123"));
-        } finally {
-            Logger logger = (Logger) LoggerFactory.getLogger("dev.crmsync");
-            logger.detachAppender(logs);
-            logger.setLevel(null);
         }
     }
 
@@ -131,14 +124,5 @@ class NotifyServiceTest {
     /** The value of {@code crmsync_cycles_total{flow,result}}. */
     static double cycles(ServiceHarness harness, String flow, String result) {
         return harness.metric("crmsync_cycles_total", "flow=\"" + flow + "\"", "result=\"" + result + "\"");
-    }
-
-    private static ListAppender<ILoggingEvent> catchLogs() {
-        Logger logger = (Logger) LoggerFactory.getLogger("dev.crmsync");
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(Level.INFO);
-        return appender;
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.crmsync.adapters.http.RetryPolicy;
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.app.config.NotifySettings;
@@ -14,6 +12,7 @@ import dev.crmsync.app.service.CycleResult;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Secret;
 import dev.crmsync.testing.Backoffs;
+import dev.crmsync.testing.CapturedLogs;
 import dev.crmsync.testing.HookReceiver;
 import java.net.URI;
 import java.time.Duration;
@@ -23,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,19 +37,11 @@ class WebhookNotifierTest {
     private final HookReceiver receiver = new HookReceiver();
     private final List<Duration> pauses = new CopyOnWriteArrayList<>();
     private final Sleeper recording = pauses::add;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-    @BeforeEach
-    void catchLogs() {
-        logs.start();
-        logger().addAppender(logs);
-        logger().setLevel(Level.DEBUG);
-    }
+    private final CapturedLogs logs = new CapturedLogs();
 
     @AfterEach
     void stop() {
-        logger().detachAppender(logs);
-        logger().setLevel(null);
+        logs.close();
         receiver.close();
     }
 
@@ -93,7 +82,7 @@ class WebhookNotifierTest {
             ILoggingEvent warning = await().atMost(Duration.ofSeconds(10)).until(this::warning, w -> w != null);
             assertThat(receiver.deliveries(SECRET_PATH)).hasSize(3);
             Backoffs.assertJittered(pauses, Duration.ofSeconds(1), Duration.ofSeconds(2));
-            String line = warning.getFormattedMessage() + warning.getKeyValuePairs();
+            String line = CapturedLogs.text(warning);
             assertThat(line).contains("url=\"" + receiver.url("/").replaceAll("/$", "") + "/…\"")
                     .contains("failed after 3 attempts: answered HTTP 503");
             assertNoSecretLogged();
@@ -139,15 +128,11 @@ class WebhookNotifierTest {
     }
 
     private ILoggingEvent warning() {
-        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).findFirst().orElse(null);
+        return logs.first(Level.WARN, "notification").orElse(null);
     }
 
     private void assertNoSecretLogged() {
-        assertThat(logs.list).isNotEmpty().allSatisfy(event -> assertThat(event.getFormattedMessage()
-                + event.getKeyValuePairs()).doesNotContain("s3cr3t").doesNotContain("notify-secret"));
-    }
-
-    private static Logger logger() {
-        return (Logger) LoggerFactory.getLogger("dev.crmsync");
+        assertThat(logs.lines()).isNotEmpty().allSatisfy(event -> assertThat(CapturedLogs.text(event))
+                .doesNotContain("s3cr3t").doesNotContain("notify-secret"));
     }
 }
