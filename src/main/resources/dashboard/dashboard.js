@@ -732,7 +732,8 @@
     const running = f.state === 'running';
     const pill = {
       ok: running ? 'Syncing now' : 'Healthy',
-      failing: 'Failing',
+      // A mass delete held back is no error of a system: it waits for a person to say whether it is real
+      failing: f.lastResult === 'held' ? 'Deletes held back' : 'Failing',
       'system-down': 'Waiting for a system',
       paused: 'Paused',
     }[hlt];
@@ -775,7 +776,8 @@
         ? h('span', { class: 'muted' }, 'nothing carried yet')
         : 'changes arrived within ' + duration(f.lagSeconds))),
     f.lastError ? h('p', { class: 'flow-error', 'data-testid': 'flow-error-' + f.flow },
-      'Last error: ' + f.lastError) : null,
+      (f.lastResult === 'held' ? 'Held by the delete circuit breaker' : 'Last error') + ': ' + f.lastError
+      + (f.lastResultSince ? ' (since ' + clock(f.lastResultSince) + ')' : '')) : null,
     h('div', { class: 'actions' },
       h('button', {
         type: 'button', class: 'btn', 'data-testid': 'flow-sync-now-' + f.flow, disabled: f.paused || running,

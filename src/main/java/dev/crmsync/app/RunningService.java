@@ -6,6 +6,8 @@ import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.docs.DataflowDocument;
 import dev.crmsync.app.metrics.CrmsyncMeters;
+import dev.crmsync.app.notify.FlowAlerts;
+import dev.crmsync.app.notify.WebhookNotifier;
 import dev.crmsync.app.service.CycleTally;
 import dev.crmsync.app.service.SyncService;
 import dev.crmsync.app.service.SystemCounters;
@@ -38,6 +40,8 @@ public final class RunningService implements AutoCloseable {
 
     /** How long a stop waits for the running cycle to reach the end of its batch. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /** How long a stop waits for the notifications still queued. */
+    private static final Duration NOTIFY_GRACE = Duration.ofSeconds(5);
 
     private final SyncConnection connection;
     private final SyncService service;
@@ -45,12 +49,15 @@ public final class RunningService implements AutoCloseable {
     private final CrmsyncMeters meters;
     private final ChangeHooks hooks;
     private final StoppableSleeper waits;
+    /** Null without a {@code notify:} section. */
+    private final WebhookNotifier notifier;
     /** Null while running; then whether the stop was clean. Guarded by {@code this}. */
     private Boolean stoppedCleanly;
 
     private RunningService(SyncConnection connection, SyncService service, ManagementApi api, CrmsyncMeters meters,
-                           ChangeHooks hooks, StoppableSleeper waits) {
+                           ChangeHooks hooks, StoppableSleeper waits, WebhookNotifier notifier) {
         this.waits = waits;
+        this.notifier = notifier;
         this.connection = connection;
         this.service = service;
         this.api = api;
@@ -82,11 +89,19 @@ public final class RunningService implements AutoCloseable {
         SyncConnection connection = null;
         SyncService service = null;
         ManagementApi api = null;
+        WebhookNotifier notifier = null;
         try {
             connection = SyncConnection.open(config, clock, waits, both(tally, meters.syncMetrics()), counters);
             service = new SyncService(connection.store(), connection.cycle(), config.service(), clock, tally, health,
                     counters);
             SyncService started = service;
+            service.addOutcomeListener(outcome -> meters.cycleEnded(outcome.flow(), outcome.result()));
+            if (config.notifications() != null) {
+                notifier = new WebhookNotifier(config.notifications(), waits, clock);
+                service.addOutcomeListener(new FlowAlerts(config.notifications().deadLetterThreshold(), notifier));
+                log.atInfo().addKeyValue("url", config.notifications().shownUrl())
+                        .log("flows that start failing, recover or are held are notified");
+            }
             SyncConnection opened = connection;
             for (Flow flow : Flow.values()) {
                 meters.deadLetters(flow, () -> opened.store().countWithStatus(RecordStatus.DEAD)
@@ -111,7 +126,7 @@ public final class RunningService implements AutoCloseable {
             }
             log.atInfo().addKeyValue("url", api.baseUrl()).addKeyValue("auth", insecureNoAuth ? "none" : "token")
                     .log("crmsync is running");
-            return new RunningService(connection, service, api, meters, hooks, waits);
+            return new RunningService(connection, service, api, meters, hooks, waits, notifier);
         } catch (RuntimeException e) {
             if (service != null) {
                 service.stop(STOP_GRACE);
@@ -121,6 +136,9 @@ public final class RunningService implements AutoCloseable {
             }
             if (connection != null) {
                 connection.close();
+            }
+            if (notifier != null) {
+                notifier.close(Duration.ZERO);
             }
             meters.close();
             throw e;
@@ -175,6 +193,10 @@ public final class RunningService implements AutoCloseable {
         waits.stop();
         boolean clean = service.stop(grace);
         stoppedCleanly = clean;
+        if (notifier != null) {
+            // What the last turns had to tell: one attempt each (the stop ended the retries' waits).
+            notifier.close(NOTIFY_GRACE);
+        }
         api.close();
         connection.close();
         meters.close();

@@ -440,6 +440,30 @@ public final class ServiceHarness implements AutoCloseable {
     }
 
     /**
+     * Reads {@code /metrics} as Prometheus scrapes it.
+     *
+     * @param name   a series' name, e.g. {@code crmsync_cycles_total}
+     * @param labels labels its samples must all carry, e.g. {@code flow="persons"}
+     * @return the sum of the samples that carry them all, 0 when none does
+     */
+    public double metric(String name, String... labels) {
+        String text = call("GET", "/metrics", null, null).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(text);
+        double sum = 0;
+        while (m.find()) {
+            boolean all = true;
+            for (String label : labels) {
+                all &= m.group(1).contains(label);
+            }
+            if (all) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /**
      * @return the status document
      */
     public JsonNode status() {

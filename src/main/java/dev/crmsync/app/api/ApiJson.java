@@ -85,6 +85,8 @@ public final class ApiJson {
         out.put("openConflicts", f.openConflicts());
         putSeconds(out, "lagSeconds", f.lag());
         out.put("lastError", f.lastError());
+        out.put("lastResult", f.outcome() == null ? null : f.outcome().result().label());
+        out.put("lastResultSince", f.outcome() == null ? null : time(f.outcome().since()));
         out.set("progress", f.progress() == null ? NODES.nullNode() : progress(f.progress()));
         return out;
     }

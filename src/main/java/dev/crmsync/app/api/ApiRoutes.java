@@ -295,7 +295,37 @@ final class ApiRoutes {
                             : state.checkedAt() == null ? "not called yet" : state.lastError());
         }
         out.put("status", all ? "up" : "down");
+        flowHealth(out, storeUp);
         json(ctx, all ? 200 : 503, out);
+    }
+
+    /**
+     * How each flow's last turn ended, and which flows need a person. A failing flow does not make the service
+     * unready: restarting crmsync or taking it out of a load balancer mends neither a record a system refuses
+     * nor a mass delete held back, and would stop the dashboard and the hooks that show and mend it. The status
+     * code answers "can this process serve and reach its systems"; {@code failingFlows} answers "does a flow need
+     * a person" (empty when none does), for a monitor that reads the body. No error text: this route needs no
+     * token; the reason is in the status behind it.
+     */
+    private void flowHealth(ObjectNode out, boolean storeUp) {
+        ObjectNode flows = out.putObject("flows");
+        ArrayNode failing = out.putArray("failingFlows");
+        if (!storeUp) {
+            return; // the status reads the store; the store check above already says what fails
+        }
+        for (FlowStatus status : service.status().flows()) {
+            Flow flow = status.flow();
+            var outcome = status.outcome();
+            boolean paused = status.paused();
+            ObjectNode f = flows.putObject(flow.configName());
+            f.put("lastResult", outcome == null ? null : outcome.result().label());
+            f.put("since", outcome == null ? null : ApiJson.time(outcome.since()));
+            f.put("paused", paused);
+            // A paused flow is left alone on purpose: the person who paused it knows.
+            if (outcome != null && outcome.needsAttention() && !paused) {
+                failing.add(flow.configName());
+            }
+        }
     }
 
     // ---------------------------------------------------------------- JSON for events

@@ -157,8 +157,10 @@ public final class ConfigLoader {
                 .read(top.section("mappings"), DefaultMappings.all(countryLanguage));
         mappings = stamps(sync.section("flows"), mappings);
         ServiceSettings service = server(top.section("server"), schedules(sync));
+        Section notifySection = top.section("notify");
+        NotifySettings notify = top.has("notify") ? notify(notifySection) : null;
         top.refuseUnknownKeys();
-        return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings, service);
+        return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings, service, notify);
     }
 
     private WebcrmSettings webcrm(Section s) {
@@ -206,18 +208,60 @@ public final class ConfigLoader {
     private Resilience resilience(Section s) {
         Resilience defaults = Resilience.ofDefaults();
         RetryPolicy.Settings retry = defaults.retry();
-        int attempts = s.integer("retry-attempts", retry.maxAttempts(), 1, 20);
-        Duration first = duration(s, "retry-backoff", Durations.format(retry.firstBackoff()));
-        Duration max = duration(s, "retry-max-backoff", Durations.format(retry.maxBackoff()));
-        if (max.compareTo(first) < 0) {
-            throw new ConfigException(s.key("retry-max-backoff"), "must not be shorter than retry-backoff ("
-                    + Durations.format(first) + ")");
-        }
+        RetryPolicy.Settings read = retry(s, retry.maxAttempts(), retry.maxRetryAfter());
         Duration open = duration(s, "circuit-open", Durations.format(defaults.circuitOpen()));
         if (open.isZero()) {
             throw new ConfigException(s.key("circuit-open"), "must be longer than 0s");
         }
-        return new Resilience(new RetryPolicy.Settings(attempts, first, max, retry.maxRetryAfter()), open);
+        return new Resilience(read, open);
+    }
+
+    /** {@code retry-attempts}, {@code retry-backoff} and {@code retry-max-backoff}, wherever crmsync retries. */
+    private static RetryPolicy.Settings retry(Section s, int defaultAttempts, Duration maxRetryAfter) {
+        RetryPolicy.Settings defaults = RetryPolicy.Settings.ofDefaults();
+        int attempts = s.integer("retry-attempts", defaultAttempts, 1, 20);
+        Duration first = duration(s, "retry-backoff", Durations.format(defaults.firstBackoff()));
+        Duration max = duration(s, "retry-max-backoff", Durations.format(defaults.maxBackoff()));
+        if (max.compareTo(first) < 0) {
+            throw new ConfigException(s.key("retry-max-backoff"), "must not be shorter than retry-backoff ("
+                    + Durations.format(first) + ")");
+        }
+        return new RetryPolicy.Settings(attempts, first, max, maxRetryAfter);
+    }
+
+    /**
+     * Reads {@code notify:}. Its URL and header values may hold secrets (a chat webhook's token is its path), so
+     * they are read like the credentials: left unread, with their variables, by a loader without credentials.
+     */
+    private NotifySettings notify(Section s) {
+        URI url;
+        Map<String, Secret> headers = new java.util.LinkedHashMap<>();
+        Section headerSection = s.section("headers");
+        if (readCredentials) {
+            url = url(s, "url");
+            for (String name : headerSection.keys()) {
+                if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    throw new ConfigException(headerSection.key(name), "is not a header name");
+                }
+                headers.put(name, new Secret(headerSection.requiredString(name)));
+            }
+        } else {
+            if (!s.hasUnresolved("url")) {
+                throw new ConfigException(s.key("url"), "is required");
+            }
+            url = URI.create("http://notify.invalid");
+            headerSection.keys().forEach(headerSection::hasUnresolved);
+        }
+        headerSection.refuseUnknownKeys();
+        Duration timeout = duration(s, "timeout", "10s");
+        if (timeout.isZero()) {
+            throw new ConfigException(s.key("timeout"), "must be longer than 0s");
+        }
+        RetryPolicy.Settings retry = retry(s, 3, NotifySettings.MAX_RETRY_AFTER);
+        int threshold = s.has("dead-letter-threshold")
+                ? s.integer("dead-letter-threshold", 0, 1, Integer.MAX_VALUE) : 0;
+        s.refuseUnknownKeys();
+        return new NotifySettings(url, headers, timeout, retry, threshold);
     }
 
     private String store(Section s, Path folder) {

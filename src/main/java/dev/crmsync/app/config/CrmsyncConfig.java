@@ -16,13 +16,23 @@ import java.util.Map;
  * @param sync      the engine's policies
  * @param mappings  the property table of each flow
  * @param service   how {@code run} serves and schedules
+ * @param notifications where {@code run} sends an event when a flow starts failing and so on; null without a
+ *                      {@code notify:} section
  */
 public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, String storeUrl, SyncSettings sync,
-                            Map<Flow, FlowMapping> mappings, ServiceSettings service) {
+                            Map<Flow, FlowMapping> mappings, ServiceSettings service, NotifySettings notifications) {
 
     public CrmsyncConfig {
         mappings = Map.copyOf(mappings);
         java.util.Objects.requireNonNull(service, "service");
+    }
+
+    /**
+     * A configuration that notifies no one.
+     */
+    public CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, String storeUrl, SyncSettings sync,
+                         Map<Flow, FlowMapping> mappings, ServiceSettings service) {
+        this(webcrm, customcrm, storeUrl, sync, mappings, service, null);
     }
 
     /**
@@ -37,13 +47,13 @@ public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, 
      * @return a copy with other mappings
      */
     public CrmsyncConfig withMappings(Map<Flow, FlowMapping> newMappings) {
-        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, newMappings, service);
+        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, newMappings, service, notifications);
     }
 
     /**
      * @return a copy with other service settings
      */
     public CrmsyncConfig withService(ServiceSettings newService) {
-        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, mappings, newService);
+        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, mappings, newService, notifications);
     }
 }

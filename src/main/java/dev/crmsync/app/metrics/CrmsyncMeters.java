@@ -1,6 +1,8 @@
 package dev.crmsync.app.metrics;
 
+import dev.crmsync.app.service.CycleResult;
 import dev.crmsync.model.Flow;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -55,6 +57,12 @@ public final class CrmsyncMeters implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         this.sync = new MicrometerSyncMetrics(registry);
         this.http = new MicrometerHttpObserver(registry);
+        // Every flow and result from zero, so that an alert on increase(...{result="failed"}) has a series to read.
+        for (Flow flow : Flow.values()) {
+            for (CycleResult result : CycleResult.values()) {
+                cycles(flow, result);
+            }
+        }
     }
 
     /**
@@ -122,6 +130,23 @@ public final class CrmsyncMeters implements AutoCloseable {
      */
     public void deadLetters(Flow flow, Supplier<? extends Number> count) {
         gauge("crmsync.dead.letters.current", Map.of("flow", flow.configName()), count);
+    }
+
+    /**
+     * Counts how a flow's turn ended, as {@code crmsync_cycles_total{flow,result}}, {@code result} one of
+     * {@code ok}, {@code failed} and {@code held} (the delete circuit breaker held its deletes back).
+     *
+     * @param flow   the flow
+     * @param result how its turn ended
+     */
+    public void cycleEnded(Flow flow, CycleResult result) {
+        cycles(flow, result).increment();
+    }
+
+    private Counter cycles(Flow flow, CycleResult result) {
+        return Counter.builder("crmsync.cycles")
+                .description("Turns of a flow, by how they ended: ok, failed, or held by the delete circuit breaker")
+                .tags("flow", flow.configName(), "result", result.label()).register(registry);
     }
 
     /**

@@ -25,11 +25,12 @@ import java.time.Instant;
  * @param lag               the longest end-to-end lag of its last cycle that wrote, or null
  * @param lastError         why its last cycle stopped early, or null
  * @param progress          how far the running cycle has got, or null
+ * @param outcome           how its last turn in this process ended (ok, failed, held), or null before the first
  */
 public record FlowStatus(Flow flow, String title, String state, boolean paused, Duration interval,
                          Duration reconcileInterval, CycleLog lastCycle, Instant nextCycleAt, Instant nextReconcileAt,
                          long links, long deadLetters, long openConflicts, Duration lag, String lastError,
-                         ProgressTracker.Progress progress) {
+                         ProgressTracker.Progress progress, FlowOutcome outcome) {
 
     /**
      * @param flow a flow

@@ -76,9 +76,12 @@ public final class SyncService implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     private final Deque<FutureTask<?>> tasks = new ArrayDeque<>();
     private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<OutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
     private final Map<Flow, CycleLog> lastCycles = new EnumMap<>(Flow.class);
     private final Map<Flow, Duration> lastLags = new EnumMap<>(Flow.class);
     private final Map<Flow, String> lastErrors = new EnumMap<>(Flow.class);
+    /** How each flow's last turn of this process ended; none before its first (guarded by lastCycles). */
+    private final Map<Flow, FlowOutcome> outcomes = new EnumMap<>(Flow.class);
     private final Set<HistoryEntry> publishedAtLast = new HashSet<>();
 
     private volatile FlowScheduler.Batch running;
@@ -176,6 +179,23 @@ public final class SyncService implements AutoCloseable {
      */
     public void removeListener(ServiceListener listener) {
         listeners.remove(listener);
+    }
+
+    /**
+     * @param listener told how each flow's turn ended
+     */
+    public void addOutcomeListener(OutcomeListener listener) {
+        outcomeListeners.add(listener);
+    }
+
+    /**
+     * @param flow a flow
+     * @return how its last turn in this process ended, or empty before its first
+     */
+    public Optional<FlowOutcome> outcome(Flow flow) {
+        synchronized (lastCycles) {
+            return Optional.ofNullable(outcomes.get(flow));
+        }
     }
 
     // ---------------------------------------------------------------- control
@@ -408,10 +428,12 @@ public final class SyncService implements AutoCloseable {
         String error;
         CycleLog last;
         Duration lag;
+        FlowOutcome outcome;
         synchronized (lastCycles) {
             error = lastErrors.get(flow);
             last = lastCycles.get(flow);
             lag = lastLags.get(flow);
+            outcome = outcomes.get(flow);
         }
         boolean systemDown = health.downUntil().isPresent();
         String state = isRunning ? "running" : paused ? "paused" : systemDown ? "system-down"
@@ -421,7 +443,7 @@ public final class SyncService implements AutoCloseable {
                 schedule.reconcileInterval(), last, isRunning ? null : scheduler.nextCycle(flow).orElse(null),
                 scheduler.nextReconcile(flow).orElse(null), store.countLinks(flow, LinkState.ACTIVE),
                 dead.getOrDefault(flow, 0L), open.getOrDefault(flow, 0L), lag, error,
-                isRunning ? progress.of(flow).orElse(null) : null);
+                isRunning ? progress.of(flow).orElse(null) : null, outcome);
     }
 
     /**
@@ -538,6 +560,7 @@ public final class SyncService implements AutoCloseable {
         running = batch;
         fireStatus();
         String error = null;
+        boolean abandoned = false;
         List<String> trips = new ArrayList<>();
         try {
             SyncRun.Result result = new SyncRun(cycle, MAX_CYCLES_PER_TURN).untilQuiet(
@@ -551,6 +574,7 @@ public final class SyncService implements AutoCloseable {
                     .log("cycle finished");
         } catch (ProgressTracker.Abandoned e) {
             error = e.getMessage();
+            abandoned = true;
             log.atInfo().addKeyValue("flows", names(batch.flows())).log("cycle abandoned: the service is stopping");
         } catch (RuntimeException e) {
             error = describe(e);
@@ -559,6 +583,10 @@ public final class SyncService implements AutoCloseable {
         }
         Instant ended = clock.instant();
         recordCycle(batch, started, ended, error, trips);
+        if (!abandoned) {
+            // A turn cut short by a stop says nothing about the flow's health.
+            tellOutcomes(batch.flows(), ended, error, trips);
+        }
         scheduler.ran(batch, started, ended);
         // A system whose circuit opened is left alone until its trial time; the flows go on by themselves then.
         health.downUntil().ifPresent(until -> scheduler.deferUntil(batch.flows(), until));
@@ -571,7 +599,7 @@ public final class SyncService implements AutoCloseable {
     private void recordCycle(FlowScheduler.Batch batch, Instant started, Instant ended, String error,
                              List<String> trips) {
         for (Flow flow : batch.flows()) {
-            String trip = trips.stream().filter(t -> t.startsWith(flow.configName() + ":")).findFirst().orElse(null);
+            String trip = tripOf(flow, trips);
             String flowError = error != null ? error : trip;
             CycleTally.Counts counts = tally.of(flow);
             CycleLog entry = new CycleLog(flow, started, ended, batch.trigger().label(),
@@ -602,6 +630,39 @@ public final class SyncService implements AutoCloseable {
                 log.atWarn().addKeyValue("error", describe(e)).log("old cycles could not be pruned");
             }
         }
+    }
+
+    private void tellOutcomes(Set<Flow> flows, Instant ended, String error, List<String> trips) {
+        Map<Flow, Long> dead;
+        try {
+            dead = store.countWithStatus(RecordStatus.DEAD);
+        } catch (RuntimeException e) {
+            dead = Map.of();
+        }
+        for (Flow flow : flows) {
+            String trip = tripOf(flow, trips);
+            CycleResult result = error != null ? CycleResult.FAILED : trip != null ? CycleResult.HELD : CycleResult.OK;
+            FlowOutcome outcome;
+            synchronized (lastCycles) {
+                FlowOutcome before = outcomes.get(flow);
+                Instant since = before != null && before.result() == result ? before.since() : ended;
+                outcome = new FlowOutcome(flow, result, ended, since, error != null ? error : trip,
+                        dead.getOrDefault(flow, 0L));
+                outcomes.put(flow, outcome);
+            }
+            for (OutcomeListener listener : outcomeListeners) {
+                try {
+                    listener.cycleEnded(outcome);
+                } catch (RuntimeException e) {
+                    log.atWarn().addKeyValue("flow", flow.configName()).addKeyValue("error", describe(e))
+                            .log("a listener of cycle outcomes failed; the sync goes on");
+                }
+            }
+        }
+    }
+
+    private static String tripOf(Flow flow, List<String> trips) {
+        return trips.stream().filter(t -> t.startsWith(flow.configName() + ":")).findFirst().orElse(null);
     }
 
     /** Tells listeners about history entries appended since the last call, oldest first. */

@@ -494,6 +494,77 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheNotifySectionWithItsSecretsFromTheEnvironment() {
+        // Given a receiver whose URL and header hold secrets, as a chat webhook's do
+        ConfigLoader withSecrets = new ConfigLoader(Map.of("WEBCRM_TOKEN", "w", "CUSTOMCRM_API_KEY", "c",
+                "NOTIFY_URL", "https://chat.example.com/hooks/T000/B000/s3cr3t-path", "NOTIFY_TOKEN", "n-secret"));
+
+        // When
+        CrmsyncConfig config = withSecrets.parse(MINIMAL + """
+                notify:
+                  url: ${NOTIFY_URL}
+                  headers: { Authorization: "Bearer ${NOTIFY_TOKEN}" }
+                  timeout: 5s
+                  retry-attempts: 2
+                  retry-backoff: 100ms
+                  dead-letter-threshold: 25
+                """, Path.of("/etc/crmsync"));
+
+        // Then every key is read, and only the receiver's scheme and host are ever shown
+        NotifySettings notify = config.notifications();
+        assertThat(notify.url()).hasToString("https://chat.example.com/hooks/T000/B000/s3cr3t-path");
+        assertThat(notify.headers().get("Authorization").reveal()).isEqualTo("Bearer n-secret");
+        assertThat(notify.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(notify.retry().maxAttempts()).isEqualTo(2);
+        assertThat(notify.retry().firstBackoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(notify.retry().maxBackoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(notify.deadLetterThreshold()).isEqualTo(25);
+        assertThat(notify.shownUrl()).isEqualTo("https://chat.example.com/…");
+        assertThat(config.toString()).doesNotContain("s3cr3t").doesNotContain("n-secret");
+    }
+
+    @Test
+    void shouldNotifyNoOneWithoutTheSectionAndUseDefaultsForWhatItLeavesOut() {
+        assertThat(parse(MINIMAL).notifications()).isNull();
+
+        NotifySettings notify = parse(MINIMAL + "notify: { url: \"http://127.0.0.1:9000\" }\n").notifications();
+        assertThat(notify.headers()).isEmpty();
+        assertThat(notify.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(notify.retry().maxAttempts()).isEqualTo(3);
+        assertThat(notify.deadLetterThreshold()).isZero();
+        assertThat(notify.shownUrl()).isEqualTo("http://127.0.0.1:9000");
+    }
+
+    @Test
+    void shouldNameTheKeyOfEachNotifyMistake() {
+        assertThat(problem(() -> parse(MINIMAL + "notify: { url: \"http://x.example\", dead-letter-treshold: 5 }\n")))
+                .isEqualTo("notify.dead-letter-treshold: unknown key; did you mean notify.dead-letter-threshold?");
+        assertThat(problem(() -> parse(MINIMAL + "notify: { timeout: 5s }\n"))).isEqualTo("notify.url: is required");
+        assertThat(problem(() -> parse(MINIMAL + "notify: { url: \"ftp://x.example\" }\n")))
+                .startsWith("notify.url: 'ftp://x.example' is not an http(s) URL");
+        assertThat(problem(() -> parse(MINIMAL + "notify: { url: \"http://x.example\", dead-letter-threshold: 0 }\n")))
+                .startsWith("notify.dead-letter-threshold:");
+        assertThat(problem(() -> parse(MINIMAL + "notify: { url: \"http://x.example\", headers: [ a ] }\n")))
+                .startsWith("notify.headers:");
+        assertThat(problem(() -> parse(MINIMAL + "notify: { url: \"http://x.example\", timeout: 0s }\n")))
+                .isEqualTo("notify.timeout: must be longer than 0s");
+        assertThat(problem(() -> parse(MINIMAL + "notify: { url: \"http://x.example\", headers: { X-Key: ${NOTIFY_KEY} } }\n")))
+                .isEqualTo("notify.headers.X-Key: environment variable NOTIFY_KEY is not set");
+    }
+
+    @Test
+    void shouldLeaveTheNotifySecretsUnreadWithoutCredentials() {
+        // When a command that notifies no one loads a file whose notify secrets are not in its environment
+        CrmsyncConfig config = new ConfigLoader(Map.of()).withoutCredentials().parse(MINIMAL + """
+                notify: { url: "${NOTIFY_URL}", headers: { Authorization: "Bearer ${NOTIFY_TOKEN}" } }
+                """, Path.of("."));
+
+        // Then it loads, holding no secret of the receiver
+        assertThat(config.notifications().headers()).isEmpty();
+        assertThat(config.notifications().url().getHost()).isEqualTo("notify.invalid");
+    }
+
+    @Test
     void shouldRefuseYamlThatDoesNotParse() {
         assertThat(problem(() -> parse("webcrm: { url: [")))
                 .startsWith("the configuration is not valid YAML");

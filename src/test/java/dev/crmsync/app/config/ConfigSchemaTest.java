@@ -32,12 +32,15 @@ class ConfigSchemaTest {
     @Test
     void shouldLoadTheExampleThatShowsEveryKey() {
         CrmsyncConfig config = new ConfigLoader(Map.of("WEBCRM_TOKEN", "t", "CUSTOMCRM_API_KEY", "k",
-                "CRMSYNC_TOKEN", "a-token-of-sixteen-or-more")).load(EXAMPLE);
+                "CRMSYNC_TOKEN", "a-token-of-sixteen-or-more", "CRMSYNC_NOTIFY_URL", "https://chat.example.com/hooks/x",
+                "CRMSYNC_NOTIFY_TOKEN", "n")).load(EXAMPLE);
 
         assertThat(config.webcrm().url()).hasToString("https://api.webcrm.com");
         assertThat(config.mappings()).hasSize(3);
         assertThat(config.service().schedules().get(Flow.ORGANISATIONS).interval()).hasSeconds(10);
         assertThat(config.service().schedules().get(Flow.PERSONS).interval()).hasSeconds(30);
+        assertThat(config.notifications().url()).hasToString("https://chat.example.com/hooks/x");
+        assertThat(config.notifications().deadLetterThreshold()).isEqualTo(10);
     }
 
     @Test
@@ -82,7 +85,7 @@ class ConfigSchemaTest {
             return;
         }
         if (!node.isObject() || prefix.endsWith(".values") || prefix.endsWith(".filter.webcrm")
-                || prefix.endsWith(".filter.customcrm")) {
+                || prefix.endsWith(".filter.customcrm") || prefix.equals("notify.headers")) {
             return;
         }
         for (String name : node.propertyNames()) {

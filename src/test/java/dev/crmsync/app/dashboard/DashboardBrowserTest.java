@@ -552,4 +552,29 @@ class DashboardBrowserTest {
         PlaywrightAssertions.assertThat(page.getByTestId("flow-health-organisations")).not().hasText(
                 "Waiting for a system");
     }
+
+    @Test
+    @Order(10)
+    void shouldShowAFlowWhoseMassDeleteTheBreakerHoldsBack() {
+        // Given
+        signIn();
+        List<String> products = new ArrayList<>();
+        harness.api("GET", "/api/links?flow=products", null).json().path("items").forEach(link -> {
+            if (link.path("state").asString().equals("active") && !link.path("customcrmId").isNull()) {
+                products.add(link.path("customcrmId").asString());
+            }
+        });
+        assertThat(products).hasSizeGreaterThanOrEqualTo(3);
+
+        // When most products are deleted in Customcrm, past the delete circuit breaker
+        products.forEach(id -> harness.customcrm().deleteAsUser(RecordType.PRODUCT, id));
+
+        // Then the products' card says their deletes are held back, and why
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-health-products")).hasText("Deletes held back");
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-card-products")).hasAttribute("data-health",
+                "failing");
+        PlaywrightAssertions.assertThat(page.getByTestId("flow-error-products"))
+                .containsText("Held by the delete circuit breaker: products: this run would delete or retire");
+        screenshot("deletes-held");
+    }
 }

@@ -11,8 +11,6 @@ import dev.crmsync.testing.CommandRun;
 import dev.crmsync.testing.ServiceHarness;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -41,7 +39,7 @@ class ServiceResilienceTest {
                     .contains("did not answer"));
             assertThat(system(harness, "customcrm").path("reachable").asBoolean()).isFalse();
             assertThat(harness.call("GET", "/health/ready", null, null).status()).isEqualTo(503);
-            assertThat(metric(harness, "crmsync_api_calls_total", "status=\"none\"", "system=\"customcrm\""))
+            assertThat(harness.metric("crmsync_api_calls_total", "status=\"none\"", "system=\"customcrm\""))
                     .isPositive();
 
             // When Customcrm is back
@@ -130,7 +128,7 @@ class ServiceResilienceTest {
             await().atMost(PATIENCE).until(() -> harness.customcrm().record(RecordType.CUSTOMER, customcrmId)
                     .orElseThrow().path("name").asString().equals("Throttled A/S"));
             assertThat(system(harness, "webcrm").path("throttled").asLong()).isGreaterThanOrEqualTo(4);
-            assertThat(metric(harness, "crmsync_api_throttled_total", "system=\"webcrm\"")).isGreaterThanOrEqualTo(4);
+            assertThat(harness.metric("crmsync_api_throttled_total", "system=\"webcrm\"")).isGreaterThanOrEqualTo(4);
             assertThat(system(harness, "webcrm").path("reachable").asBoolean()).isTrue();
         }
     }
@@ -199,22 +197,5 @@ class ServiceResilienceTest {
             }
         }
         throw new AssertionError("no system " + side);
-    }
-
-    /** The sum of a Prometheus series' samples whose labels hold every given label. */
-    private static double metric(ServiceHarness harness, String name, String... labels) {
-        String text = harness.call("GET", "/metrics", null, null).body();
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(text);
-        double sum = 0;
-        while (m.find()) {
-            boolean all = true;
-            for (String label : labels) {
-                all &= m.group(1).contains(label);
-            }
-            if (all) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
     }
 }
