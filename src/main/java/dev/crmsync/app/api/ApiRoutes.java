@@ -18,6 +18,7 @@ import dev.crmsync.ports.Store;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -236,7 +237,8 @@ final class ApiRoutes {
 
     /**
      * Answers a consistent copy of the store as a download: written to a private temporary folder while the
-     * service goes on, sent, and deleted. Nothing is written where a caller could name it.
+     * service goes on, streamed (a store of many links does not pass through the heap), and deleted. Nothing is
+     * written where a caller could name it.
      */
     private void backup(Context ctx) throws IOException {
         Path folder = Files.createTempDirectory("crmsync-backup-");
@@ -246,8 +248,11 @@ final class ApiRoutes {
             String name = "crmsync-" + clock.instant().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "")
                     + ".db";
             ctx.status(200).contentType("application/vnd.sqlite3")
-                    .header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-                    .result(Files.readAllBytes(copy));
+                    .header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+            // Sent before the copy is deleted below, so written here rather than handed over as a result stream
+            try (InputStream in = Files.newInputStream(copy)) {
+                in.transferTo(ctx.outputStream());
+            }
         } finally {
             Files.deleteIfExists(copy);
             Files.deleteIfExists(folder);
