@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,6 +34,9 @@ abstract class FlowPauseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
     FlowPauseCommand(boolean pause) {
         this.pause = pause;
     }
@@ -44,7 +48,7 @@ abstract class FlowPauseCommand implements Callable<Integer> {
         flows.forEach(name -> chosen.add(Flow.fromConfigName(name)));
         PrintWriter out = spec.commandLine().getOut();
         try (Store store = SyncConnection.openStore(config.loadWithoutCredentials())) {
-            Instant now = Instant.now();
+            Instant now = main.clock().instant();
             for (Flow flow : chosen) {
                 store.setPaused(flow, pause, now);
             }
