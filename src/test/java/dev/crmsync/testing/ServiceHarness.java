@@ -470,6 +470,19 @@ public final class ServiceHarness implements AutoCloseable {
         return api("GET", "/api/status", null).json();
     }
 
+    /**
+     * Ends a test class's use of the service: checks that every exchange made through {@link #call} held to the
+     * management API's contract ({@link #contractViolations()}), then closes, also when the check fails.
+     */
+    public void closeCheckingTheContract() {
+        try {
+            org.assertj.core.api.Assertions.assertThat(contractViolations())
+                    .as("exchanges with the management API that break its contract").isEmpty();
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -28,11 +28,7 @@ class HeldDeletesApiTest {
 
     @AfterEach
     void stop() {
-        try {
-            assertThat(harness.contractViolations()).isEmpty();
-        } finally {
-            harness.close();
-        }
+        harness.closeCheckingTheContract();
     }
 
     @Test

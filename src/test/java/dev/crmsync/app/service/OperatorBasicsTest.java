@@ -41,11 +41,7 @@ class OperatorBasicsTest {
 
     @AfterAll
     static void stopService() {
-        try {
-            assertThat(harness.contractViolations()).isEmpty();
-        } finally {
-            harness.close();
-        }
+        harness.closeCheckingTheContract();
     }
 
     @Test
