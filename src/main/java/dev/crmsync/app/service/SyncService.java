@@ -483,26 +483,25 @@ public final class SyncService implements AutoCloseable {
 
     private void work() {
         while (true) {
+            // Before taking the lock: a store read must not hold up the threads that only hand work to the worker
+            followStoredPauses();
             FutureTask<?> task = null;
             Optional<FlowScheduler.Batch> batch = Optional.empty();
             lock.lock();
             try {
-                while (!stopping) {
-                    followStoredPauses();
+                if (!stopping) {
                     task = tasks.poll();
-                    if (task != null) {
-                        break;
-                    }
                     Instant now = clock.instant();
-                    batch = scheduler.due(now);
-                    if (batch.isPresent()) {
-                        break;
+                    batch = task == null ? scheduler.due(now) : Optional.empty();
+                    if (task == null && batch.isEmpty()) {
+                        Duration nap = scheduler.nextWakeUp().map(at -> Duration.between(now, at))
+                                .orElse(LONGEST_NAP);
+                        if (nap.compareTo(LONGEST_NAP) > 0) {
+                            nap = LONGEST_NAP;
+                        }
+                        wake.awaitNanos(Math.max(nap.toNanos(), TimeUnit.MILLISECONDS.toNanos(10)));
+                        continue; // the lock is let go on the way; then the stored pauses are looked at again
                     }
-                    Duration nap = scheduler.nextWakeUp().map(at -> Duration.between(now, at)).orElse(LONGEST_NAP);
-                    if (nap.compareTo(LONGEST_NAP) > 0) {
-                        nap = LONGEST_NAP;
-                    }
-                    wake.awaitNanos(Math.max(nap.toNanos(), TimeUnit.MILLISECONDS.toNanos(10)));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
