@@ -9,6 +9,7 @@ import dev.crmsync.model.SideRecord;
 import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.CreateIntent;
 import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
 import dev.crmsync.ports.TransientCrmException;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -99,6 +101,7 @@ public final class PlanApplier {
 
     private void applyBatch(Flow flow, List<PlannedChange> batch, ApplyResult result) {
         Instant now = clock.instant();
+        List<PendingUpdate> updates = pendingUpdates(flow, batch, now);
         store.inTransaction(() -> {
             for (PlannedChange change : batch) {
                 for (Action action : change.actions()) {
@@ -108,6 +111,7 @@ public final class PlanApplier {
                     }
                 }
             }
+            store.addPendingUpdates(updates);
             return null;
         });
         Map<Action, WriteOutcome> outcomes = new IdentityHashMap<>();
@@ -138,6 +142,22 @@ public final class PlanApplier {
         } finally {
             observations.clear();
         }
+    }
+
+    /** Each change's updates, one per link with every side it writes to: they all write the same values. */
+    private static List<PendingUpdate> pendingUpdates(Flow flow, List<PlannedChange> batch, Instant now) {
+        List<PendingUpdate> pending = new ArrayList<>();
+        for (PlannedChange change : batch) {
+            List<Action.Update> updates = change.actions().stream()
+                    .filter(Action.Update.class::isInstance).map(Action.Update.class::cast).toList();
+            if (!updates.isEmpty()) {
+                Set<Side> targets = EnumSet.noneOf(Side.class);
+                updates.forEach(u -> targets.add(u.target()));
+                Action.Update first = updates.get(0);
+                pending.add(new PendingUpdate(first.link().id(), flow, targets, first.values(), now));
+            }
+        }
+        return pending;
     }
 
     /**
@@ -182,15 +202,21 @@ public final class PlanApplier {
     private void recordOutcomes(Flow flow, List<PlannedChange> batch, Map<Action, WriteOutcome> outcomes,
                                 ApplyResult result) {
         store.inTransaction(() -> {
+            List<String> recorded = new ArrayList<>();
             for (PlannedChange change : batch) {
                 putContext(change);
                 try {
-                    finish(flow, change, outcomes, result);
+                    if (finish(flow, change, outcomes, result)) {
+                        change.linkId().ifPresent(recorded::add);
+                    }
                 } finally {
                     MDC.remove(MDC_LINK);
                     MDC.remove(MDC_RECORD);
                 }
             }
+            // A failed update keeps its row: one that timed out may still have landed, and the next plan of the
+            // pair needs to know that its values were crmsync's own.
+            store.removePendingUpdates(recorded);
             // The records' new places in the sync, stored together; nothing above reads them back.
             store.observe(List.copyOf(observations));
             return null;
@@ -233,7 +259,8 @@ public final class PlanApplier {
         }
     }
 
-    private void finish(Flow flow, PlannedChange change, Map<Action, WriteOutcome> outcomes, ApplyResult result) {
+    /** @return whether every write of the change landed, so that its link now stands as planned */
+    private boolean finish(Flow flow, PlannedChange change, Map<Action, WriteOutcome> outcomes, ApplyResult result) {
         Instant now = clock.instant();
         Action failedAction = null;
         WriteOutcome failure = null;
@@ -269,6 +296,7 @@ public final class PlanApplier {
                 recordDone(flow, action, done.record(), result, now);
             }
         }
+        return failure == null;
     }
 
     private void applyState(Action action, Set<String> written) {

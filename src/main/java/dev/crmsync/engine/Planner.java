@@ -11,6 +11,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.ports.Conflict;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -132,6 +133,7 @@ public final class Planner {
             if (link.isEmpty() && record.stamp() != null) {
                 link = stampedLink(record);
             }
+            link = link.map(this::withLandedUpdate);
             if (record.record().deleted()) {
                 return deleted(record, link.orElse(null));
             }
@@ -163,6 +165,41 @@ public final class Planner {
         }
 
         // ------------------------------------------------------------ linked pairs
+
+        /**
+         * The link as it stands if an update whose outcome the store never recorded (the process stopped after
+         * sending it) did land: when every side it wrote to now holds exactly its values, it is recorded now, as
+         * its answer would have been, so that crmsync's own write is not taken for an edit made there. Otherwise
+         * the link is left as it is, and the pair is merged from its last recorded base as before.
+         */
+        private Link withLandedUpdate(Link link) {
+            Optional<PendingUpdate> pending = view.takePendingUpdate(flow, link.id());
+            if (pending.isEmpty() || link.state() != LinkState.ACTIVE && link.state() != LinkState.PENDING) {
+                return link;
+            }
+            FieldValues values = pending.get().values();
+            String hash = values.hash();
+            for (Side target : pending.get().targets()) {
+                Optional<ObservedRecord> copy = view.observed(flow, target, link.idOn(target));
+                if (copy.isEmpty() || copy.get().record().deleted()) {
+                    return link;
+                }
+                MappedRecord mapped = mapper.toCanonical(copy.get().record(), view);
+                if (!mapped.isReady() || !mapped.values().hash().equals(hash)) {
+                    return link;
+                }
+            }
+            // A side the update did not write to held these values when it was planned.
+            Link landed = link.withHashOn(Side.WEBCRM, hash).withHashOn(Side.CUSTOMCRM, hash)
+                    .with(values, LinkState.ACTIVE, now);
+            view.plan(landed);
+            actions.add(new Action.SaveLink(landed));
+            Set<Side> targets = pending.get().targets();
+            Side origin = targets.size() == 1 ? targets.iterator().next().other() : null;
+            actions.add(new Action.Note(new HistoryEntry(link.id(), flow, now, origin, "update",
+                    "an update sent before crmsync stopped had landed; recorded now", changes(link.base(), values))));
+            return landed;
+        }
 
         private PlannedChange linked(ObservedRecord record, MappedRecord mapped, Link link) {
             Side side = record.side();

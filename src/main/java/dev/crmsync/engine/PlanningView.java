@@ -5,7 +5,9 @@ import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.Store;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +33,8 @@ final class PlanningView implements RefResolver {
     private final Map<String, Link> planned = new HashMap<>();
     private final Map<String, String> plannedBySideId = new HashMap<>();
     private final Set<String> handled = new HashSet<>();
+    /** The store's pending updates of each flow asked about, read once, less those already taken. */
+    private final Map<Flow, Map<String, PendingUpdate>> pendingUpdates = new EnumMap<>(Flow.class);
 
     PlanningView(Store store) {
         this.store = store;
@@ -108,6 +112,15 @@ final class PlanningView implements RefResolver {
     List<ObservedRecord> byMatchKey(Flow flow, Side side, String matchKey) {
         List<ObservedRecord> stored = storedMatches.get(matchKey(flow, side, matchKey));
         return stored != null ? stored : store.byMatchKey(flow, side, matchKey);
+    }
+
+    /**
+     * Takes the update of a link that was sent but whose outcome the store has not recorded, once: the pair's
+     * first reconciliation in the plan decides what became of it.
+     */
+    Optional<PendingUpdate> takePendingUpdate(Flow flow, String linkId) {
+        return Optional.ofNullable(pendingUpdates
+                .computeIfAbsent(flow, f -> new HashMap<>(store.pendingUpdates(f))).remove(linkId));
     }
 
     /**

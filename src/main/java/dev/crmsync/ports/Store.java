@@ -172,6 +172,21 @@ public interface Store extends AutoCloseable {
      */
     void removeIntent(String linkId, Side target);
 
+    /**
+     * Writes, before the calls, the updates about to be sent; a link's earlier one is replaced.
+     */
+    void addPendingUpdates(List<PendingUpdate> updates);
+
+    /**
+     * @return the flow's updates whose outcome is not recorded yet, by link id
+     */
+    Map<String, PendingUpdate> pendingUpdates(Flow flow);
+
+    /**
+     * Forgets the links' pending updates once their outcome is recorded; ids without one are passed over.
+     */
+    void removePendingUpdates(Collection<String> linkIds);
+
     // ---------------------------------------------------------------- conflicts and history
 
     /**

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
 final class SimulatedCrash extends RuntimeException {
 
     private static final Set<String> STORE_WRITES = Set.of("observe", "saveLink", "saveCursor", "addIntent",
-            "removeIntent", "saveConflict", "appendHistory");
+            "removeIntent", "addPendingUpdates", "removePendingUpdates", "saveConflict", "appendHistory");
 
     SimulatedCrash(String where) {
         super("simulated crash " + where, null, false, false);

@@ -69,7 +69,7 @@ class SyncModelTest {
 
     /**
      * The seeds to walk: {@code -Dcrmsync.model.seed=N} replays one, {@code -Dcrmsync.model.seeds=K} walks K seeds
-     * from {@code -Dcrmsync.model.first-seed} (1) on, and without either the build walks three fixed ones.
+     * from {@code -Dcrmsync.model.first-seed} (1) on, and without either the build walks four fixed ones.
      */
     static LongStream seeds() {
         Long one = Long.getLong("crmsync.model.seed");
@@ -81,7 +81,8 @@ class SyncModelTest {
             long first = Long.getLong("crmsync.model.first-seed", 1);
             return LongStream.range(first, first + many);
         }
-        return LongStream.of(11, 23, 42);
+        // 89 met an update that landed unrecorded before its source was deleted (see PendingUpdate).
+        return LongStream.of(11, 23, 42, 89);
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -10,6 +10,7 @@ import dev.crmsync.ports.CycleLog;
 import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
 import java.nio.file.Files;
@@ -431,6 +432,25 @@ public final class SqliteStore implements Store {
     @Override
     public void removeIntent(String linkId, Side target) {
         writeStatement(h -> StoreStatements.removeIntent(h, linkId, target));
+    }
+
+    @Override
+    public void addPendingUpdates(List<PendingUpdate> updates) {
+        if (!updates.isEmpty()) {
+            writeStatement(h -> StoreStatements.addPendingUpdates(h, updates));
+        }
+    }
+
+    @Override
+    public Map<String, PendingUpdate> pendingUpdates(Flow flow) {
+        return read(h -> StoreStatements.pendingUpdates(h, flow));
+    }
+
+    @Override
+    public void removePendingUpdates(Collection<String> linkIds) {
+        if (!linkIds.isEmpty()) {
+            writeStatement(h -> StoreStatements.removePendingUpdates(h, linkIds));
+        }
     }
 
     // ---------------------------------------------------------------- conflicts and history

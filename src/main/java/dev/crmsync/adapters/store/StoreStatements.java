@@ -10,6 +10,7 @@ import dev.crmsync.ports.CreateIntent;
 import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
@@ -446,6 +449,52 @@ final class StoreStatements {
                 .bind("linkId", linkId)
                 .bind("target", target.name())
                 .execute();
+    }
+
+    static void addPendingUpdates(Handle h, List<PendingUpdate> updates) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        // A link planned again after a failed or unrecorded update replaces the row: only the latest values sent
+        // can be the target's.
+        PreparedBatch batch = h.prepareBatch("""
+                INSERT INTO pending_updates (link_id, flow, targets, base, written_at)
+                VALUES (:linkId, :flow, :targets, :base, :writtenAt)
+                ON CONFLICT (link_id) DO UPDATE SET
+                    flow = excluded.flow,
+                    targets = excluded.targets,
+                    base = excluded.base,
+                    written_at = excluded.written_at""");
+        for (PendingUpdate update : updates) {
+            batch.bind("linkId", update.linkId())
+                    .bind("flow", update.flow().name())
+                    .bind("targets", String.join(",", update.targets().stream().map(Side::name).sorted().toList()))
+                    .bind("base", FieldValuesCodec.encode(update.values()))
+                    .bind("writtenAt", text(update.writtenAt()))
+                    .add();
+        }
+        batch.execute();
+    }
+
+    static Map<String, PendingUpdate> pendingUpdates(Handle h, Flow flow) {
+        Map<String, PendingUpdate> pending = new HashMap<>();
+        h.createQuery("SELECT link_id, flow, targets, base, written_at FROM pending_updates WHERE flow = :flow")
+                .bind("flow", flow.name())
+                .map((rs, ctx) -> new PendingUpdate(
+                        rs.getString("link_id"),
+                        Flow.valueOf(rs.getString("flow")),
+                        Arrays.stream(rs.getString("targets").split(",")).map(Side::valueOf)
+                                .collect(Collectors.toSet()),
+                        FieldValuesCodec.decode(rs.getString("base")),
+                        instant(rs.getString("written_at"))))
+                .forEach(update -> pending.put(update.linkId(), update));
+        return pending;
+    }
+
+    static void removePendingUpdates(Handle h, Collection<String> linkIds) {
+        forChunks(linkIds, chunk -> h.createUpdate("DELETE FROM pending_updates WHERE link_id IN (<ids>)")
+                .bindList("ids", chunk)
+                .execute());
     }
 
     // ---------------------------------------------------------------- conflicts

@@ -17,6 +17,7 @@ import dev.crmsync.ports.HeldRemoval;
 import dev.crmsync.ports.CycleLog;
 import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
+import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
 import java.math.BigDecimal;
@@ -623,6 +624,30 @@ public abstract class StoreContractTest {
 
         // Then
         assertThat(store.intents()).containsExactly(first);
+    }
+
+    @Test
+    void shouldKeepTheLatestPendingUpdateOfEachLinkPerFlowUntilItIsRemoved() {
+        // Given updates sent for two product links and one organisation link, the first product link twice
+        FieldValues newer = FieldValues.of(Map.of("name", "Forklift", "price", new BigDecimal("39990")));
+        store.addPendingUpdates(List.of(
+                new PendingUpdate("L-1", Flow.PRODUCTS, Set.of(Side.WEBCRM), BASE, at(1)),
+                new PendingUpdate("L-2", Flow.PRODUCTS, Set.of(Side.WEBCRM, Side.CUSTOMCRM), BASE, at(1)),
+                new PendingUpdate("L-3", Flow.ORGANISATIONS, Set.of(Side.CUSTOMCRM), BASE, at(1))));
+        PendingUpdate latest = new PendingUpdate("L-1", Flow.PRODUCTS, Set.of(Side.CUSTOMCRM), newer, at(2));
+        store.addPendingUpdates(List.of(latest));
+
+        // When
+        Map<String, PendingUpdate> before = store.pendingUpdates(Flow.PRODUCTS);
+        store.removePendingUpdates(List.of("L-1", "L-unknown"));
+
+        // Then
+        assertThat(before).containsOnlyKeys("L-1", "L-2");
+        assertThat(before.get("L-1")).isEqualTo(latest);
+        assertThat(before.get("L-2").targets()).containsExactlyInAnyOrder(Side.WEBCRM, Side.CUSTOMCRM);
+        assertThat(before.get("L-2").values()).isEqualTo(BASE);
+        assertThat(store.pendingUpdates(Flow.PRODUCTS)).containsOnlyKeys("L-2");
+        assertThat(store.pendingUpdates(Flow.ORGANISATIONS)).containsOnlyKeys("L-3");
     }
 
     @Test
