@@ -2,6 +2,7 @@ package dev.crmsync.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crmsync.adapters.store.StoreLock;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
@@ -103,6 +104,28 @@ class ResyncCommandTest {
             CommandRun half = new CommandRun(harness.clock);
             assertThat(half.crmsync("resync", "--config", config, "persons", "--id", "7")).isEqualTo(2);
             assertThat(half.err()).contains("--side and --id go together");
+        }
+    }
+
+    @Test
+    void shouldRefuseWhileAnotherProcessHoldsTheStoreAndNameTheWayThroughTheService() {
+        try (SyncHarness harness = seeded()) {
+            // Given a store that a running service holds
+            harness.sync();
+            List<Link> before = organisationLinks(harness);
+            try (StoreLock service = StoreLock.acquire("jdbc:sqlite:" + harness.storeFile())) {
+                // When
+                CommandRun run = new CommandRun(harness.clock);
+                int status = run.crmsync("resync", "--config", harness.configFile().toString(), "organisations");
+
+                // Then it touches nothing and says how to resync through the service instead
+                assertThat(status).as("exit status; %s", run.err()).isEqualTo(3);
+                assertThat(run.err()).contains("another crmsync is syncing with this store")
+                        .contains("the dashboard's Resync button, or POST /api/flows/organisations/resync");
+                assertThat(run.out()).doesNotContain("reading every record");
+            }
+            assertThat(organisationLinks(harness)).extracting(ResyncCommandTest::pairOf)
+                    .containsExactlyElementsOf(before.stream().map(ResyncCommandTest::pairOf).toList());
         }
     }
 
