@@ -3,8 +3,8 @@ package dev.crmsync.app;
 import dev.crmsync.adapters.customcrm.CustomcrmConnector;
 import dev.crmsync.adapters.http.HttpCallObserver;
 import dev.crmsync.adapters.http.Sleeper;
-import dev.crmsync.adapters.store.SqliteStore;
 import dev.crmsync.adapters.store.StoreLock;
+import dev.crmsync.adapters.store.Stores;
 import dev.crmsync.adapters.webcrm.WebcrmConnector;
 import dev.crmsync.adapters.webcrm.WebcrmTenantFields;
 import dev.crmsync.app.config.ConfigException;
@@ -116,7 +116,7 @@ public final class SyncConnection implements AutoCloseable {
                                        BiFunction<Side, Connector, Connector> connectorWrapper, SyncMetrics metrics,
                                        HttpCallObserver requests) {
         // First, before any request: a second process syncing the same store is refused at once.
-        StoreLock lock = StoreLock.acquire(config.storeUrl());
+        StoreLock lock = StoreLock.acquire(config.store());
         // The crash test hook counts commits and answers; off (and then not in the way) unless a test armed it.
         CrashPoints crashPoints = CrashPoints.ofProcess();
         requests = crashPoints.observing(requests);
@@ -127,8 +127,7 @@ public final class SyncConnection implements AutoCloseable {
         // The same connector resolves labels and then syncs, so a configuration with labels costs no second login.
         try {
             config = withLabelsResolved(config, webcrm);
-            store = storeWrapper.apply(SqliteStore.open(config.storeUrl(), SqliteStore.DEFAULT_BUSY_TIMEOUT,
-                    crashPoints));
+            store = storeWrapper.apply(Stores.open(config.store(), crashPoints));
         } catch (RuntimeException e) {
             webcrm.close();
             lock.close();
@@ -178,7 +177,7 @@ public final class SyncConnection implements AutoCloseable {
      * @return the store; the caller closes it
      */
     public static Store openStore(CrmsyncConfig config) {
-        return SqliteStore.open(config.storeUrl());
+        return Stores.open(config.store());
     }
 
     /**

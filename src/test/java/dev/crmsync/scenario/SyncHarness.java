@@ -19,6 +19,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.ports.Connector;
 import dev.crmsync.ports.Store;
 import dev.crmsync.testing.MutableClock;
+import dev.crmsync.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -53,13 +54,16 @@ final class SyncHarness implements AutoCloseable {
     private final String systemYaml;
     private final boolean customcrmOnDisk;
     private final String customcrmUrl;
+    /** The PostgreSQL schema of the store, or null for the SQLite file in {@link #dir}. */
+    private final TestPostgres postgres;
 
     private SyncHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml) {
-        this(webcrmPlan, customcrmPlan, extraYaml, "", false);
+        this(webcrmPlan, customcrmPlan, extraYaml, "", false, null);
     }
 
     private SyncHarness(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String extraYaml, String systemYaml,
-                        boolean customcrmOnDisk) {
+                        boolean customcrmOnDisk, TestPostgres postgres) {
+        this.postgres = postgres;
         try {
             this.dir = Files.createTempDirectory("crmsync-scenario-");
         } catch (IOException e) {
@@ -86,7 +90,7 @@ final class SyncHarness implements AutoCloseable {
      * @return the harness
      */
     static SyncHarness restartable(SeedPlan webcrmPlan, SeedPlan customcrmPlan, String systemYaml) {
-        return new SyncHarness(webcrmPlan, customcrmPlan, "", systemYaml, true);
+        return new SyncHarness(webcrmPlan, customcrmPlan, "", systemYaml, true, null);
     }
 
     /** Stops Customcrm: its port refuses connections until {@link #startCustomcrmAgain()}. */
@@ -120,6 +124,25 @@ final class SyncHarness implements AutoCloseable {
     }
 
     /**
+     * Both systems empty, the store in a PostgreSQL schema of its own ({@link TestPostgres}) instead of a SQLite
+     * file; the schema is dropped on {@link #close()}.
+     *
+     * @param extraYaml configuration added to the minimal file, e.g. a {@code sync:} section
+     * @return the harness
+     */
+    static SyncHarness emptyOnPostgres(String extraYaml) {
+        return new SyncHarness(new SeedPlan(0, 0, 0, 0), new SeedPlan(0, 0, 0, 0), extraYaml, "", false,
+                TestPostgres.freshSchema());
+    }
+
+    /**
+     * Both systems seeded, the store in a PostgreSQL schema of its own; see {@link #emptyOnPostgres}.
+     */
+    static SyncHarness seededOnPostgres(SeedPlan webcrmPlan, SeedPlan customcrmPlan) {
+        return new SyncHarness(webcrmPlan, customcrmPlan, "", "", false, TestPostgres.freshSchema());
+    }
+
+    /**
      * @return both systems seeded, with overlapping companies
      */
     static SyncHarness seeded(SeedPlan webcrmPlan, SeedPlan customcrmPlan) {
@@ -135,8 +158,9 @@ final class SyncHarness implements AutoCloseable {
         return """
                 webcrm:    { url: %s, token: %s%s }
                 customcrm: { url: %s, api-key: %s%s }
-                store:     { url: "jdbc:sqlite:%s" }
-                """.formatted(webcrm.baseUrl(), TOKEN, more, customcrmUrl, KEY, more, storeFile()) + extraYaml;
+                store:     { url: "%s" }
+                """.formatted(webcrm.baseUrl(), TOKEN, more, customcrmUrl, KEY, more,
+                postgres == null ? "jdbc:sqlite:" + storeFile() : postgres.url()) + extraYaml;
     }
 
     /**
@@ -154,6 +178,9 @@ final class SyncHarness implements AutoCloseable {
      * @return the store's file
      */
     Path storeFile() {
+        if (postgres != null) {
+            throw new IllegalStateException("this harness keeps its store in PostgreSQL, not in a file");
+        }
         return dir.resolve("crmsync.db");
     }
 
@@ -302,5 +329,8 @@ final class SyncHarness implements AutoCloseable {
     public void close() {
         webcrm.stop();
         customcrm.stop();
+        if (postgres != null) {
+            postgres.drop();
+        }
     }
 }

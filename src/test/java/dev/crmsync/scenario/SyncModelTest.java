@@ -91,7 +91,7 @@ class SyncModelTest {
         random = new Random(seed);
         // The walk deletes at random among a handful of products, often more within an hour than the delete circuit
         // breaker lets through (20 %), which would then rightly hold them; the breaker has tests of its own.
-        harness = SyncHarness.empty("sync: { delete-threshold: 1 }\n");
+        harness = newHarness("sync: { delete-threshold: 1 }\n");
         try {
             for (int step = 0; step < STEPS; step++) {
                 step();
@@ -115,6 +115,14 @@ class SyncModelTest {
         } finally {
             harness.close();
         }
+    }
+
+    /**
+     * @param yaml configuration added to the harness's minimal file
+     * @return the systems and store the walk runs on: a SQLite store here
+     */
+    SyncHarness newHarness(String yaml) {
+        return SyncHarness.empty(yaml);
     }
 
     // ---------------------------------------------------------------- the random walk

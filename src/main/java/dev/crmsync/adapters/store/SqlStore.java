@@ -13,12 +13,6 @@ import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -30,30 +24,18 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
- * The embedded default {@link Store}: one SQLite file, opened from a JDBC URL such as
- * {@code jdbc:sqlite:crmsync.db}, brought to the current schema by Flyway on open.
+ * The {@link Store} on a SQL database: SQLite ({@link SqliteStore}, the embedded default) or PostgreSQL
+ * ({@link PostgresStore}), the same statements and migrations on both ({@link StoreStatements}, {@link StoreSchema}).
+ * Open one with {@link Stores#open}.
  *
- * <h2>One connection, one writer</h2>
- * The store holds a single connection behind a {@link ReentrantLock}. SQLite allows one writer per file at a time
- * whatever the number of connections, and DESIGN.md gives each sync connection one writer, so a pool would add
- * only {@code SQLITE_BUSY} retries. Reads share the lock: they are index lookups that take microseconds.
- * The file is set up for other processes too (a CLI reading status while the service runs):
- * <ul>
- *   <li>WAL journal, so readers in other processes do not block the writer nor it them;</li>
- *   <li>{@code busy_timeout}, so a short lock held by another process is waited for, not failed on;</li>
- *   <li>{@code BEGIN IMMEDIATE} transactions, which take the write lock up front: a transaction that started as a
- *       reader and upgrades later can fail with {@code SQLITE_BUSY} at once, which no timeout helps;</li>
- *   <li>{@code synchronous=FULL}: a committed outbox intent or cursor must survive a power cut, or a create
- *       could be repeated (invariants 4 and 5); the cost is one more sync per commit;</li>
- *   <li>foreign keys on: outbox, conflict and history rows must belong to a link.</li>
- * </ul>
+ * <h2>One writer</h2>
+ * Every call holds one {@link ReentrantLock}: DESIGN.md gives each sync connection one writer, and the store is
+ * that connection's. Reads share the lock: they are index lookups that take microseconds. Where the connection to
+ * the database comes from is the {@link Handles}' business: SQLite keeps one for the store's life, PostgreSQL
+ * borrows one from its pool per transaction or read and gives it back.
  *
  * <h2>Transactions</h2>
  * {@link #inTransaction} holds the lock for the whole of {@code work}, so every store call that {@code work} makes
@@ -61,8 +43,7 @@ import org.sqlite.SQLiteDataSource;
  * for another thread's store call would therefore deadlock). A nested {@code inTransaction} runs inside a
  * savepoint: if it throws, its writes are undone and the exception goes on; when the outermost call ends with an
  * exception, everything is rolled back. Outside {@code inTransaction} every method is a transaction of its own.
- * A {@link CommitObserver} given to {@link #open(String, Duration, CommitObserver)} hears each commit, just before
- * and just after it.
+ * A {@link CommitObserver} hears each commit, just before and just after it.
  *
  * <h2>Errors</h2>
  * A link claiming a record that another link of the flow already holds raises {@link IllegalStateException}.
@@ -73,113 +54,39 @@ import org.sqlite.SQLiteDataSource;
  * @see Store
  * @see FieldValuesCodec
  */
-public final class SqliteStore implements Store {
+public final class SqlStore implements Store {
 
     /**
-     * How long a statement waits for another process's lock on the file before failing. Long enough to ride out
-     * a checkpoint or a CLI's read transaction, short enough that a stuck process shows up as an error.
+     * Where the store's database connections come from, and what only one database can do.
      */
-    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+    interface Handles {
 
-    private static final String URL_PREFIX = "jdbc:sqlite:";
+        /** @return a handle to run statements on; given back through {@link #release} */
+        Handle acquire();
+
+        /** Gives back a handle {@link #acquire} gave. */
+        void release(Handle handle);
+
+        /** @see Store#backupTo */
+        void backupTo(String file);
+
+        /** Closes what the handles came from; called once, with no handle out. */
+        void close();
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final SQLiteDataSource dataSource;
-    private final Handle handle;
+    private final Handles handles;
     private final CommitObserver commits;
+    /** The handle of the open transaction; guarded by {@link #lock}, null outside {@code inTransaction}. */
+    private Handle current;
     /** How many {@code inTransaction} calls are open on the thread holding the lock; guarded by {@link #lock}. */
     private int depth;
     /** Guarded by {@link #lock}. */
     private boolean closed;
 
-    private SqliteStore(SQLiteDataSource dataSource, Handle handle, CommitObserver commits) {
-        this.dataSource = dataSource;
-        this.handle = handle;
-        this.commits = commits;
-    }
-
-    /**
-     * Opens the store with {@link #DEFAULT_BUSY_TIMEOUT}, creating the file and its schema if need be.
-     *
-     * @param jdbcUrl e.g. {@code jdbc:sqlite:/var/lib/crmsync/crmsync.db}
-     * @return the open store
-     * @throws IllegalArgumentException when the URL is not a SQLite file URL
-     * @throws IllegalStateException    when the file cannot be opened or migrated
-     */
-    public static SqliteStore open(String jdbcUrl) {
-        return open(jdbcUrl, DEFAULT_BUSY_TIMEOUT);
-    }
-
-    /**
-     * Opens the store, creating the file and its schema if need be.
-     *
-     * @param jdbcUrl     e.g. {@code jdbc:sqlite:/var/lib/crmsync/crmsync.db}
-     * @param busyTimeout how long to wait for another process's lock on the file
-     * @return the open store
-     * @throws IllegalArgumentException when the URL is not a SQLite file URL, or the timeout is negative
-     * @throws IllegalStateException    when the file cannot be opened or migrated
-     */
-    public static SqliteStore open(String jdbcUrl, Duration busyTimeout) {
-        return open(jdbcUrl, busyTimeout, CommitObserver.NONE);
-    }
-
-    /**
-     * Opens the store, creating the file and its schema if need be, and tells {@code commits} about every
-     * transaction it commits from then on (the schema's migration is not one of them).
-     *
-     * @param jdbcUrl     e.g. {@code jdbc:sqlite:/var/lib/crmsync/crmsync.db}
-     * @param busyTimeout how long to wait for another process's lock on the file
-     * @param commits     told before and after each commit
-     * @return the open store
-     * @throws IllegalArgumentException when the URL is not a SQLite file URL, or the timeout is negative
-     * @throws IllegalStateException    when the file cannot be opened or migrated
-     */
-    public static SqliteStore open(String jdbcUrl, Duration busyTimeout, CommitObserver commits) {
-        Objects.requireNonNull(commits, "commits");
-        requireFileUrl(jdbcUrl);
-        if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("busyTimeout must be 0.." + Integer.MAX_VALUE + " ms: " + busyTimeout);
-        }
-        SQLiteDataSource dataSource = new SQLiteDataSource(config(busyTimeout));
-        dataSource.setUrl(jdbcUrl);
-        try {
-            StoreSchema.migrate(dataSource);
-        } catch (FlywayException e) {
-            throw new IllegalStateException("cannot bring the store at " + jdbcUrl + " to the current schema: "
-                    + e.getMessage(), e);
-        }
-        Connection connection;
-        try {
-            connection = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the store at " + jdbcUrl + ": " + e.getMessage(), e);
-        }
-        // The handle lives as long as the store; closing it closes the connection.
-        return new SqliteStore(dataSource, Jdbi.create(() -> connection).open(), commits);
-    }
-
-    private static SQLiteConfig config(Duration busyTimeout) {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setBusyTimeout((int) busyTimeout.toMillis());
-        config.enforceForeignKeys(true);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        return config;
-    }
-
-    private static void requireFileUrl(String jdbcUrl) {
-        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-        if (!jdbcUrl.startsWith(URL_PREFIX)) {
-            throw new IllegalArgumentException("not a SQLite JDBC URL (jdbc:sqlite:<file>): " + jdbcUrl);
-        }
-        String path = jdbcUrl.substring(URL_PREFIX.length());
-        // Flyway migrates through its own connection, and an in-memory database is private to one connection:
-        // the store would open an empty database beside the migrated one. A store is meant to last anyway.
-        if (path.isBlank() || path.contains(":memory:") || path.contains("mode=memory")) {
-            throw new IllegalArgumentException("the store needs a database file, not an in-memory database: "
-                    + jdbcUrl + " (tests can use a temporary file)");
-        }
+    SqlStore(Handles handles, CommitObserver commits) {
+        this.handles = Objects.requireNonNull(handles, "handles");
+        this.commits = Objects.requireNonNull(commits, "commits");
     }
 
     // ---------------------------------------------------------------- transactions
@@ -197,10 +104,12 @@ public final class SqliteStore implements Store {
     }
 
     private <T> T outermost(Supplier<T> work) {
-        handle.begin();
-        depth = 1;
+        Handle handle = handles.acquire();
         T result;
         try {
+            handle.begin();
+            current = handle;
+            depth = 1;
             result = work.get();
             // The one place a transaction commits: every committed write passes here, whatever its size.
             commits.beforeCommit();
@@ -215,6 +124,8 @@ public final class SqliteStore implements Store {
             throw failure;
         } finally {
             depth = 0;
+            current = null;
+            handles.release(handle);
         }
         // Outside the try: what the observer does can no longer undo a transaction that is durable.
         commits.committed();
@@ -224,17 +135,17 @@ public final class SqliteStore implements Store {
     private <T> T nested(Supplier<T> work) {
         // Names are unique per level, and SQL-safe: they come from a counter, never from input.
         String savepoint = "crmsync_level_" + depth;
-        handle.execute("SAVEPOINT " + savepoint);
+        current.execute("SAVEPOINT " + savepoint);
         depth++;
         try {
             T result = work.get();
-            handle.execute("RELEASE SAVEPOINT " + savepoint);
+            current.execute("RELEASE SAVEPOINT " + savepoint);
             return result;
         } catch (Throwable failure) {
             try {
                 // ROLLBACK TO keeps the savepoint open; RELEASE then removes it.
-                handle.execute("ROLLBACK TO SAVEPOINT " + savepoint);
-                handle.execute("RELEASE SAVEPOINT " + savepoint);
+                current.execute("ROLLBACK TO SAVEPOINT " + savepoint);
+                current.execute("RELEASE SAVEPOINT " + savepoint);
             } catch (RuntimeException rollbackFailure) {
                 failure.addSuppressed(rollbackFailure);
             }
@@ -244,12 +155,20 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /** Runs a read on the connection: one statement, atomic on its own, or part of the caller's transaction. */
+    /** Runs a read: one statement, atomic on its own, or part of the caller's transaction. */
     private <T> T read(Function<Handle, T> query) {
         lock.lock();
         try {
             requireOpen();
-            return query.apply(handle);
+            if (depth > 0) {
+                return query.apply(current);
+            }
+            Handle handle = handles.acquire();
+            try {
+                return query.apply(handle);
+            } finally {
+                handles.release(handle);
+            }
         } finally {
             lock.unlock();
         }
@@ -258,7 +177,7 @@ public final class SqliteStore implements Store {
     /** Runs a write as a transaction of its own, or as a savepoint inside the caller's, so it is all or nothing. */
     private void write(Consumer<Handle> update) {
         inTransaction(() -> {
-            update.accept(handle);
+            update.accept(current);
             return null;
         });
     }
@@ -275,7 +194,7 @@ public final class SqliteStore implements Store {
             if (depth == 0) {
                 write(update);
             } else {
-                update.accept(handle);
+                update.accept(current);
             }
         } finally {
             lock.unlock();
@@ -411,7 +330,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public List<HeldRemoval> acceptHeldRemovals(Flow flow) {
-        return inTransaction(() -> StoreStatements.acceptHeldRemovals(handle, flow));
+        return inTransaction(() -> StoreStatements.acceptHeldRemovals(current, flow));
     }
 
     // ---------------------------------------------------------------- outbox
@@ -540,26 +459,18 @@ public final class SqliteStore implements Store {
     }
 
     /**
-     * Copies the store with SQLite's {@code VACUUM INTO} on a connection of its own: it reads one snapshot of the
-     * file (WAL lets the writer go on meanwhile) and writes a compact, self-contained database, WAL folded in.
-     *
-     * @throws IllegalArgumentException when {@code target} exists
-     * @throws IllegalStateException    when the copy fails, e.g. the folder is not writable
+     * {@inheritDoc} How depends on the database: see {@link SqliteStore} and {@link PostgresStore}.
      */
     @Override
     public void backupTo(String file) {
-        Path target = Path.of(Objects.requireNonNull(file, "file"));
-        if (Files.exists(target)) {
-            throw new IllegalArgumentException("the backup file " + target.toAbsolutePath() + " exists already");
+        lock.lock();
+        try {
+            requireOpen();
+        } finally {
+            lock.unlock();
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
-            vacuum.setString(1, target.toAbsolutePath().toString());
-            vacuum.execute();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot back the store up to " + target.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
-        }
+        // Outside the lock: a copy of a large store takes a while, and the sync goes on meanwhile.
+        handles.backupTo(Objects.requireNonNull(file, "file"));
     }
 
     @Override
@@ -573,7 +484,7 @@ public final class SqliteStore implements Store {
                 throw new IllegalStateException("cannot close the store inside inTransaction");
             }
             closed = true;
-            handle.close();
+            handles.close();
         } finally {
             lock.unlock();
         }

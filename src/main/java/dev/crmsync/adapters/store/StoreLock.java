@@ -7,23 +7,35 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 
 /**
- * One syncing process per store: an exclusive lock on a file beside the store, held while a connection syncs.
- * Two processes syncing the same pair at once (a {@code crmsync run} and a {@code sync --once} started by hand)
- * would both plan the same creates; the lock refuses the second with a clear message instead. The operating
- * system drops the lock when the process dies, so a crash never leaves a stale lock behind.
+ * One syncing process per store, held while a connection syncs. Two processes syncing the same pair at once (a
+ * {@code crmsync run} and a {@code sync --once} started by hand) would both plan the same creates; the lock refuses
+ * the second with a clear message instead. Whatever holds it is dropped when the process dies, so a crash never
+ * leaves a stale lock behind:
+ * <ul>
+ *   <li>SQLite: an exclusive lock on a file beside the store, which the operating system drops;</li>
+ *   <li>PostgreSQL: a session advisory lock on a connection of its own, keyed by the store's schema, which the
+ *       database drops when the connection ends.</li>
+ * </ul>
  *
  * <p>This class is threadsafe.
  */
 public final class StoreLock implements AutoCloseable {
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    private static final String BUSY = "another crmsync is syncing with this store (%s); stop it first, or pause "
+            + "its flows and use its dashboard: one process syncs a store at a time";
 
-    private StoreLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
-        this.lock = lock;
+    private final AutoCloseable held;
+
+    private StoreLock(AutoCloseable held) {
+        this.held = held;
     }
 
     /**
@@ -32,6 +44,20 @@ public final class StoreLock implements AutoCloseable {
      * @throws StoreBusyException when another connection, in this process or another, holds it
      */
     public static StoreLock acquire(String jdbcUrl) {
+        return acquire(StoreAddress.of(jdbcUrl));
+    }
+
+    /**
+     * @param address where the store lives
+     * @return the lock, held until closed
+     * @throws StoreBusyException    when another connection, in this process or another, holds it
+     * @throws IllegalStateException when a PostgreSQL store cannot be reached
+     */
+    public static StoreLock acquire(StoreAddress address) {
+        return address.isPostgres() ? advisoryLock(address) : fileLock(address.url());
+    }
+
+    private static StoreLock fileLock(String jdbcUrl) {
         Path file = lockFile(jdbcUrl);
         FileChannel channel;
         try {
@@ -42,7 +68,7 @@ public final class StoreLock implements AutoCloseable {
         try {
             FileLock lock = channel.tryLock();
             if (lock != null) {
-                return new StoreLock(channel, lock);
+                return new StoreLock(channel);
             }
         } catch (OverlappingFileLockException heldHere) {
             // held by another connection of this process: the same answer
@@ -51,8 +77,40 @@ public final class StoreLock implements AutoCloseable {
             throw new UncheckedIOException("cannot lock " + file, e);
         }
         close(channel);
-        throw new StoreBusyException("another crmsync is syncing with this store (" + file + " is locked); stop it "
-                + "first, or pause its flows and use its dashboard: one process syncs a store at a time");
+        throw new StoreBusyException(BUSY.formatted(file + " is locked"));
+    }
+
+    private static StoreLock advisoryLock(StoreAddress address) {
+        Properties credentials = new Properties();
+        if (address.user() != null) {
+            credentials.setProperty("user", address.user());
+        }
+        if (address.password() != null) {
+            credentials.setProperty("password", address.password().reveal());
+        }
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(address.url(), credentials);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the store at " + address.redactedUrl() + ": "
+                    + e.getMessage(), e);
+        }
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT current_schema(), "
+                     + "pg_try_advisory_lock(hashtext('crmsync:' || current_schema()))")) {
+            rs.next();
+            if (rs.getBoolean(2)) {
+                return new StoreLock(connection);
+            }
+            String schema = rs.getString(1);
+            close(connection);
+            throw new StoreBusyException(BUSY.formatted(address.redactedUrl() + ", schema " + schema
+                    + ": its lock is held by another session"));
+        } catch (SQLException e) {
+            close(connection);
+            throw new IllegalStateException("cannot lock the store at " + address.redactedUrl() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -60,29 +118,24 @@ public final class StoreLock implements AutoCloseable {
      * @return the lock file beside the store: {@code crmsync.db} is locked through {@code crmsync.db.lock}
      */
     static Path lockFile(String jdbcUrl) {
-        String prefix = "jdbc:sqlite:";
+        String prefix = SqliteStore.URL_PREFIX;
         if (!jdbcUrl.startsWith(prefix)) {
             throw new IllegalArgumentException("not a SQLite store URL: " + jdbcUrl);
         }
         return Path.of(jdbcUrl.substring(prefix.length()) + ".lock");
     }
 
-    /** Releases the lock. */
+    /** Releases the lock: closing the file channel or the connection that holds it is what releases it. */
     @Override
     public void close() {
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // the channel closes below, which releases the lock all the same
-        }
-        close(channel);
+        close(held);
     }
 
-    private static void close(FileChannel channel) {
+    private static void close(AutoCloseable resource) {
         try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing more to release
+            resource.close();
+        } catch (Exception e) {
+            // nothing more to release: a lock goes with what held it
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.crmsync.app.config;
 import dev.crmsync.adapters.customcrm.CustomcrmSettings;
 import dev.crmsync.adapters.http.Resilience;
 import dev.crmsync.adapters.http.RetryPolicy;
+import dev.crmsync.adapters.store.StoreAddress;
 import dev.crmsync.adapters.webcrm.WebcrmSettings;
 import dev.crmsync.engine.ConflictPolicy;
 import dev.crmsync.engine.DeleteMark;
@@ -150,7 +151,7 @@ public final class ConfigLoader {
         Locale countryLanguage = language(webcrmSection);
         WebcrmSettings webcrm = webcrm(webcrmSection);
         CustomcrmSettings customcrm = customcrm(top.section("customcrm"));
-        String storeUrl = store(top.section("store"), folder);
+        StoreAddress store = store(top.section("store"), folder);
         Section sync = top.section("sync");
         SyncSettings settings = sync(sync);
         Map<Flow, FlowMapping> mappings = new MappingReader(countryLanguage)
@@ -160,7 +161,7 @@ public final class ConfigLoader {
         Section notifySection = top.section("notify");
         NotifySettings notify = top.has("notify") ? notify(notifySection) : null;
         top.refuseUnknownKeys();
-        return new CrmsyncConfig(webcrm, customcrm, storeUrl, settings, mappings, service, notify);
+        return new CrmsyncConfig(webcrm, customcrm, store, settings, mappings, service, notify);
     }
 
     private WebcrmSettings webcrm(Section s) {
@@ -264,18 +265,40 @@ public final class ConfigLoader {
         return new NotifySettings(url, headers, timeout, retry, threshold);
     }
 
-    private String store(Section s, Path folder) {
+    private StoreAddress store(Section s, Path folder) {
         String url = s.string("url", "jdbc:sqlite:crmsync.db").strip();
+        if (url.startsWith("jdbc:postgresql:")) {
+            return postgresStore(s, url);
+        }
         s.refuseUnknownKeys();
         if (!url.startsWith("jdbc:sqlite:")) {
-            throw new ConfigException(s.key("url"), "'" + url + "' is not a supported store; use jdbc:sqlite:FILE");
+            throw new ConfigException(s.key("url"), "'" + StoreAddress.of(url).redactedUrl() + "' is not a "
+                    + "supported store; use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DATABASE");
         }
         String file = url.substring("jdbc:sqlite:".length());
         if (file.isBlank() || file.startsWith(":memory:")) {
             throw new ConfigException(s.key("url"), "needs a file, e.g. jdbc:sqlite:crmsync.db; the state must survive a restart");
         }
         Path path = Path.of(file);
-        return "jdbc:sqlite:" + (path.isAbsolute() || folder == null ? path : folder.resolve(path).normalize());
+        return StoreAddress.of("jdbc:sqlite:" + (path.isAbsolute() || folder == null ? path : folder.resolve(path).normalize()));
+    }
+
+    /**
+     * Unlike the systems' tokens, the store's password is read by every loader: the commands that skip the tokens
+     * ({@code crmsync links} and the like) are exactly those that read the store.
+     */
+    private StoreAddress postgresStore(Section s, String url) {
+        if (!url.matches("jdbc:postgresql://[^/?]+/[^/?]+([?].*)?")) {
+            throw new ConfigException(s.key("url"), "'" + StoreAddress.of(url).redactedUrl() + "' is not a "
+                    + "PostgreSQL URL such as jdbc:postgresql://db.example.com:5432/crmsync");
+        }
+        String user = s.string("user", null);
+        String password = s.string("password", null);
+        s.refuseUnknownKeys();
+        if (user != null && user.isBlank()) {
+            throw new ConfigException(s.key("user"), "must not be blank; leave it out to use the URL's");
+        }
+        return new StoreAddress(url, user == null ? null : user.strip(), password == null ? null : new Secret(password));
     }
 
     private SyncSettings sync(Section s) {

@@ -1,6 +1,7 @@
 package dev.crmsync.app.config;
 
 import dev.crmsync.adapters.customcrm.CustomcrmSettings;
+import dev.crmsync.adapters.store.StoreAddress;
 import dev.crmsync.adapters.webcrm.WebcrmSettings;
 import dev.crmsync.engine.SyncSettings;
 import dev.crmsync.mapping.FlowMapping;
@@ -12,48 +13,56 @@ import java.util.Map;
  *
  * @param webcrm    how to reach webCRM
  * @param customcrm how to reach Customcrm
- * @param storeUrl  the JDBC URL of the store
+ * @param store     where the store lives
  * @param sync      the engine's policies
  * @param mappings  the property table of each flow
  * @param service   how {@code run} serves and schedules
  * @param notifications where {@code run} sends an event when a flow starts failing and so on; null without a
  *                      {@code notify:} section
  */
-public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, String storeUrl, SyncSettings sync,
+public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, StoreAddress store, SyncSettings sync,
                             Map<Flow, FlowMapping> mappings, ServiceSettings service, NotifySettings notifications) {
 
     public CrmsyncConfig {
         mappings = Map.copyOf(mappings);
+        java.util.Objects.requireNonNull(store, "store");
         java.util.Objects.requireNonNull(service, "service");
+    }
+
+    /**
+     * @return the store's JDBC URL
+     */
+    public String storeUrl() {
+        return store.url();
     }
 
     /**
      * A configuration that notifies no one.
      */
-    public CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, String storeUrl, SyncSettings sync,
+    public CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, StoreAddress store, SyncSettings sync,
                          Map<Flow, FlowMapping> mappings, ServiceSettings service) {
-        this(webcrm, customcrm, storeUrl, sync, mappings, service, null);
+        this(webcrm, customcrm, store, sync, mappings, service, null);
     }
 
     /**
      * A configuration with the default service settings.
      */
-    public CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, String storeUrl, SyncSettings sync,
+    public CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, StoreAddress store, SyncSettings sync,
                          Map<Flow, FlowMapping> mappings) {
-        this(webcrm, customcrm, storeUrl, sync, mappings, ServiceSettings.ofDefaults());
+        this(webcrm, customcrm, store, sync, mappings, ServiceSettings.ofDefaults());
     }
 
     /**
      * @return a copy with other mappings
      */
     public CrmsyncConfig withMappings(Map<Flow, FlowMapping> newMappings) {
-        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, newMappings, service, notifications);
+        return new CrmsyncConfig(webcrm, customcrm, store, sync, newMappings, service, notifications);
     }
 
     /**
      * @return a copy with other service settings
      */
     public CrmsyncConfig withService(ServiceSettings newService) {
-        return new CrmsyncConfig(webcrm, customcrm, storeUrl, sync, mappings, newService, notifications);
+        return new CrmsyncConfig(webcrm, customcrm, store, sync, mappings, newService, notifications);
     }
 }

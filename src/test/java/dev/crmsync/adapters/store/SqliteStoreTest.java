@@ -72,7 +72,7 @@ class SqliteStoreTest extends StoreContractTest {
         store.backupTo(copy.toString());
 
         // Then
-        try (SqliteStore backup = SqliteStore.open("jdbc:sqlite:" + copy)) {
+        try (SqlStore backup = SqliteStore.open("jdbc:sqlite:" + copy)) {
             assertThat(backup.pausedFlows()).containsExactly(Flow.ORGANISATIONS);
         }
         long size = java.nio.file.Files.size(copy);
@@ -166,7 +166,7 @@ class SqliteStoreTest extends StoreContractTest {
             }
         };
         store.close();
-        try (SqliteStore observed = SqliteStore.open(url(), SqliteStore.DEFAULT_BUSY_TIMEOUT, looking)) {
+        try (SqlStore observed = SqliteStore.open(url(), SqliteStore.DEFAULT_BUSY_TIMEOUT, looking)) {
             // When: one write of its own, one transaction of three writes with a nested one, a read, a rollback
             observed.saveLink(link("L-1", Flow.ORGANISATIONS, "101", "c-1"));
             observed.inTransaction(() -> {

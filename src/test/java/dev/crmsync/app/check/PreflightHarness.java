@@ -106,7 +106,7 @@ final class PreflightHarness implements AutoCloseable {
         Map<Flow, FlowMapping> mappings = new EnumMap<>(Flow.class);
         mappings.putAll(DefaultMappings.all(Locale.ENGLISH));
         mappings.put(flow, changed.apply(mappings.get(flow)));
-        return new CrmsyncConfig(base.webcrm(), base.customcrm(), base.storeUrl(), base.sync(), mappings);
+        return new CrmsyncConfig(base.webcrm(), base.customcrm(), base.store(), base.sync(), mappings);
     }
 
     /**
@@ -122,7 +122,7 @@ final class PreflightHarness implements AutoCloseable {
         return new CrmsyncConfig(new WebcrmSettings(w.url(), new Secret(webcrmToken), w.timeZone(), w.overlap(),
                 w.pageSize(), w.requestsPerMinute(), w.timeout()),
                 new CustomcrmSettings(customcrmUrl, new Secret(customcrmKey), c.pageSize(), c.timeout()),
-                base.storeUrl(), base.sync(), base.mappings());
+                base.store(), base.sync(), base.mappings());
     }
 
     /**

@@ -194,7 +194,7 @@ class PreflightTest {
         var config = new dev.crmsync.app.config.CrmsyncConfig(wrong.webcrm(),
                 new dev.crmsync.adapters.customcrm.CustomcrmSettings(proxy, wrong.customcrm().apiKey(),
                         wrong.customcrm().pageSize(), wrong.customcrm().timeout()),
-                wrong.storeUrl(), wrong.sync(), wrong.mappings());
+                wrong.store(), wrong.sync(), wrong.mappings());
 
         // When
         PreflightReport report = harness.check(config);

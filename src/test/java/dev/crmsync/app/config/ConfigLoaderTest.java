@@ -157,6 +157,43 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadAPostgresqlStoreWithItsUserAndAPasswordFromTheEnvironmentAndNeverShowThePassword() {
+        // Given
+        ConfigLoader withStorePassword = new ConfigLoader(Map.of("WEBCRM_TOKEN", "w", "CUSTOMCRM_API_KEY", "c",
+                "STORE_PASSWORD", "s3cret-store"));
+        String yaml = MINIMAL.replace("store:     { url: jdbc:sqlite:crmsync.db }", """
+                store:
+                  url: jdbc:postgresql://db.example.com:5432/crmsync?currentSchema=acme
+                  user: crmsync
+                  password: ${STORE_PASSWORD}
+                """);
+
+        // When
+        CrmsyncConfig config = withStorePassword.parse(yaml, Path.of("/etc/crmsync"));
+
+        // Then
+        assertThat(config.storeUrl()).isEqualTo("jdbc:postgresql://db.example.com:5432/crmsync?currentSchema=acme");
+        assertThat(config.store().user()).isEqualTo("crmsync");
+        assertThat(config.store().password().reveal()).isEqualTo("s3cret-store");
+        assertThat(config.store().toString()).doesNotContain("s3cret-store");
+        assertThat(config.toString()).doesNotContain("s3cret-store");
+    }
+
+    @Test
+    void shouldRefuseAStoreUrlOfNeitherDatabaseAndKeysThatOnlyPostgresqlTakes() {
+        assertThat(problem(() -> parse(MINIMAL.replace("jdbc:sqlite:crmsync.db",
+                "\"jdbc:mysql://db/crmsync?password=hunter2\""))))
+                .isEqualTo("store.url: 'jdbc:mysql://db/crmsync?password=****' is not a supported store; use "
+                        + "jdbc:sqlite:FILE or jdbc:postgresql://HOST/DATABASE");
+        assertThat(problem(() -> parse(MINIMAL.replace("jdbc:sqlite:crmsync.db", "jdbc:postgresql:crmsync"))))
+                .startsWith("store.url: 'jdbc:postgresql:crmsync' is not a PostgreSQL URL such as "
+                        + "jdbc:postgresql://db.example.com:5432/crmsync");
+        assertThat(problem(() -> parse(MINIMAL.replace("{ url: jdbc:sqlite:crmsync.db }",
+                "{ url: jdbc:sqlite:crmsync.db, user: crmsync }"))))
+                .startsWith("store.user: unknown key");
+    }
+
+    @Test
     void shouldReadADeletePolicyPerSideWithTheMarkItWrites() {
         SyncSettings sync = parse(MINIMAL + """
                 sync:

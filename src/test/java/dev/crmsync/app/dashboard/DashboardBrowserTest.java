@@ -12,6 +12,7 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.crmsync.adapters.store.SqlStore;
 import dev.crmsync.adapters.store.SqliteStore;
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.customcrm.RecordType;
@@ -468,7 +469,7 @@ class DashboardBrowserTest {
         // When a backup is downloaded, it is a store holding the links
         Download download = page.waitForDownload(() -> page.getByTestId("store-backup").click());
         assertThat(download.suggestedFilename()).startsWith("crmsync-").endsWith(".db");
-        try (SqliteStore copy = SqliteStore.open("jdbc:sqlite:" + download.path())) {
+        try (SqlStore copy = SqliteStore.open("jdbc:sqlite:" + download.path())) {
             assertThat(copy.linkOf(Flow.ORGANISATIONS, Side.WEBCRM, pairs.get(1).path("webcrmId").asString())
                     .map(Link::id)).contains(pairs.get(1).path("id").asString());
         }

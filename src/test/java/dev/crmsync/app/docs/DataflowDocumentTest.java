@@ -57,7 +57,7 @@ class DataflowDocumentTest {
         FlowMapping m = mappings.get(flow);
         mappings.put(flow, new FlowMapping(flow, change.apply(new ArrayList<>(m.fields())), m.matchKey(),
                 m.webcrmStampProperty(), m.customcrmStampKey()));
-        return new CrmsyncConfig(config.webcrm(), config.customcrm(), config.storeUrl(), config.sync(), mappings);
+        return new CrmsyncConfig(config.webcrm(), config.customcrm(), config.store(), config.sync(), mappings);
     }
 
     private static List<FieldMapping> replace(List<FieldMapping> fields, String field, FieldMapping with) {
@@ -247,7 +247,7 @@ class DataflowDocumentTest {
                 true)));
         CrmsyncConfig base = config("");
 
-        String md = markdown(new CrmsyncConfig(base.webcrm(), base.customcrm(), base.storeUrl(), base.sync(),
+        String md = markdown(new CrmsyncConfig(base.webcrm(), base.customcrm(), base.store(), base.sync(),
                 mappings));
 
         assertThat(md).contains("Selective sync: only records that pass this flow's filter take part (values "

@@ -3,6 +3,7 @@ package dev.crmsync.app.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crmsync.adapters.store.SqlStore;
 import dev.crmsync.adapters.store.SqliteStore;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
@@ -146,7 +147,7 @@ class OperatorBasicsTest {
                 file.toString())).as("backup; %s", run.err()).isZero();
 
         // Then the copy is a store holding at least the links there were before
-        try (SqliteStore copy = SqliteStore.open("jdbc:sqlite:" + file)) {
+        try (SqlStore copy = SqliteStore.open("jdbc:sqlite:" + file)) {
             assertThat(copy.countLinks(Flow.ORGANISATIONS, LinkState.ACTIVE)).isGreaterThanOrEqualTo(linkedBefore);
         }
         // and an existing file is not overwritten unless told
@@ -164,7 +165,7 @@ class OperatorBasicsTest {
         assertThat(download.status()).isEqualTo(200);
         assertThat(download.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment;");
         Files.write(file, download.body());
-        try (SqliteStore copy = SqliteStore.open("jdbc:sqlite:" + file)) {
+        try (SqlStore copy = SqliteStore.open("jdbc:sqlite:" + file)) {
             assertThat(copy.searchLinks(Flow.ORGANISATIONS, "Backup Load", 0, 100)).hasSize(25);
         }
         assertThat(again.crmsync("store", "backup", "--config", harness.configFile().toString(), "--to",

@@ -1,0 +1,171 @@
+package dev.crmsync.adapters.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.crmsync.model.Flow;
+import dev.crmsync.model.Link;
+import dev.crmsync.model.Secret;
+import dev.crmsync.ports.Store;
+import dev.crmsync.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link StoreContractTest} on {@link PostgresStore}, each test in a schema of its own
+ * ({@link TestPostgres}), plus what only PostgreSQL has: the lock, the messages that must not show a password, and
+ * the backup it leaves to PostgreSQL's tools.
+ */
+class PostgresStoreTest extends StoreContractTest {
+
+    private TestPostgres postgres;
+
+    @BeforeEach
+    @Override
+    void openTheStore() {
+        postgres = TestPostgres.freshSchema();
+        super.openTheStore();
+    }
+
+    @AfterEach
+    @Override
+    void closeTheStore() {
+        if (store != null) {
+            super.closeTheStore();
+        }
+        if (postgres != null) {
+            postgres.drop();
+        }
+    }
+
+    @Override
+    protected Store openStore() {
+        return PostgresStore.open(postgres.address(), CommitObserver.NONE);
+    }
+
+    @Test
+    void shouldApplyEachMigrationOnceAcrossReopeningInItsOwnSchema() throws SQLException {
+        // When
+        store.close();
+        store = openStore();
+
+        // Then
+        try (Connection connection = DriverManager.getConnection(postgres.url());
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT version FROM flyway_schema_history "
+                     + "WHERE success AND version IS NOT NULL ORDER BY installed_rank")) {
+            List<String> versions = new ArrayList<>();
+            while (rs.next()) {
+                versions.add(rs.getString(1));
+            }
+            assertThat(versions).containsExactly("1", "2", "3", "4", "5");
+        }
+    }
+
+    @Test
+    void shouldKeepWhatItHoldsAcrossReopening() {
+        // Given
+        store.saveLink(link("L-1", Flow.PRODUCTS, "101", "c-1"));
+
+        // When
+        store.close();
+        store = openStore();
+
+        // Then
+        assertThat(store.link("L-1")).map(Link::customcrmId).contains("c-1");
+    }
+
+    @Test
+    void shouldLetOneProcessSyncASchemaAtATimeAndAnotherSchemaMeanwhile() {
+        // Given
+        StoreLock first = StoreLock.acquire(postgres.address());
+        TestPostgres other = TestPostgres.freshSchema();
+        try {
+            // When / Then
+            assertThatThrownBy(() -> StoreLock.acquire(postgres.address())).isInstanceOf(StoreBusyException.class)
+                    .hasMessageContaining("another crmsync is syncing with this store")
+                    .hasMessageContaining("schema " + postgres.schema());
+            try (StoreLock elsewhere = StoreLock.acquire(other.address())) {
+                assertThat(elsewhere).isNotNull();
+            }
+            first.close();
+            try (StoreLock second = StoreLock.acquire(postgres.address())) {
+                assertThat(second).isNotNull();
+            }
+        } finally {
+            first.close();
+            other.drop();
+        }
+    }
+
+    @Test
+    void shouldSayWhichDatabaseItCannotOpenWithoutShowingThePassword() {
+        // Given a password that the database refuses, once in the URL and once apart
+        String base = postgres.url().replaceAll("password=[^&]*", "password=Wr0ng-in-url");
+        StoreAddress inUrl = StoreAddress.of(base);
+        StoreAddress apart = new StoreAddress(base.replaceAll("[?&]password=[^&]*", ""), null,
+                new Secret("Wr0ng-apart"));
+
+        // When / Then
+        for (StoreAddress address : List.of(inUrl, apart)) {
+            assertThatThrownBy(() -> PostgresStore.open(address, CommitObserver.NONE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot open the store at jdbc:postgresql://")
+                    .hasMessageNotContaining("Wr0ng");
+            assertThatThrownBy(() -> StoreLock.acquire(address)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageNotContaining("Wr0ng");
+        }
+        assertThat(inUrl.toString()).doesNotContain("Wr0ng").contains("password=****");
+        assertThat(apart.toString()).doesNotContain("Wr0ng");
+    }
+
+    @Test
+    void shouldLogNoLineWithThePasswordEvenWhenEveryLibraryLogsEverything() {
+        // Given the test database's own password, in the URL, and the pool and migration libraries at their most
+        // talkative
+        String password = postgres.url().replaceAll(".*[?&]password=([^&]*).*", "$1");
+        assertThat(password).as("the test URL carries a password").isNotBlank().isNotEqualTo(postgres.url());
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        List<Logger> talkative = List.of((Logger) LoggerFactory.getLogger("com.zaxxer.hikari"),
+                (Logger) LoggerFactory.getLogger("org.flywaydb"), (Logger) LoggerFactory.getLogger("org.jdbi"));
+        talkative.forEach(logger -> logger.setLevel(Level.TRACE));
+        try {
+            // When a store is opened, used, and closed
+            store.close();
+            store = openStore();
+            store.saveLink(link("L-1", Flow.PRODUCTS, "101", "c-1"));
+            store.close();
+            store = null;
+        } finally {
+            talkative.forEach(logger -> logger.setLevel(null));
+            root.detachAppender(lines);
+        }
+
+        // Then the libraries did log, and no line holds the password
+        assertThat(lines.list).isNotEmpty();
+        assertThat(lines.list).allSatisfy(line -> assertThat(line.getFormattedMessage() + line.getKeyValuePairs())
+                .doesNotContain(password));
+    }
+
+    @Test
+    void shouldLeaveBackupsToPostgresqlsOwnToolsAndSaySo() {
+        assertThatThrownBy(() -> store.backupTo("/tmp/never-written.db")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pg_dump");
+    }
+}
