@@ -57,7 +57,8 @@ class ReleaseArchiveIT {
         assertThat(archive.isExecutable(BASE + "bin/crmsync")).as("bin/crmsync is executable").isTrue();
         assertThat(dependencies).isNotEmpty().allSatisfy(jar -> assertThat(archive.contains(jar)).as(jar).isTrue());
         assertThat(Stream.of("lib/crmsync.jar", "docs/operations.md", "docs/container.md",
-                "docs/crmsync.example.yaml", "docs/crmsync.postgres.example.yaml", "systemd/crmsync.service",
+                "docs/crmsync.example.yaml", "docs/crmsync.postgres.example.yaml",
+                "docs/crmsync.connections.example.yaml", "systemd/crmsync.service",
                 "systemd/crmsync.env.example",
                 "container/crmsync.yaml", "contracts/customcrm-openapi.yaml", "README.md", "CHANGELOG.md"))
                 .allSatisfy(file -> assertThat(archive.contains(BASE + file)).as(file).isTrue());

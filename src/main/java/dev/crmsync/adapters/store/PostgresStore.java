@@ -10,8 +10,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The store on PostgreSQL, for a store that outlives one machine: opened from
- * {@code jdbc:postgresql://HOST[:PORT]/DATABASE} (a {@code currentSchema} parameter puts it in a schema of its own),
- * brought to the current schema by the same Flyway migrations as SQLite.
+ * {@code jdbc:postgresql://HOST[:PORT]/DATABASE} (a {@code currentSchema} parameter puts it in a schema of its own,
+ * created on first open when the user may), brought to the current schema version by the same Flyway migrations
+ * as SQLite.
  *
  * <h2>Connections</h2>
  * A small HikariCP pool per store. {@link SqlStore} lets one thread in at a time, so the store itself uses one
@@ -53,7 +54,11 @@ public final class PostgresStore {
         Objects.requireNonNull(commits, "commits");
         HikariDataSource dataSource = dataSource(address, POOL_SIZE, "crmsync-store");
         try {
-            StoreSchema.migrate(dataSource);
+            if (address.schema().isPresent()) {
+                StoreSchema.migrate(dataSource, address.schema().get());
+            } else {
+                StoreSchema.migrate(dataSource);
+            }
         } catch (FlywayException e) {
             dataSource.close();
             throw new IllegalStateException("cannot bring the store at " + address.redactedUrl()

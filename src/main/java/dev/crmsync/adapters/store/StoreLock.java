@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -95,14 +95,17 @@ public final class StoreLock implements AutoCloseable {
             throw new IllegalStateException("cannot open the store at " + address.redactedUrl() + ": "
                     + e.getMessage(), e);
         }
-        try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT current_schema(), "
-                     + "pg_try_advisory_lock(hashtext('crmsync:' || current_schema()))")) {
+        // The URL's schema rather than current_schema(): before the store's first open it may not exist yet.
+        try (PreparedStatement statement = connection.prepareStatement("SELECT s.name, "
+                + "pg_try_advisory_lock(hashtext('crmsync:' || s.name)) FROM (SELECT COALESCE(?, current_schema()) "
+                + "AS name) s")) {
+            statement.setString(1, address.schema().orElse(null));
+            ResultSet rs = statement.executeQuery();
             rs.next();
-            if (rs.getBoolean(2)) {
-                return new StoreLock(connection);
-            }
             String schema = rs.getString(1);
+            if (rs.getBoolean(2)) {
+                return new StoreLock(() -> unlock(connection, schema));
+            }
             close(connection);
             throw new StoreBusyException(BUSY.formatted(address.redactedUrl() + ", schema " + schema
                     + ": its lock is held by another session"));
@@ -110,6 +113,22 @@ public final class StoreLock implements AutoCloseable {
             close(connection);
             throw new IllegalStateException("cannot lock the store at " + address.redactedUrl() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Unlocks before closing: PostgreSQL drops a closed session's locks only once its server process has ended, a
+     * moment after the close returns, and a process started right after this one ends must find the lock free.
+     */
+    private static void unlock(Connection connection, String schema) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_advisory_unlock(hashtext('crmsync:' || ?))")) {
+            statement.setString(1, schema);
+            statement.execute();
+        } catch (SQLException e) {
+            // the connection is going; its end releases the lock all the same
+        } finally {
+            close(connection);
         }
     }
 

@@ -33,4 +33,21 @@ final class StoreSchema {
                 .load()
                 .migrate();
     }
+
+    /**
+     * Applies every migration the schema does not have yet, creating the schema first if need be.
+     *
+     * @param dataSource the database
+     * @param schema     the schema the store's tables live in
+     * @throws org.flywaydb.core.api.FlywayException when a migration fails or the schema is newer than this code
+     */
+    static void migrate(DataSource dataSource, String schema) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .schemas(schema)
+                .createSchemas(true)
+                .load()
+                .migrate();
+    }
 }

@@ -6,13 +6,17 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --config FILE} option of every command that works on a connection.
+ * The {@code --config FILE} and {@code --connection NAME} options of every command that works on a connection.
  */
 public final class ConfigOption {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
             description = "The YAML configuration file (see README: Configuration).")
     Path file;
+
+    @Option(names = "--connection", paramLabel = "NAME",
+            description = "The connection to work on, where the file lists several under connections:.")
+    String connection;
 
     /**
      * For the commands that reach a system or serve ({@code run}, {@code sync}, {@code check}).
@@ -22,7 +26,7 @@ public final class ConfigOption {
      *                                                of a credential that is not set
      */
     CrmsyncConfig load() {
-        return new ConfigLoader(System.getenv()).load(file);
+        return new ConfigLoader(System.getenv()).load(file, connection);
     }
 
     /**
@@ -35,17 +39,18 @@ public final class ConfigOption {
      * @see ConfigLoader#withoutCredentials()
      */
     CrmsyncConfig loadWithoutCredentials() {
-        return loadWithoutCredentials(file);
+        return loadWithoutCredentials(file, connection);
     }
 
     /**
      * {@link #loadWithoutCredentials()} for a command that declares its own {@code --config}, e.g. to pass it on
      * to its subcommands.
      *
-     * @param file the configuration file
+     * @param file       the configuration file
+     * @param connection the connection to pick, or null for the file's only one
      * @return the loaded, validated configuration, without its credentials
      */
-    static CrmsyncConfig loadWithoutCredentials(Path file) {
-        return new ConfigLoader(System.getenv()).withoutCredentials().load(file);
+    static CrmsyncConfig loadWithoutCredentials(Path file, String connection) {
+        return new ConfigLoader(System.getenv()).withoutCredentials().load(file, connection);
     }
 }

@@ -42,6 +42,10 @@ public final class DeletesCommand implements Callable<Integer> {
             description = "The YAML configuration file (see README: Configuration).")
     Path configFile;
 
+    @Option(names = "--connection", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "The connection to work on, where the file lists several under connections:.")
+    String connection;
+
     @Option(names = "--flow", paramLabel = "FLOW", description = "Only this flow: organisations, persons or "
             + "products.")
     String flow;
@@ -59,7 +63,7 @@ public final class DeletesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Store store = SyncConnection.openStore(ConfigOption.loadWithoutCredentials(configFile))) {
+        try (Store store = SyncConnection.openStore(ConfigOption.loadWithoutCredentials(configFile, connection))) {
             List<HeldDelete> held = new HeldDeletes(store).list(flowOf(flow));
             if (json) {
                 Json.print(out, HeldDeletes.json(held));
@@ -120,7 +124,7 @@ public final class DeletesCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             Flow chosen = flowOf(flow);
-            try (Store store = SyncConnection.openStore(ConfigOption.loadWithoutCredentials(deletes.configFile))) {
+            try (Store store = SyncConnection.openStore(ConfigOption.loadWithoutCredentials(deletes.configFile, deletes.connection))) {
                 List<HeldRemoval> decided = decide(new HeldRemovalDecisions(store, deletes.main.clock()), chosen);
                 if (decided.isEmpty()) {
                     out.println("no deletes are held by the delete circuit breaker"

@@ -26,9 +26,13 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
@@ -101,11 +105,32 @@ public final class ConfigLoader {
 
     /**
      * @param file the configuration file
-     * @return the validated configuration
+     * @return the validated configuration of its one connection
      * @throws ConfigException naming the key and the problem, or saying that the file is not there (with its
-     *                         absolute path)
+     *                         absolute path), or that it holds several connections
      */
     public CrmsyncConfig load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * @param file       the configuration file
+     * @param connection the connection to pick, or null for the file's only one
+     * @return the validated configuration of that connection
+     * @throws ConfigException naming the key and the problem, or the connections there are when {@code connection}
+     *                         is none of them, or is null and the file holds several
+     */
+    public CrmsyncConfig load(Path file, String connection) {
+        return pick(loadAll(file), connection);
+    }
+
+    /**
+     * @param file the configuration file
+     * @return every connection of the file, in its order: one, named {@value CrmsyncConfig#DEFAULT_CONNECTION},
+     *         for a file without {@code connections:}
+     * @throws ConfigException naming the key and the problem, or saying that the file is not there
+     */
+    public List<CrmsyncConfig> loadAll(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         if (Files.isDirectory(absolute)) {
             throw new ConfigException("the configuration file " + absolute + " is a folder, not a file");
@@ -122,16 +147,26 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read the configuration file " + absolute + ": " + e.getMessage());
         }
-        return parse(text, absolute.getParent());
+        return parseAll(text, absolute.getParent());
     }
 
     /**
      * @param yaml   the configuration text
      * @param folder the folder relative SQLite paths are resolved against
-     * @return the validated configuration
-     * @throws ConfigException naming the key and the problem
+     * @return the validated configuration of its one connection
+     * @throws ConfigException naming the key and the problem, or saying that the file holds several connections
      */
     public CrmsyncConfig parse(String yaml, Path folder) {
+        return pick(parseAll(yaml, folder), null);
+    }
+
+    /**
+     * @param yaml   the configuration text
+     * @param folder the folder relative SQLite paths are resolved against
+     * @return every connection of the file, in its order
+     * @throws ConfigException naming the key and the problem
+     */
+    public List<CrmsyncConfig> parseAll(String yaml, Path folder) {
         JsonNode root;
         String shielded = Section.shieldVariables(yaml);
         try {
@@ -142,26 +177,86 @@ public final class ConfigLoader {
         }
         KnownKeys.refuseUnknown(root);
         Section top = new Section("", root, env);
+        StoreAddress store = store(top.section("store"), folder);
+        NotifySettings notify = top.has("notify") ? notify(top.section("notify")) : null;
+        List<CrmsyncConfig> connections = new ArrayList<>();
+        if (top.has("connections")) {
+            for (String own : new String[] {"webcrm", "customcrm", "sync", "mappings"}) {
+                if (top.has(own)) {
+                    throw new ConfigException(own, "goes inside each connection when the file has connections: "
+                            + "move it under the connection it belongs to");
+                }
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (Section item : top.sections("connections")) {
+                String name = connectionName(item);
+                if (!names.add(name)) {
+                    throw new ConfigException(item.key("name"), "'" + name + "' names two connections; each "
+                            + "connection needs a name of its own");
+                }
+                connections.add(connection(item.named("connections[" + name + "]"), name,
+                        store.forConnection(name), top, notify));
+            }
+            if (connections.isEmpty()) {
+                throw new ConfigException("connections", "must list at least one connection");
+            }
+        } else {
+            connections.add(connection(top, CrmsyncConfig.DEFAULT_CONNECTION, store, top, notify));
+        }
+        top.refuseUnknownKeys();
+        return List.copyOf(connections);
+    }
+
+    private static String connectionName(Section item) {
+        String name = item.requiredString("name").strip();
+        if (!name.matches("[a-z0-9-]{1,40}")) {
+            throw new ConfigException(item.key("name"), "'" + name + "' is not a connection name: use 1 to 40 "
+                    + "lower-case letters, digits and '-', e.g. acme or acme-eu; it names the connection's state in "
+                    + "the store, so keep it once chosen");
+        }
+        return name;
+    }
+
+    /**
+     * One connection: its own systems, policies and mappings from {@code own}, the service's settings from
+     * {@code shared} (the same section for a file of one connection).
+     */
+    private CrmsyncConfig connection(Section own, String name, StoreAddress store, Section shared,
+                                     NotifySettings notify) {
         for (String required : new String[] {"webcrm", "customcrm"}) {
-            if (!top.has(required)) {
-                throw new ConfigException(required, "is required");
+            if (!own.has(required)) {
+                throw new ConfigException(own.key(required), "is required");
             }
         }
-        Section webcrmSection = top.section("webcrm");
+        Section webcrmSection = own.section("webcrm");
         Locale countryLanguage = language(webcrmSection);
         WebcrmSettings webcrm = webcrm(webcrmSection);
-        CustomcrmSettings customcrm = customcrm(top.section("customcrm"));
-        StoreAddress store = store(top.section("store"), folder);
-        Section sync = top.section("sync");
+        CustomcrmSettings customcrm = customcrm(own.section("customcrm"));
+        Section sync = own.section("sync");
         SyncSettings settings = sync(sync);
         Map<Flow, FlowMapping> mappings = new MappingReader(countryLanguage)
-                .read(top.section("mappings"), DefaultMappings.all(countryLanguage));
+                .read(own.section("mappings"), DefaultMappings.all(countryLanguage));
         mappings = stamps(sync.section("flows"), mappings);
-        ServiceSettings service = server(top.section("server"), schedules(sync));
-        Section notifySection = top.section("notify");
-        NotifySettings notify = top.has("notify") ? notify(notifySection) : null;
-        top.refuseUnknownKeys();
-        return new CrmsyncConfig(webcrm, customcrm, store, settings, mappings, service, notify);
+        ServiceSettings service = server(shared.section("server"), schedules(sync));
+        own.refuseUnknownKeys();
+        return new CrmsyncConfig(webcrm, customcrm, store, settings, mappings, service, notify, name);
+    }
+
+    /**
+     * @throws ConfigException naming {@code --connection} and the connections there are
+     */
+    private static CrmsyncConfig pick(List<CrmsyncConfig> connections, String connection) {
+        List<String> names = connections.stream().map(CrmsyncConfig::connection).toList();
+        if (connection == null) {
+            if (connections.size() == 1) {
+                return connections.get(0);
+            }
+            throw new ConfigException("--connection", "the file holds " + connections.size() + " connections ("
+                    + String.join(", ", names) + "); name one with --connection NAME");
+        }
+        return connections.stream().filter(c -> c.connection().equals(connection)).findFirst()
+                .orElseThrow(() -> new ConfigException("--connection", "the file has no connection '" + connection
+                        + "'; its connections: " + String.join(", ", names)));
     }
 
     private WebcrmSettings webcrm(Section s) {

@@ -19,14 +19,28 @@ import java.util.Map;
  * @param service   how {@code run} serves and schedules
  * @param notifications where {@code run} sends an event when a flow starts failing and so on; null without a
  *                      {@code notify:} section
+ * @param connection    the connection's name: {@value #DEFAULT_CONNECTION} for a file that holds one
  */
 public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, StoreAddress store, SyncSettings sync,
-                            Map<Flow, FlowMapping> mappings, ServiceSettings service, NotifySettings notifications) {
+                            Map<Flow, FlowMapping> mappings, ServiceSettings service, NotifySettings notifications,
+                            String connection) {
+
+    /** The name of the one connection of a file without {@code connections:}. */
+    public static final String DEFAULT_CONNECTION = "default";
 
     public CrmsyncConfig {
         mappings = Map.copyOf(mappings);
         java.util.Objects.requireNonNull(store, "store");
         java.util.Objects.requireNonNull(service, "service");
+        java.util.Objects.requireNonNull(connection, "connection");
+    }
+
+    /**
+     * The one connection of a file without {@code connections:}.
+     */
+    public CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, StoreAddress store, SyncSettings sync,
+                         Map<Flow, FlowMapping> mappings, ServiceSettings service, NotifySettings notifications) {
+        this(webcrm, customcrm, store, sync, mappings, service, notifications, DEFAULT_CONNECTION);
     }
 
     /**
@@ -56,13 +70,13 @@ public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, 
      * @return a copy with other mappings
      */
     public CrmsyncConfig withMappings(Map<Flow, FlowMapping> newMappings) {
-        return new CrmsyncConfig(webcrm, customcrm, store, sync, newMappings, service, notifications);
+        return new CrmsyncConfig(webcrm, customcrm, store, sync, newMappings, service, notifications, connection);
     }
 
     /**
      * @return a copy with other service settings
      */
     public CrmsyncConfig withService(ServiceSettings newService) {
-        return new CrmsyncConfig(webcrm, customcrm, store, sync, mappings, newService, notifications);
+        return new CrmsyncConfig(webcrm, customcrm, store, sync, mappings, newService, notifications, connection);
     }
 }

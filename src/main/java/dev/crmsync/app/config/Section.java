@@ -27,15 +27,29 @@ final class Section {
     private final String path;
     private final JsonNode node;
     private final Map<String, String> env;
-    private final Set<String> read = new HashSet<>();
+    private final Set<String> read;
 
     Section(String path, JsonNode node, Map<String, String> env) {
+        this(path, node, env, new HashSet<>());
+    }
+
+    private Section(String path, JsonNode node, Map<String, String> env, Set<String> read) {
         this.path = path;
         this.node = node;
         this.env = env;
+        this.read = read;
         if (node != null && !node.isNull() && !node.isObject()) {
             throw new ConfigException(path.isEmpty() ? "(top level)" : path, "must be a mapping of keys to values");
         }
+    }
+
+    /**
+     * @param newPath how the keys of this section are named from now on, e.g. {@code connections[acme]} once the
+     *                item {@code connections[0]} has said its name
+     * @return the same section under that name; what either reads counts as read for both
+     */
+    Section named(String newPath) {
+        return new Section(newPath, node, env, read);
     }
 
     boolean has(String key) {

@@ -112,6 +112,18 @@ class PostgresStoreTest extends StoreContractTest {
     }
 
     @Test
+    void shouldFreeTheLockTheMomentItIsClosedForTheNextProcess() {
+        // A closed session's locks outlive it until its server process ends; a sync run right after another (the
+        // model test's walks) must never find the lock of a run that has ended.
+        for (int run = 0; run < 50; run++) {
+            StoreLock.acquire(postgres.address()).close();
+        }
+        try (StoreLock last = StoreLock.acquire(postgres.address())) {
+            assertThat(last).isNotNull();
+        }
+    }
+
+    @Test
     void shouldSayWhichDatabaseItCannotOpenWithoutShowingThePassword() {
         // Given a password that the database refuses, once in the URL and once apart
         String base = postgres.url().replaceAll("password=[^&]*", "password=Wr0ng-in-url");
@@ -161,6 +173,30 @@ class PostgresStoreTest extends StoreContractTest {
         assertThat(lines.list).isNotEmpty();
         assertThat(lines.list).allSatisfy(line -> assertThat(line.getFormattedMessage() + line.getKeyValuePairs())
                 .doesNotContain(password));
+    }
+
+    @Test
+    void shouldGiveAConnectionASchemaOfItsOwnCreatedOnFirstOpenAndLockedApart() {
+        // Given the address of connection acme, whose schema does not exist yet
+        StoreAddress acme = postgres.address().forConnection("acme");
+        assertThat(acme.schema()).contains(postgres.schema() + "_acme");
+
+        // When it is locked and opened
+        try (StoreLock lock = StoreLock.acquire(acme);
+             SqlStore acmeStore = PostgresStore.open(acme, CommitObserver.NONE)) {
+            acmeStore.saveLink(link("L-acme", Flow.PRODUCTS, "101", "c-1"));
+
+            // Then its tables are its own: the base schema's store does not see its link, and its lock is its own
+            assertThat(acmeStore.link("L-acme")).isPresent();
+            assertThat(store.link("L-acme")).isEmpty();
+            assertThatThrownBy(() -> StoreLock.acquire(acme)).isInstanceOf(StoreBusyException.class)
+                    .hasMessageContaining("schema " + postgres.schema() + "_acme");
+            try (StoreLock base = StoreLock.acquire(postgres.address())) {
+                assertThat(base).isNotNull();
+            }
+        } finally {
+            postgres.execute("DROP SCHEMA IF EXISTS " + postgres.schema() + "_acme CASCADE");
+        }
     }
 
     @Test

@@ -11,8 +11,11 @@ import dev.crmsync.engine.DeleteRules;
 import dev.crmsync.engine.SyncSettings;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Side;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,6 +194,87 @@ class ConfigLoaderTest {
         assertThat(problem(() -> parse(MINIMAL.replace("{ url: jdbc:sqlite:crmsync.db }",
                 "{ url: jdbc:sqlite:crmsync.db, user: crmsync }"))))
                 .startsWith("store.user: unknown key");
+    }
+
+    private static final String TWO_CONNECTIONS = """
+            connections:
+              - name: acme
+                webcrm:    { url: http://127.0.0.1:8081, token: ${ACME_WEBCRM_TOKEN} }
+                customcrm: { url: http://127.0.0.1:8082, api-key: ${ACME_CUSTOMCRM_KEY} }
+                sync:      { conflict-policy: webcrm-wins, flows: { persons: { interval: 2m } } }
+              - name: globex-eu
+                webcrm:    { url: http://127.0.0.1:9081, token: ${GLOBEX_WEBCRM_TOKEN} }
+                customcrm: { url: http://127.0.0.1:9082, api-key: ${GLOBEX_CUSTOMCRM_KEY} }
+            store:  { url: jdbc:sqlite:crmsync.db }
+            server: { port: 8090 }
+            """;
+
+    private final ConfigLoader connectionsLoader = new ConfigLoader(Map.of("ACME_WEBCRM_TOKEN", "a-w",
+            "ACME_CUSTOMCRM_KEY", "a-c", "GLOBEX_WEBCRM_TOKEN", "g-w", "GLOBEX_CUSTOMCRM_KEY", "g-c"));
+
+    @Test
+    void shouldReadEachConnectionWithItsOwnSystemsPoliciesAndStoreAndTheSharedServer() {
+        // When
+        List<CrmsyncConfig> connections = connectionsLoader.parseAll(TWO_CONNECTIONS, Path.of("/etc/crmsync"));
+
+        // Then
+        assertThat(connections).extracting(CrmsyncConfig::connection).containsExactly("acme", "globex-eu");
+        CrmsyncConfig acme = connections.get(0);
+        CrmsyncConfig globex = connections.get(1);
+        assertThat(acme.webcrm().token().reveal()).isEqualTo("a-w");
+        assertThat(globex.customcrm().apiKey().reveal()).isEqualTo("g-c");
+        assertThat(acme.sync().conflictPolicy().kind()).isEqualTo(ConflictPolicy.Kind.WEBCRM_WINS);
+        assertThat(globex.sync().conflictPolicy().kind()).isEqualTo(ConflictPolicy.Kind.NEWEST_WINS);
+        assertThat(acme.service().schedules().get(Flow.PERSONS).interval()).hasMinutes(2);
+        assertThat(globex.service().schedules().get(Flow.PERSONS).interval())
+                .isNotEqualTo(Duration.ofMinutes(2));
+        assertThat(acme.service().port()).isEqualTo(8090);
+        assertThat(globex.service().port()).isEqualTo(8090);
+        assertThat(acme.storeUrl()).isEqualTo("jdbc:sqlite:/etc/crmsync/crmsync-acme.db");
+        assertThat(globex.storeUrl()).isEqualTo("jdbc:sqlite:/etc/crmsync/crmsync-globex-eu.db");
+    }
+
+    @Test
+    void shouldKeepAFileOfOneConnectionAsItWasNamedDefault() {
+        CrmsyncConfig config = parse(MINIMAL);
+
+        assertThat(config.connection()).isEqualTo("default");
+        assertThat(config.storeUrl()).isEqualTo("jdbc:sqlite:/etc/crmsync/crmsync.db");
+        assertThat(loader.parseAll(MINIMAL, Path.of("/etc/crmsync"))).singleElement()
+                .extracting(CrmsyncConfig::connection, CrmsyncConfig::storeUrl)
+                .containsExactly("default", "jdbc:sqlite:/etc/crmsync/crmsync.db");
+    }
+
+    @Test
+    void shouldAskWhichConnectionWhenTheFileHoldsSeveralAndNameThemWhenTheOneAskedForIsNotThere(
+            @TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("crmsync.yaml"), TWO_CONNECTIONS);
+
+        assertThat(connectionsLoader.load(file, "globex-eu").connection()).isEqualTo("globex-eu");
+        assertThat(problem(() -> connectionsLoader.load(file))).isEqualTo("--connection: the file holds 2 "
+                + "connections (acme, globex-eu); name one with --connection NAME");
+        assertThat(problem(() -> connectionsLoader.load(file, "initech"))).isEqualTo("--connection: the file has "
+                + "no connection 'initech'; its connections: acme, globex-eu");
+        Path one = Files.writeString(dir.resolve("one.yaml"), MINIMAL);
+        assertThat(problem(() -> loader.load(one, "acme")))
+                .isEqualTo("--connection: the file has no connection 'acme'; its connections: default");
+    }
+
+    @Test
+    void shouldNameTheConnectionAndTheKeyOfEveryMistakeInAConnection() {
+        assertThat(problem(() -> connectionsLoader.parseAll(TWO_CONNECTIONS.replace("${GLOBEX_WEBCRM_TOKEN}",
+                "${GLOBEX_TOKEN}"), null)))
+                .isEqualTo("connections[globex-eu].webcrm.token: environment variable GLOBEX_TOKEN is not set");
+        assertThat(problem(() -> connectionsLoader.parseAll(TWO_CONNECTIONS.replace("globex-eu", "acme"), null)))
+                .startsWith("connections[1].name: 'acme' names two connections");
+        assertThat(problem(() -> connectionsLoader.parseAll(TWO_CONNECTIONS.replace("globex-eu", "Globex EU"),
+                null))).startsWith("connections[1].name: 'Globex EU' is not a connection name");
+        assertThat(problem(() -> connectionsLoader.parseAll(TWO_CONNECTIONS.replace("- name: acme\n", "- \n"),
+                null))).isEqualTo("connections[0].name: is required");
+        assertThat(problem(() -> connectionsLoader.parseAll(TWO_CONNECTIONS.replace("conflict-policy", "conflict"),
+                null))).startsWith("connections[0].sync.conflict: unknown key");
+        assertThat(problem(() -> connectionsLoader.parseAll(MINIMAL.replace("store:", "connections: []\nstore:"),
+                null))).startsWith("webcrm: goes inside each connection when the file has connections:");
     }
 
     @Test

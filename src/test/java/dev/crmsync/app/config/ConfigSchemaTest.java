@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -16,14 +17,15 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Keeps the three descriptions of the configuration in step: the loader, the JSON Schema editors use, and the
- * example files that show every key between them (the PostgreSQL store's keys in an example of their own, since a
- * SQLite store refuses them). Each example must load, every key path of an example must be in the schema, and
+ * example files that show every key between them (the PostgreSQL store's keys and several connections in examples
+ * of their own). Each example must load, every key path of an example must be in the schema, and
  * every key the schema describes must be shown in an example (for one flow at least).
  */
 class ConfigSchemaTest {
 
     private static final Path EXAMPLE = Path.of("docs/crmsync.example.yaml");
     private static final Path POSTGRES_EXAMPLE = Path.of("docs/crmsync.postgres.example.yaml");
+    private static final Path CONNECTIONS_EXAMPLE = Path.of("docs/crmsync.connections.example.yaml");
 
     private static JsonNode schema() throws IOException {
         try (InputStream in = ConfigSchemaTest.class.getResourceAsStream("/contracts/crmsync-config.schema.json")) {
@@ -55,12 +57,21 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void shouldLoadTheExampleOfSeveralConnections() {
+        List<CrmsyncConfig> connections = new ConfigLoader(Map.of("ACME_WEBCRM_TOKEN", "a", "ACME_CUSTOMCRM_API_KEY",
+                "b", "GLOBEX_WEBCRM_TOKEN", "c", "GLOBEX_CUSTOMCRM_API_KEY", "d")).loadAll(CONNECTIONS_EXAMPLE);
+
+        assertThat(connections).extracting(CrmsyncConfig::connection).containsExactly("acme", "globex");
+        assertThat(connections.get(1).storeUrl()).endsWith("/docs/crmsync-globex.db");
+    }
+
+    @Test
     void shouldDescribeInTheSchemaExactlyTheKeysOfTheExample() throws IOException {
         JsonNode schema = schema();
         TreeSet<String> inSchema = new TreeSet<>();
         schemaPaths(schema, schema, "", inSchema);
         TreeSet<String> inExample = new TreeSet<>();
-        for (Path file : new Path[] {EXAMPLE, POSTGRES_EXAMPLE}) {
+        for (Path file : new Path[] {EXAMPLE, POSTGRES_EXAMPLE, CONNECTIONS_EXAMPLE}) {
             examplePaths(YAMLMapper.builder().build().readTree(Files.readString(file)), "", inExample);
         }
 
@@ -68,10 +79,14 @@ class ConfigSchemaTest {
         assertThat(inSchema).containsAll(inExample);
     }
 
-    /** The three flows share their keys, so the example needs to show each key for one flow only. */
+    /**
+     * The three flows share their keys, so the examples need to show each key for one flow only; and a connection
+     * of several has the same keys as the file of one, so those need showing once.
+     */
     private static TreeSet<String> anyFlow(TreeSet<String> paths) {
         TreeSet<String> out = new TreeSet<>();
-        paths.forEach(p -> out.add(p.replaceAll("^(mappings|sync\\.flows)\\.(organisations|persons|products)", "$1.*")));
+        paths.forEach(p -> out.add(p.replaceAll("^connections\\[]\\.(webcrm|customcrm|sync|mappings)", "$1")
+                .replaceAll("^(mappings|sync\\.flows)\\.(organisations|persons|products)", "$1.*")));
         return out;
     }
 
