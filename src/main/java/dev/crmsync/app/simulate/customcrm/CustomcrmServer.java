@@ -52,7 +52,7 @@ final class CustomcrmServer {
         HookDelivery hookDelivery = new HookDelivery();
         try {
             for (CustomcrmTenant tenant : tenants.all()) {
-                tenant.attachStore(TenantStore.open(settings, tenant.number(), hookDelivery.sharingClient()));
+                tenant.attachStore(TenantStore.open(settings, tenant, hookDelivery.sharingClient()));
             }
             Function<Context, TenantStore> store = ctx -> tenants.of(ctx).store();
             CustomcrmApi api = new CustomcrmApi(ctx -> store.apply(ctx).records(), ctx -> store.apply(ctx).feed(),

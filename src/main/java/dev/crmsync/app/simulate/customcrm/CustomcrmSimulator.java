@@ -57,7 +57,8 @@ public final class CustomcrmSimulator implements AutoCloseable {
         for (int number = 1; number <= settings.tenants(); number++) {
             FaultInjector faults = new FaultInjector(settings.tenantSeed(number));
             faults.settings(settings.faults());
-            all.add(new CustomcrmTenant(number, settings.tenantApiKey(number), faults));
+            all.add(new CustomcrmTenant(number, settings.tenantApiKey(number), settings.tenantDatabase(number),
+                    faults));
         }
         this.tenants = new SimulatorTenants<>(all, settings.numbered());
     }

@@ -4,6 +4,7 @@ import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.SimulatedTenant;
 import dev.crmsync.app.simulate.TrafficLog;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -25,6 +26,7 @@ public final class CustomcrmTenant implements SimulatedTenant {
 
     private final int number;
     private final String apiKey;
+    private final Path databaseFile;
     private final FaultInjector faults;
     private final TrafficLog traffic = new TrafficLog();
     private final CredentialRevocation revocation = new CredentialRevocation();
@@ -32,12 +34,14 @@ public final class CustomcrmTenant implements SimulatedTenant {
 
     /**
      * @param number the tenant's number, from 1
-     * @param apiKey the API key that reaches this tenant and no other
-     * @param faults the faults its requests meet
+     * @param apiKey       the API key that reaches this tenant and no other
+     * @param databaseFile the SQLite file that keeps its data, or null for a private database
+     * @param faults       the faults its requests meet
      */
-    CustomcrmTenant(int number, String apiKey, FaultInjector faults) {
+    CustomcrmTenant(int number, String apiKey, Path databaseFile, FaultInjector faults) {
         this.number = number;
         this.apiKey = apiKey;
+        this.databaseFile = databaseFile;
         this.faults = faults;
     }
 
@@ -51,6 +55,14 @@ public final class CustomcrmTenant implements SimulatedTenant {
      */
     public String apiKey() {
         return apiKey;
+    }
+
+    /**
+     * @return the SQLite file that keeps the tenant's data across restarts; empty for a private database, deleted
+     *         on stop
+     */
+    public Optional<Path> databaseFile() {
+        return Optional.ofNullable(databaseFile);
     }
 
     /**

@@ -20,16 +20,16 @@ record TenantStore(CustomcrmDatabase db, CustomcrmRecords records, ChangeFeed fe
      * Opens (or creates) the tenant's database and seeds it when it is empty and the settings have a seed plan.
      *
      * @param settings the simulator's settings
-     * @param number   the tenant's number
+     * @param tenant   the tenant
      * @param delivery how the tenant's webhooks go out; closed with the store
      * @return the open store
      */
-    static TenantStore open(SimulatorSettings settings, int number, HookDelivery delivery) {
-        CustomcrmDatabase db = CustomcrmDatabase.open(settings.tenantDatabase(number));
+    static TenantStore open(SimulatorSettings settings, CustomcrmTenant tenant, HookDelivery delivery) {
+        CustomcrmDatabase db = CustomcrmDatabase.open(tenant.databaseFile().orElse(null));
         try {
             CustomcrmRecords records = new CustomcrmRecords(db, settings.clock());
             if (settings.seedPlan() != null && records.isEmpty()) {
-                CustomcrmSeeder.seed(records, new SeedWorld(settings.tenantSeed(number)), settings.seedPlan());
+                CustomcrmSeeder.seed(records, new SeedWorld(settings.tenantSeed(tenant.number())), settings.seedPlan());
             }
             WebhookSubscriptions webhooks = new WebhookSubscriptions(settings.clock(), delivery);
             records.onChange(webhooks::changed);
