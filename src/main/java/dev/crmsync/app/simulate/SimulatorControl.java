@@ -67,27 +67,7 @@ public final class SimulatorControl {
      */
     public static void install(JavalinConfig cfg, FaultInjector faults, TrafficLog traffic,
                                BiPredicate<String, String> isWrite) {
-        CredentialRevocation revocation = new CredentialRevocation();
-        SimulatedTenant only = new SimulatedTenant() {
-            @Override
-            public int number() {
-                return 1;
-            }
-
-            @Override
-            public FaultInjector faults() {
-                return faults;
-            }
-
-            @Override
-            public TrafficLog traffic() {
-                return traffic;
-            }
-
-            @Override
-            public CredentialRevocation revocation() {
-                return revocation;
-            }
+        SimulatedTenant only = new SimulatedTenant(1, faults, traffic) {
         };
         install(cfg, new SimulatorTenants<>(List.of(only), false), isWrite);
     }

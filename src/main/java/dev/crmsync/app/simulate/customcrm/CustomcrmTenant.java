@@ -1,6 +1,5 @@
 package dev.crmsync.app.simulate.customcrm;
 
-import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.SimulatedTenant;
 import dev.crmsync.app.simulate.TrafficLog;
@@ -22,32 +21,22 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>This class is threadsafe.
  */
-public final class CustomcrmTenant implements SimulatedTenant {
+public final class CustomcrmTenant extends SimulatedTenant {
 
-    private final int number;
     private final String apiKey;
     private final Path databaseFile;
-    private final FaultInjector faults;
-    private final TrafficLog traffic = new TrafficLog();
-    private final CredentialRevocation revocation = new CredentialRevocation();
     private volatile TenantStore store;
 
     /**
-     * @param number the tenant's number, from 1
+     * @param number       the tenant's number, from 1
      * @param apiKey       the API key that reaches this tenant and no other
      * @param databaseFile the SQLite file that keeps its data, or null for a private database
      * @param faults       the faults its requests meet
      */
     CustomcrmTenant(int number, String apiKey, Path databaseFile, FaultInjector faults) {
-        this.number = number;
+        super(number, faults, new TrafficLog());
         this.apiKey = apiKey;
         this.databaseFile = databaseFile;
-        this.faults = faults;
-    }
-
-    @Override
-    public int number() {
-        return number;
     }
 
     /**
@@ -63,30 +52,6 @@ public final class CustomcrmTenant implements SimulatedTenant {
      */
     public Optional<Path> databaseFile() {
         return Optional.ofNullable(databaseFile);
-    }
-
-    /**
-     * @return the tenant's fault injector, to queue or switch faults from a test
-     */
-    @Override
-    public FaultInjector faults() {
-        return faults;
-    }
-
-    /**
-     * @return the switch that revokes the tenant's API key, at once or after some writes; also {@code /_sim/revoke}
-     */
-    @Override
-    public CredentialRevocation revocation() {
-        return revocation;
-    }
-
-    /**
-     * @return the count of the tenant's requests answered
-     */
-    @Override
-    public TrafficLog traffic() {
-        return traffic;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.crmsync.app.simulate.webcrm;
 
-import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.SimulatedTenant;
 import dev.crmsync.app.simulate.SimulatorJson;
@@ -18,15 +17,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>This class is threadsafe.
  */
-public final class WebcrmTenant implements SimulatedTenant {
+public final class WebcrmTenant extends SimulatedTenant {
 
-    private final int number;
     private final List<String> applicationTokens;
     private final WebcrmRecords records;
     private final WebcrmHooks hooks;
-    private final FaultInjector faults;
-    private final CredentialRevocation revocation = new CredentialRevocation();
-    private final TrafficLog traffic = new TrafficLog();
     private final String userName;
 
     /**
@@ -39,17 +34,11 @@ public final class WebcrmTenant implements SimulatedTenant {
      */
     WebcrmTenant(int number, List<String> applicationTokens, WebcrmRecords records, WebcrmHooks hooks,
                  FaultInjector faults, String userName) {
-        this.number = number;
+        super(number, faults, new TrafficLog());
         this.applicationTokens = List.copyOf(applicationTokens);
         this.records = records;
         this.hooks = hooks;
-        this.faults = faults;
         this.userName = userName;
-    }
-
-    @Override
-    public int number() {
-        return number;
     }
 
     /**
@@ -57,30 +46,6 @@ public final class WebcrmTenant implements SimulatedTenant {
      */
     public List<String> applicationTokens() {
         return applicationTokens;
-    }
-
-    /**
-     * @return the tenant's fault injector, to queue or switch faults from a test
-     */
-    @Override
-    public FaultInjector faults() {
-        return faults;
-    }
-
-    /**
-     * @return the switch that revokes the tenant's tokens, at once or after some writes; also {@code /_sim/revoke}
-     */
-    @Override
-    public CredentialRevocation revocation() {
-        return revocation;
-    }
-
-    /**
-     * @return the counts of the tenant's requests answered
-     */
-    @Override
-    public TrafficLog traffic() {
-        return traffic;
     }
 
     /**
