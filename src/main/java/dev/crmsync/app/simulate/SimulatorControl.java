@@ -235,8 +235,7 @@ public final class SimulatorControl {
             return List.of(tenants.get(Integer.parseInt(text)));
         } catch (IllegalArgumentException e) {
             // Also a number that is not one: the path names no tenant either way.
-            throw new NotFoundResponse("no tenant " + text + ": this simulator has tenants 1 to "
-                    + tenants.all().size());
+            throw new NotFoundResponse("no tenant " + text + ": " + tenants.range());
         }
     }
 

@@ -57,6 +57,19 @@ public final class SimulatorTenants<T extends SimulatedTenant> {
     }
 
     /**
+     * Both simulators seed tenant {@code k} alike, so that webCRM's tenant {@code k} and Customcrm's hold the same
+     * seed world's companies, as two simulators of one tenant with the same seed do.
+     *
+     * @param given  the simulator's seed
+     * @param number a tenant's number
+     * @return the seed of that tenant's data and random faults: {@code given + number - 1}, so that tenants hold
+     *         different data and tenant 1 that of a simulator of one tenant
+     */
+    public static long seed(long given, int number) {
+        return given + number - 1;
+    }
+
+    /**
      * @param tenants how many tenants a simulator is asked for
      * @return the count, checked
      * @throws IllegalArgumentException when it is below 1
@@ -162,7 +175,10 @@ public final class SimulatorTenants<T extends SimulatedTenant> {
         return total;
     }
 
-    private String range() {
+    /**
+     * @return which tenants there are, in words, for a message about a tenant the simulator does not have
+     */
+    String range() {
         return tenants.size() == 1 ? "this simulator has only tenant 1"
                 : "this simulator has tenants 1 to " + tenants.size();
     }

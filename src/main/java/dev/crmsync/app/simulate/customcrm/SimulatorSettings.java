@@ -54,11 +54,10 @@ record SimulatorSettings(String apiKey, Path database, long seed, SeedPlan seedP
 
     /**
      * @param number a tenant's number
-     * @return the seed of its seed world and random faults: the simulator's, plus the number less one, so that
-     *         tenants hold different data and tenant 1 that of a server of one tenant
+     * @return the seed of its seed world and random faults ({@link SimulatorTenants#seed})
      */
     long tenantSeed(int number) {
-        return seed + number - 1;
+        return SimulatorTenants.seed(seed, number);
     }
 
     /**

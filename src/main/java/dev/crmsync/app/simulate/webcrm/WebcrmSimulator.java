@@ -111,15 +111,12 @@ public final class WebcrmSimulator implements AutoCloseable {
         });
     }
 
-    /**
-     * Seeds each tenant from the plan with a seed of its own, the simulator's seed plus its number less one, so
-     * that tenants hold different data and tenant 1 the data of a simulator of one tenant.
-     */
+    /** Seeds each tenant from the plan with a seed of its own ({@link SimulatorTenants#seed}). */
     private List<WebcrmTenant> newTenants(Builder b) {
         List<WebcrmTenant> out = new ArrayList<>();
         int count = b.tenants == null ? 1 : b.tenants;
         for (int number = 1; number <= count; number++) {
-            long seed = b.seed + number - 1;
+            long seed = SimulatorTenants.seed(b.seed, number);
             WebcrmRecords records = new WebcrmRecords(b.clock);
             WebcrmSeeder.seed(records, b.seedPlan, seed, WebcrmTimestamps.now(b.clock), b.userName);
             WebcrmHooks hooks = new WebcrmHooks(b.clock, hookDelivery.sharingClient());
