@@ -2,9 +2,11 @@ package dev.crmsync.app.cli;
 
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
+import dev.crmsync.app.simulate.customcrm.CustomcrmTenant;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -75,6 +77,12 @@ public final class SimulateCustomcrmCommand implements Callable<Integer> {
                     + "contract served at /openapi.yaml, as a Customcrm that implements only the required part.")
     boolean noBatch;
 
+    @Option(names = "--tenants", paramLabel = "N",
+            description = "Serve N tenants, each with its own database, faults, traffic counts and rate limit, "
+                    + "reached with API key <api-key>-1 to <api-key>-N; with --db FILE.db tenant k keeps its data in "
+                    + "FILE-k.db (default: one tenant, with the key and file as given).")
+    Integer tenants;
+
     @Mixin
     FaultOptions faultOptions;
 
@@ -87,7 +95,7 @@ public final class SimulateCustomcrmCommand implements Callable<Integer> {
             stopped.countDown();
         }, "customcrm-simulator-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        printGreeting(spec.commandLine().getOut(), simulator.baseUrl());
+        printGreeting(spec.commandLine().getOut(), simulator);
         boolean interrupted = false;
         try {
             stopped.await();
@@ -119,28 +127,43 @@ public final class SimulateCustomcrmCommand implements Callable<Integer> {
             if (rateLimit > 0) {
                 builder.rateLimit(rateLimit, Duration.ofMinutes(1));
             }
+            if (tenants != null) {
+                builder.tenants(TenantsOption.check(tenants));
+            }
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
-    private void printGreeting(PrintWriter out, String baseUrl) {
+    private void printGreeting(PrintWriter out, CustomcrmSimulator simulator) {
+        String baseUrl = simulator.baseUrl();
         out.printf("Customcrm reference server listening on %s%n", baseUrl);
-        out.printf("API key: %s%n", apiKey);
-        out.printf("Data: %s; %s; rate limit %s%n",
-                database == null ? "private database, deleted on exit" : database.toAbsolutePath(),
+        if (tenants == null) {
+            out.printf("API key: %s%n", apiKey);
+        } else {
+            out.printf("Tenants: %d, API keys %s%n", tenants, TenantsOption.credentials(apiKey, tenants));
+        }
+        List<CustomcrmTenant> all = simulator.tenants();
+        out.printf("Data%s: %s; %s; rate limit %s%n", tenants == null ? "" : " of each tenant",
+                database == null ? "private database, deleted on exit" : all.size() == 1 ? file(all.getFirst())
+                        : file(all.getFirst()) + " to " + file(all.getLast()),
                 empty ? "nothing seeded" : String.format("seeded %d customers, %d contacts, %d products from company %d"
                         + " (only into an empty database)", customers, contacts, products, firstCompany),
-                rateLimit == 0 ? "none" : rateLimit + "/min");
+                rateLimit == 0 ? "none" : rateLimit + "/min" + (tenants == null ? "" : " per tenant"));
         out.printf("Batch writes: %s%n", noBatch
                 ? "off (--no-batch): POST /batch answers 404 and the contract leaves it out"
                 : "POST /batch, up to 1000 writes per request");
         out.printf("Try:%n");
-        out.printf("  curl -s -H 'Authorization: Bearer %s' '%s/customers?limit=2'%n", apiKey, baseUrl);
-        out.printf("Contract: %s/openapi.yaml. Faults and traffic: %s/_sim/faults, %s/_sim/traffic. "
-                + "Stop with Ctrl-C.%n", baseUrl, baseUrl, baseUrl);
+        out.printf("  curl -s -H 'Authorization: Bearer %s' '%s/customers?limit=2'%n", simulator.tenant(1).apiKey(),
+                baseUrl);
+        out.printf("Contract: %s/openapi.yaml. Faults and traffic: %s. Stop with Ctrl-C.%n", baseUrl,
+                TenantsOption.controlRoutes(baseUrl, tenants));
         out.flush();
+    }
+
+    private static Path file(CustomcrmTenant tenant) {
+        return tenant.databaseFile().orElseThrow().toAbsolutePath();
     }
 
     private static void removeHook(Thread hook) {

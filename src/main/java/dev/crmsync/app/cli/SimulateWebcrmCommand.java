@@ -77,6 +77,11 @@ public final class SimulateWebcrmCommand implements Callable<Integer> {
             description = "Refuse a whole bulk PATCH with 400 naming no item when one item is invalid.")
     boolean patchBadItemFailsBatch;
 
+    @Option(names = "--tenants", paramLabel = "N",
+            description = "Serve N tenants, each with its own data, faults, traffic counts and rate limit, reached "
+                    + "with application token <token>-1 to <token>-N (default: one tenant, with the token as given).")
+    Integer tenants;
+
     @Mixin
     FaultOptions faultOptions;
 
@@ -95,6 +100,9 @@ public final class SimulateWebcrmCommand implements Callable<Integer> {
                     .emptyOrganisationPostBody(emptyOrganisationPostBody)
                     .patchQuirks(new PatchQuirks(patchMaxItems, patchBadItemFailsBatch,
                             PatchQuirks.Answers.of(patchAnswers), 0, Duration.ZERO));
+            if (tenants != null) {
+                builder.tenants(TenantsOption.check(tenants));
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -104,21 +112,28 @@ public final class SimulateWebcrmCommand implements Callable<Integer> {
             simulator.stop();
             stopped.countDown();
         }, "webcrm-simulator-shutdown"));
-        printGreeting(spec.commandLine().getOut(), simulator.baseUrl(), plan);
+        printGreeting(spec.commandLine().getOut(), simulator, plan);
         stopped.await();
         return 0;
     }
 
-    private void printGreeting(PrintWriter out, String baseUrl, SeedPlan plan) {
+    private void printGreeting(PrintWriter out, WebcrmSimulator simulator, SeedPlan plan) {
+        String baseUrl = simulator.baseUrl();
+        String firstToken = simulator.tenant(1).applicationTokens().getFirst();
         out.printf("webCRM simulator listening on %s%n", baseUrl);
-        out.printf("Application token: %s%n", token);
-        out.printf("Seeded: %d organisations, %d persons, %d products; rate limit %d/min%n",
-                plan.companies(), plan.people(), plan.products(), rateLimit);
+        if (tenants == null) {
+            out.printf("Application token: %s%n", token);
+        } else {
+            out.printf("Tenants: %d, application tokens %s%n", tenants, TenantsOption.credentials(token, tenants));
+        }
+        out.printf("Seeded%s: %d organisations, %d persons, %d products; rate limit %d/min%s%n",
+                tenants == null ? "" : " each", plan.companies(), plan.people(), plan.products(), rateLimit,
+                tenants == null ? "" : " per tenant");
         out.printf("Try:%n");
         out.printf("  TOKEN=$(curl -s -d authCode=%s %s/Auth/ApiLogin | sed 's/.*\"AccessToken\":\"\\([^\"]*\\)\".*/\\1/')%n",
-                token, baseUrl);
+                firstToken, baseUrl);
         out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" '%s/Organisations?Page=1&Size=5'%n", baseUrl);
-        out.printf("Faults and traffic: %s/_sim/faults, %s/_sim/traffic. Stop with Ctrl-C.%n", baseUrl, baseUrl);
+        out.printf("Faults and traffic: %s. Stop with Ctrl-C.%n", TenantsOption.controlRoutes(baseUrl, tenants));
         out.flush();
     }
 }

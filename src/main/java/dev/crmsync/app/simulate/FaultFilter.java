@@ -3,13 +3,17 @@ package dev.crmsync.app.simulate;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * Wires a {@link FaultInjector} into a simulator's HTTP server: a before-handler that delays, fails or drops the
- * request, and an after-handler that loses the answer of a write already carried out, or cuts off list pages. The simulator's own control routes under {@code /_sim}
- * are never faulted, so a test can always switch faults off again.
+ * request, and an after-handler that loses the answer of a write already carried out, or cuts off list pages. A
+ * simulator with several tenants gives each its own injector, and a request meets the faults of the tenant it
+ * belongs to. The simulator's own control routes under {@code /_sim} are never faulted, so a test can always switch
+ * faults off again.
  *
  * <p>This class is threadsafe.
  */
@@ -28,6 +32,7 @@ public final class FaultFilter {
 
     private static final String PAGE_ATTRIBUTE = "crmsync.sim.page";
     private static final String CONTROL_PREFIX = "/_sim";
+    private static final String INJECTOR_ATTRIBUTE = "crmsync.sim.faults";
 
     private FaultFilter() {
     }
@@ -42,7 +47,7 @@ public final class FaultFilter {
     }
 
     /**
-     * Installs the before- and after-handlers.
+     * Installs the before- and after-handlers for a simulator whose every request meets the same faults.
      *
      * @param cfg      the server configuration being built
      * @param faults   where the faults come from
@@ -52,15 +57,36 @@ public final class FaultFilter {
      */
     public static void install(JavalinConfig cfg, FaultInjector faults, FailureWriter failures,
                                BiPredicate<String, String> isWrite) {
+        Optional<FaultInjector> always = Optional.of(faults);
+        install(cfg, ctx -> always, failures, isWrite);
+    }
+
+    /**
+     * Installs the before- and after-handlers, each request meeting the faults of its own tenant.
+     *
+     * @param cfg      the server configuration being built
+     * @param faults   the faults a request meets, read when it arrives; empty for none (a request of no tenant)
+     * @param failures how a failed answer looks in this simulator
+     * @param isWrite  tells, from method and path, whether a request changes data: only those lose their answer
+     *                 (a login is a POST that changes nothing)
+     */
+    public static void install(JavalinConfig cfg, Function<Context, Optional<FaultInjector>> faults,
+                               FailureWriter failures, BiPredicate<String, String> isWrite) {
         cfg.routes.before(ctx -> {
             if (ctx.path().startsWith(CONTROL_PREFIX)) {
                 return;
             }
-            Duration latency = faults.latency();
+            Optional<FaultInjector> injector = faults.apply(ctx);
+            if (injector.isEmpty()) {
+                return;
+            }
+            // Kept for the after-handler, which must ask the same injector, and only when this handler ran.
+            ctx.attribute(INJECTOR_ATTRIBUTE, injector.get());
+            Duration latency = injector.get().latency();
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
-            switch (faults.nextFault(ctx.method().name())) {
+            switch (injector.get().nextFault(ctx.method().name())) {
                 case FaultInjector.Fault.None none -> {
                 }
                 case FaultInjector.Fault.Fail fail -> {
@@ -74,13 +100,17 @@ public final class FaultFilter {
             }
         });
         cfg.routes.after(ctx -> {
-            if (!ctx.path().startsWith(CONTROL_PREFIX) && ctx.status().getCode() < 400
-                    && isWrite.test(ctx.method().name(), ctx.path()) && faults.loseThisAnswer(ctx.method().name())) {
+            FaultInjector injector = ctx.attribute(INJECTOR_ATTRIBUTE);
+            if (injector == null) {
+                return;
+            }
+            if (ctx.status().getCode() < 400 && isWrite.test(ctx.method().name(), ctx.path())
+                    && injector.loseThisAnswer(ctx.method().name())) {
                 // The write is done and committed; only its answer goes missing.
                 dropConnection(ctx);
                 return;
             }
-            if (Boolean.TRUE.equals(ctx.attribute(PAGE_ATTRIBUTE)) && faults.malformThisPage()) {
+            if (Boolean.TRUE.equals(ctx.attribute(PAGE_ATTRIBUTE)) && injector.malformThisPage()) {
                 String body = ctx.result();
                 if (body != null && body.length() > 2) {
                     // Cut inside the first record, so the page is not valid JSON whatever its size.

@@ -23,11 +23,33 @@ public final class HookDelivery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HookDelivery.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http;
+    /** Whether {@link #close} shuts the client down; a delivery that shares another's client leaves it running. */
+    private final boolean ownsClient;
     private final AtomicLong dispatched = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+
+    /** A delivery with a client of its own. */
+    public HookDelivery() {
+        this(HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build(), true);
+    }
+
+    private HookDelivery(HttpClient http, boolean ownsClient) {
+        this.http = http;
+        this.ownsClient = ownsClient;
+    }
+
+    /**
+     * A client holds a thread and its connections for its whole life, too much to give each of a simulator's many
+     * tenants one; they send through one client and keep only their counts apart.
+     *
+     * @return a delivery with counts of its own that sends through this one's client; closing it closes nothing,
+     *         closing this one stops both
+     */
+    public HookDelivery sharingClient() {
+        return new HookDelivery(http, false);
+    }
 
     /**
      * Sends one delivery off; returns at once.
@@ -82,9 +104,11 @@ public final class HookDelivery implements AutoCloseable {
         return failed.get();
     }
 
-    /** Stops delivering; deliveries under way are abandoned. */
+    /** Stops delivering, when the client is this delivery's own; deliveries under way are abandoned. */
     @Override
     public void close() {
-        http.shutdownNow();
+        if (ownsClient) {
+            http.shutdownNow();
+        }
     }
 }

@@ -13,6 +13,19 @@ public final class TrafficLog {
 
     /** A snapshot of the counts. */
     public record Snapshot(long total, long writes, Map<String, Long> byRoute, Map<Integer, Long> byStatus) {
+
+        /**
+         * @param other the counts of another log, e.g. another tenant's
+         * @return the counts of both together
+         */
+        public Snapshot plus(Snapshot other) {
+            Map<String, Long> routes = new TreeMap<>(byRoute);
+            other.byRoute().forEach((route, count) -> routes.merge(route, count, Long::sum));
+            Map<Integer, Long> statuses = new TreeMap<>(byStatus);
+            other.byStatus().forEach((status, count) -> statuses.merge(status, count, Long::sum));
+            return new Snapshot(total + other.total(), writes + other.writes(), Map.copyOf(routes),
+                    Map.copyOf(statuses));
+        }
     }
 
     private final Map<String, Long> byRoute = new TreeMap<>();

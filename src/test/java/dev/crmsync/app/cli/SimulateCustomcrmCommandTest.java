@@ -83,14 +83,62 @@ class SimulateCustomcrmCommandTest {
         assertThat(isServing(baseUrl)).isFalse();
     }
 
+    @Test
+    void shouldRefuseANumberOfTenantsBelowOneOrNoNumberNamingTheOption() {
+        // Given
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SimulateCustomcrmCommand()).setErr(new PrintWriter(err));
+
+        // When
+        int zero = cli.execute("--tenants", "0");
+        int negative = cli.execute("--tenants=-1");
+        int word = cli.execute("--tenants", "two");
+
+        // Then
+        assertThat(new int[] {zero, negative, word}).containsOnly(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--tenants must be 1 or more: 0", "--tenants must be 1 or more: -1",
+                "'--tenants'", "'two' is not an int");
+    }
+
+    @Test
+    void shouldServeEachTenantUnderItsNumberedKeyInAFileOfItsOwn() throws Exception {
+        // Given the command running two tenants on a free port with their data beside a file
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new SimulateCustomcrmCommand()).setOut(new PrintWriter(out));
+        Path file = dir.resolve("demo.db");
+        Thread running = Thread.ofPlatform().start(() -> cli.execute("--port", "0", "--db", file.toString(),
+                "--tenants", "2", "--customers", "1", "--contacts", "0", "--products", "0"));
+        try {
+            String baseUrl = await().atMost(Duration.ofSeconds(30)).until(() -> baseUrl(out), url -> url != null);
+
+            // When
+            HttpResponse<String> second = get(baseUrl + "/customers/cus_1", "demo-customcrm-key-2");
+            HttpResponse<String> unnumbered = get(baseUrl + "/customers/cus_1", "demo-customcrm-key");
+
+            // Then
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(unnumbered.statusCode()).isEqualTo(401);
+            assertThat(out.toString()).contains("Tenants: 2, API keys demo-customcrm-key-1 to demo-customcrm-key-2",
+                    "demo-1.db to ", "demo-2.db", "/_sim/tenants/1/faults");
+            assertThat(dir.resolve("demo-2.db")).exists();
+        } finally {
+            running.interrupt();
+            running.join(Duration.ofSeconds(30));
+        }
+    }
+
     private static String baseUrl(StringWriter out) {
         Matcher url = Pattern.compile("listening on (http://\\S+)").matcher(out.toString());
         return url.find() ? url.group(1) : null;
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return get(url, "demo-customcrm-key");
+    }
+
+    private static HttpResponse<String> get(String url, String apiKey) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer demo-customcrm-key").build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean isServing(String baseUrl) throws InterruptedException {

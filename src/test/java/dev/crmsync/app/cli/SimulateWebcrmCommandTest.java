@@ -40,4 +40,34 @@ class SimulateWebcrmCommandTest {
         assertThat(negative).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--error-rate must be between 0 and 1", "seed counts must be zero or positive");
     }
+
+    @Test
+    void shouldTakeTheNumberOfTenantsAndServeOneTenantWithout() {
+        // When
+        SimulateWebcrmCommand without = new SimulateWebcrmCommand();
+        new CommandLine(without).parseArgs();
+        SimulateWebcrmCommand with = new SimulateWebcrmCommand();
+        new CommandLine(with).parseArgs("--tenants", "60");
+
+        // Then
+        assertThat(without.tenants).isNull();
+        assertThat(with.tenants).isEqualTo(60);
+    }
+
+    @Test
+    void shouldRefuseANumberOfTenantsBelowOneOrNoNumberNamingTheOption() {
+        // Given
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SimulateWebcrmCommand()).setErr(new PrintWriter(err));
+
+        // When
+        int zero = cli.execute("--tenants", "0");
+        int negative = cli.execute("--tenants=-2");
+        int word = cli.execute("--tenants", "many");
+
+        // Then
+        assertThat(new int[] {zero, negative, word}).containsOnly(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--tenants must be 1 or more: 0", "--tenants must be 1 or more: -2",
+                "'--tenants'", "'many' is not an int");
+    }
 }

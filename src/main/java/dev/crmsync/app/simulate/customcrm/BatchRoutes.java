@@ -6,6 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -23,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link RecordWrite#applyTo}, so an item meets the route's rules and answers the route's status and problem. One
  * item's failure undoes nothing and stops nothing.
  *
- * <p>This class is threadsafe: its state is the threadsafe {@link CustomcrmRecords}.
+ * <p>This class is threadsafe: its state is the tenants' threadsafe {@link CustomcrmRecords}.
  *
  * @see ServedContract
  */
@@ -64,13 +65,13 @@ final class BatchRoutes {
         }
     }
 
-    private final CustomcrmRecords records;
+    private final Function<Context, CustomcrmRecords> tenantRecords;
 
     /**
-     * @param records the records the writes go to
+     * @param tenantRecords the records the writes go to: those of the tenant an admitted request reaches
      */
-    BatchRoutes(CustomcrmRecords records) {
-        this.records = records;
+    BatchRoutes(Function<Context, CustomcrmRecords> tenantRecords) {
+        this.tenantRecords = tenantRecords;
     }
 
     /**
@@ -90,10 +91,11 @@ final class BatchRoutes {
                     + items.size() + "; send smaller batches").toException();
         }
         List<Route> routes = routes(items);
+        CustomcrmRecords records = tenantRecords.apply(ctx);
         ObjectNode answer = CustomcrmJson.MAPPER.createObjectNode();
         ArrayNode results = answer.putArray("items");
         for (Route route : routes) {
-            results.add(apply(route));
+            results.add(apply(route, records));
         }
         ctx.status(200).contentType(CustomcrmApi.JSON).result(CustomcrmJson.MAPPER.writeValueAsString(answer));
     }
@@ -145,7 +147,7 @@ final class BatchRoutes {
     }
 
     /** One item's result: what its route would have answered, status and record or problem. */
-    private ObjectNode apply(Route route) {
+    private static ObjectNode apply(Route route, CustomcrmRecords records) {
         ObjectNode result = CustomcrmJson.MAPPER.createObjectNode();
         try {
             RecordWrite.Result done = route.toWrite().applyTo(records);

@@ -6,6 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,18 +25,19 @@ final class CustomcrmApi {
     static final String JSON = "application/json";
     private static final String MERGE_PATCH = "application/merge-patch+json";
 
-    private final CustomcrmRecords records;
-    private final ChangeFeed feed;
+    private final Function<Context, CustomcrmRecords> tenantRecords;
+    private final Function<Context, ChangeFeed> tenantFeed;
     private final byte[] contract;
 
     /**
-     * @param records  the records the routes read and write
-     * @param feed     the change feed the list routes page through
-     * @param contract the contract document to serve, as {@link ServedContract} made it
+     * @param tenantRecords the records the routes read and write: those of the tenant an admitted request reaches
+     * @param tenantFeed    the change feed the list routes page through, that tenant's
+     * @param contract      the contract document to serve, as {@link ServedContract} made it
      */
-    CustomcrmApi(CustomcrmRecords records, ChangeFeed feed, byte[] contract) {
-        this.records = records;
-        this.feed = feed;
+    CustomcrmApi(Function<Context, CustomcrmRecords> tenantRecords, Function<Context, ChangeFeed> tenantFeed,
+                 byte[] contract) {
+        this.tenantRecords = tenantRecords;
+        this.tenantFeed = tenantFeed;
         this.contract = contract.clone();
     }
 
@@ -52,8 +54,8 @@ final class CustomcrmApi {
             cfg.routes.post(collection, ctx -> write(ctx, new RecordWrite.Create(type,
                     RecordWrite.idempotencyKey(ctx.header("Idempotency-Key")), body(ctx, List.of(JSON)))));
             cfg.routes.get(collection + "/by-external-id/{key}/{value}", ctx -> answer(ctx, 200,
-                    records.getByExternalId(type, ctx.pathParam("key"), ctx.pathParam("value"))));
-            cfg.routes.get(one, ctx -> answer(ctx, 200, records.get(type, ctx.pathParam("id"))));
+                    tenantRecords.apply(ctx).getByExternalId(type, ctx.pathParam("key"), ctx.pathParam("value"))));
+            cfg.routes.get(one, ctx -> answer(ctx, 200, tenantRecords.apply(ctx).get(type, ctx.pathParam("id"))));
             cfg.routes.put(one, ctx -> write(ctx, new RecordWrite.Replace(type, ctx.pathParam("id"),
                     RecordWrite.ifMatch(ctx.header("If-Match")), body(ctx, List.of(JSON)))));
             cfg.routes.patch(one, ctx -> write(ctx, new RecordWrite.Patch(type, ctx.pathParam("id"),
@@ -65,7 +67,7 @@ final class CustomcrmApi {
     }
 
     private void listChanges(Context ctx, RecordType type) {
-        ChangeFeed.Page page = feed.read(type, ctx.queryParam("since"), limit(ctx));
+        ChangeFeed.Page page = tenantFeed.apply(ctx).read(type, ctx.queryParam("since"), limit(ctx));
         ObjectNode body = CustomcrmJson.MAPPER.createObjectNode();
         body.putArray("items").addAll(page.items());
         body.put("next", page.next());
@@ -75,7 +77,7 @@ final class CustomcrmApi {
     }
 
     private void write(Context ctx, RecordWrite write) {
-        RecordWrite.Result result = write.applyTo(records);
+        RecordWrite.Result result = write.applyTo(tenantRecords.apply(ctx));
         if (result.record() == null) {
             ctx.status(result.status());
             return;

@@ -1,17 +1,19 @@
 package dev.crmsync.app.simulate.customcrm;
 
-import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultFilter;
-import dev.crmsync.app.simulate.FaultInjector;
-import dev.crmsync.app.simulate.SeedWorld;
+import dev.crmsync.app.simulate.HookDelivery;
+import dev.crmsync.app.simulate.SimulatedTenant;
 import dev.crmsync.app.simulate.SimulatorControl;
 import dev.crmsync.app.simulate.SimulatorServers;
-import dev.crmsync.app.simulate.TrafficLog;
+import dev.crmsync.app.simulate.SimulatorTenants;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * One run of the reference server, from start to stop: its database, the records on it, and the HTTP server.
+ * One run of the reference server, from start to stop: each tenant's database and the records on it, and the one
+ * HTTP server in front of them all.
  *
  * <p>This class is threadsafe.
  */
@@ -24,63 +26,58 @@ final class CustomcrmServer {
      */
     private static final long MAX_REQUEST_BYTES = 32L * 1024 * 1024;
 
-    private final CustomcrmDatabase db;
-    private final CustomcrmRecords records;
-    private final WebhookSubscriptions webhooks;
+    private final SimulatorTenants<CustomcrmTenant> tenants;
+    /** Sends every tenant's webhooks: one client for all, so that a tenant costs no thread. */
+    private final HookDelivery hookDelivery;
     private final Javalin http;
 
-    private CustomcrmServer(CustomcrmDatabase db, CustomcrmRecords records, WebhookSubscriptions webhooks,
-                            Javalin http) {
-        this.db = db;
-        this.records = records;
-        this.webhooks = webhooks;
+    private CustomcrmServer(SimulatorTenants<CustomcrmTenant> tenants, HookDelivery hookDelivery, Javalin http) {
+        this.tenants = tenants;
+        this.hookDelivery = hookDelivery;
         this.http = http;
     }
 
     /**
-     * Opens (or creates) the database, seeds it when it is empty and the settings have a seed plan, and starts
-     * serving.
+     * Opens (or creates) each tenant's database, seeds it when it is empty and the settings have a seed plan, and
+     * starts serving.
      *
      * @param settings the simulator's settings
-     * @param faults   the simulator's fault injector
-     * @param traffic  the simulator's traffic log
-     * @param revoked  whether the API key is revoked
+     * @param tenants  the simulator's tenants, with their faults, traffic logs and revocations
      * @param host     the address to listen on
      * @param port     the port; 0 for any free one
      * @return the running server
      */
-    static CustomcrmServer start(SimulatorSettings settings, FaultInjector faults, TrafficLog traffic,
-                                 CredentialRevocation revoked, String host, int port) {
-        CustomcrmDatabase db = CustomcrmDatabase.open(settings.database());
+    static CustomcrmServer start(SimulatorSettings settings, SimulatorTenants<CustomcrmTenant> tenants, String host,
+                                 int port) {
+        HookDelivery hookDelivery = new HookDelivery();
         try {
-            CustomcrmRecords records = new CustomcrmRecords(db, settings.clock());
-            if (settings.seedPlan() != null && records.isEmpty()) {
-                CustomcrmSeeder.seed(records, new SeedWorld(settings.seed()), settings.seedPlan());
+            for (CustomcrmTenant tenant : tenants.all()) {
+                tenant.attachStore(TenantStore.open(settings, tenant, hookDelivery.sharingClient()));
             }
-            WebhookSubscriptions webhooks = new WebhookSubscriptions(settings.clock());
-            records.onChange(webhooks::changed);
-            CustomcrmApi api = new CustomcrmApi(records, new ChangeFeed(db), ServedContract.of(settings.batch()));
-            AccessGuard guard = new AccessGuard(settings.apiKey(), settings.rateLimiter(), revoked, WRITE_METHODS);
+            Function<Context, TenantStore> store = ctx -> tenants.of(ctx).store();
+            CustomcrmApi api = new CustomcrmApi(ctx -> store.apply(ctx).records(), ctx -> store.apply(ctx).feed(),
+                    ServedContract.of(settings.batch()));
+            AccessGuard guard = new AccessGuard(tenants, settings.rateLimiter(), WRITE_METHODS);
             Javalin http = SimulatorServers.create(cfg -> {
                 cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
-                SimulatorControl.install(cfg, faults, traffic, (method, route) -> WRITE_METHODS.contains(method));
-                revoked.install(cfg);
-                // Before-handlers run in this order: an injected fault comes first, as from a failing proxy in
-                // front of the CRM; only then are the key and the rate limit checked.
-                FaultFilter.install(cfg, faults, (ctx, status, retryAfter) ->
-                        Problem.ofFault(status, retryAfter).writeTo(ctx),
+                SimulatorControl.install(cfg, tenants, (method, route) -> WRITE_METHODS.contains(method));
+                // Before-handlers run in this order: the key names the tenant, whose injected fault comes next, as
+                // from a failing proxy in front of its CRM; only then are the key and the rate limit checked.
+                guard.installIdentification(cfg);
+                FaultFilter.install(cfg, ctx -> tenants.attributed(ctx).map(SimulatedTenant::faults),
+                        (ctx, status, retryAfter) -> Problem.ofFault(status, retryAfter).writeTo(ctx),
                         (method, route) -> WRITE_METHODS.contains(method));
                 guard.install(cfg);
                 api.install(cfg);
                 if (settings.batch()) {
-                    new BatchRoutes(records).install(cfg);
+                    new BatchRoutes(ctx -> store.apply(ctx).records()).install(cfg);
                 }
-                new WebhookRoutes(webhooks).install(cfg);
+                new WebhookRoutes(ctx -> store.apply(ctx).webhooks()).install(cfg);
                 Problem.installHandlers(cfg);
             }).start(host, port);
-            return new CustomcrmServer(db, records, webhooks, http);
+            return new CustomcrmServer(tenants, hookDelivery, http);
         } catch (RuntimeException e) {
-            db.close();
+            closeStores(tenants, hookDelivery);
             throw e;
         }
     }
@@ -92,24 +89,15 @@ final class CustomcrmServer {
         return http.port();
     }
 
-    /**
-     * @return the records, for changes that skip HTTP
-     */
-    CustomcrmRecords records() {
-        return records;
-    }
-
-    /**
-     * @return the webhook subscriptions, for tests that wait for deliveries
-     */
-    WebhookSubscriptions webhooks() {
-        return webhooks;
-    }
-
-    /** Stops serving and delivering, then closes the database. */
+    /** Stops serving and delivering, then closes the databases. */
     void stop() {
         http.stop();
-        webhooks.close();
-        db.close();
+        closeStores(tenants, hookDelivery);
+    }
+
+    private static void closeStores(SimulatorTenants<CustomcrmTenant> tenants, HookDelivery hookDelivery) {
+        // A start that failed half-way opened only some.
+        tenants.all().forEach(tenant -> tenant.detachStore().ifPresent(TenantStore::close));
+        hookDelivery.close();
     }
 }

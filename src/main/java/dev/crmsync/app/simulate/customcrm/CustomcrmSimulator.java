@@ -5,15 +5,16 @@ import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.FaultSettings;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.SeedWorld;
+import dev.crmsync.app.simulate.SimulatorTenants;
 import dev.crmsync.app.simulate.TrafficLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,6 +32,11 @@ import tools.jackson.databind.JsonNode;
  * {@link #deleteAsUser}): those changes skip HTTP but obey the same rules and show in the change feed like any
  * other.
  *
+ * <p>One simulator can serve many tenants on its one port ({@link Builder#tenants}), each one customer's Customcrm:
+ * tenant {@code k} has its own database, webhooks, faults, traffic counts and key revocation, and is reached with
+ * its own API key, {@code <api key>-k}, under its own rate limit. {@link #tenant(int)} is a test's handle on one of
+ * them; the methods on the simulator itself that act on tenant data are for a simulator of one tenant.
+ *
  * <p>This class is threadsafe. A simulator starts once; after {@link #stop()} a new one is built, on the same
  * database file when the data must survive.
  *
@@ -39,9 +45,7 @@ import tools.jackson.databind.JsonNode;
 public final class CustomcrmSimulator implements AutoCloseable {
 
     private final SimulatorSettings settings;
-    private final FaultInjector faults;
-    private final TrafficLog traffic = new TrafficLog();
-    private final CredentialRevocation revocation = new CredentialRevocation();
+    private final SimulatorTenants<CustomcrmTenant> tenants;
 
     private CustomcrmServer server;
     private boolean started;
@@ -49,8 +53,14 @@ public final class CustomcrmSimulator implements AutoCloseable {
 
     private CustomcrmSimulator(SimulatorSettings settings) {
         this.settings = settings;
-        this.faults = new FaultInjector(settings.seed());
-        this.faults.settings(settings.faults());
+        List<CustomcrmTenant> all = new ArrayList<>();
+        for (int number = 1; number <= settings.tenants(); number++) {
+            FaultInjector faults = new FaultInjector(settings.tenantSeed(number));
+            faults.settings(settings.faults());
+            all.add(new CustomcrmTenant(number, settings.tenantApiKey(number), settings.tenantDatabase(number),
+                    faults));
+        }
+        this.tenants = new SimulatorTenants<>(all, settings.numbered());
     }
 
     /**
@@ -61,7 +71,8 @@ public final class CustomcrmSimulator implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the database, seeds it when it is empty and a seed plan is set, and starts serving.
+     * Opens (or creates) each tenant's database, seeds it when it is empty and a seed plan is set, and starts
+     * serving.
      *
      * @param bindHost the address to listen on, e.g. {@code 127.0.0.1}
      * @param port     the port; 0 for any free one
@@ -72,13 +83,15 @@ public final class CustomcrmSimulator implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("a simulator starts once; build a new one to start again");
         }
-        server = CustomcrmServer.start(settings, faults, traffic, revocation, bindHost, port);
+        server = CustomcrmServer.start(settings, tenants, bindHost, port);
         started = true;
         host = bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
         return this;
     }
 
-    /** Stops serving and closes the database (deleting it when it was private). Does nothing when not running. */
+    /**
+     * Stops serving and closes the databases (deleting those that were private). Does nothing when not running.
+     */
     public synchronized void stop() {
         if (server != null) {
             server.stop();
@@ -109,111 +122,113 @@ public final class CustomcrmSimulator implements AutoCloseable {
     }
 
     /**
-     * @return the API key clients must send
+     * @param number a tenant's number, from 1
+     * @return that tenant, to reach its data, faults and traffic from a test
+     * @throws IllegalArgumentException when the simulator has no such tenant
+     */
+    public CustomcrmTenant tenant(int number) {
+        return tenants.get(number);
+    }
+
+    /**
+     * @return every tenant, in number order
+     */
+    public List<CustomcrmTenant> tenants() {
+        return tenants.all();
+    }
+
+    /**
+     * @return the counts of all requests answered: every tenant's, and those that sent no tenant's key
+     */
+    public TrafficLog.Snapshot totalTraffic() {
+        return tenants.totalTraffic();
+    }
+
+    /**
+     * @return the API key clients must send to reach the only tenant
+     * @throws IllegalStateException when there are several tenants; use {@link #tenant(int)}
      */
     public String apiKey() {
-        return settings.apiKey();
+        return tenants.only().apiKey();
     }
 
     /**
-     * @return the fault injector, to queue or switch faults from a test
+     * @return the fault injector of the only tenant, to queue or switch faults from a test
+     * @throws IllegalStateException when there are several tenants; use {@link #tenant(int)}
      */
     public FaultInjector faults() {
-        return faults;
+        return tenants.only().faults();
     }
 
     /**
-     * @return the switch that revokes the API key, at once or after some writes; also {@code /_sim/revoke}
+     * @return the switch that revokes the only tenant's API key, at once or after some writes; also
+     *         {@code /_sim/revoke}
+     * @throws IllegalStateException when there are several tenants; use {@link #tenant(int)}
      */
     public CredentialRevocation revocation() {
-        return revocation;
+        return tenants.only().revocation();
     }
 
     /**
-     * @return the count of requests answered
+     * @return the count of the only tenant's requests answered
+     * @throws IllegalStateException when there are several tenants; use {@link #tenant(int)} or
+     *                               {@link #totalTraffic()}
      */
     public TrafficLog traffic() {
-        return traffic;
+        return tenants.only().traffic();
     }
 
     /**
-     * Creates a record as one of the customer's own users would, in the CRM's own screens.
+     * Creates a record in the only tenant as one of the customer's own users would.
      *
-     * @param type   the record type
-     * @param fields the client fields, as in a {@code POST} body
-     * @return the record as the API would show it
-     * @throws IllegalArgumentException when the contract's rules refuse it; the message says why
+     * @see CustomcrmTenant#createAsUser
      */
     public JsonNode createAsUser(RecordType type, Map<String, ?> fields) {
-        return asUser(() -> records().create(type, CustomcrmJson.MAPPER.valueToTree(fields), null));
+        return tenants.only().createAsUser(type, fields);
     }
 
     /**
-     * Changes a record as one of the customer's own users would, whatever its version.
+     * Changes a record of the only tenant as one of the customer's own users would, whatever its version.
      *
-     * @param type    the record type
-     * @param id      the record's id
-     * @param changes the fields to change, as in a merge patch: a null value removes the field
-     * @return the record after the change
-     * @throws IllegalArgumentException when there is no such live record or the rules refuse the change
+     * @see CustomcrmTenant#editAsUser
      */
     public JsonNode editAsUser(RecordType type, String id, Map<String, ?> changes) {
-        return asUser(() -> records().patch(type, id, CustomcrmJson.MAPPER.valueToTree(changes),
-                OptionalLong.empty()));
+        return tenants.only().editAsUser(type, id, changes);
     }
 
     /**
-     * Deletes a record as one of the customer's own users would.
+     * Deletes a record of the only tenant as one of the customer's own users would.
      *
-     * @param type the record type
-     * @param id   the record's id
-     * @throws IllegalArgumentException when there is no such live record, or live records still refer to it
+     * @see CustomcrmTenant#deleteAsUser
      */
     public void deleteAsUser(RecordType type, String id) {
-        asUser(() -> {
-            records().delete(type, id, OptionalLong.empty());
-            return null;
-        });
+        tenants.only().deleteAsUser(type, id);
     }
 
     /**
-     * Reads a record without going through HTTP, so that a check does not count as traffic.
+     * Reads a record of the only tenant without going through HTTP, so that a check does not count as traffic.
      *
-     * @param type the record type
-     * @param id   the record's id
-     * @return the record as the API shows it, a tombstone when deleted; empty when there never was one
+     * @see CustomcrmTenant#record
      */
     public Optional<JsonNode> record(RecordType type, String id) {
-        return records().find(type, id).map(JsonNode.class::cast);
+        return tenants.only().record(type, id);
     }
 
     /**
-     * Counts records without going through HTTP.
+     * Counts the only tenant's records without going through HTTP.
      *
-     * @param type the record type
-     * @return how many records of the type exist, deleted ones left out
+     * @see CustomcrmTenant#count
      */
     public int count(RecordType type) {
-        return records().count(type);
+        return tenants.only().count(type);
     }
 
     /**
-     * @return the webhook subscriptions of the running server, for tests that count deliveries
+     * @return the webhook subscriptions of the only tenant, for tests that count deliveries
+     * @throws IllegalStateException when not running
      */
     WebhookSubscriptions webhooks() {
-        return running().webhooks();
-    }
-
-    private static <T> T asUser(Supplier<T> change) {
-        try {
-            return change.get();
-        } catch (ProblemException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-    }
-
-    private CustomcrmRecords records() {
-        return running().records();
+        return tenants.only().store().webhooks();
     }
 
     private synchronized CustomcrmServer running() {
@@ -238,8 +253,25 @@ public final class CustomcrmSimulator implements AutoCloseable {
         private Duration rateWindow;
         private FaultSettings faults = FaultSettings.NONE;
         private boolean batch = true;
+        private Integer tenants;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code count} tenants instead of one. Tenant {@code k} accepts the {@link #apiKey} with {@code -k}
+         * appended (key {@code K} becomes {@code K-1}, {@code K-2}, …), keeps its data in a database of its own
+         * (beside a {@link #database} file {@code customcrm.db}, in {@code customcrm-k.db}), is seeded from the
+         * {@link #seedPlan} with seed {@code seed + k - 1} and starts with the {@link #faults}; the
+         * {@link #rateLimit} holds per key, so per tenant. Without this call there is one tenant, whose key and
+         * file are taken as given.
+         *
+         * @param count how many tenants, at least 1
+         * @return this builder
+         */
+        public Builder tenants(int count) {
+            this.tenants = SimulatorTenants.checkCount(count);
+            return this;
         }
 
         /**
@@ -342,7 +374,7 @@ public final class CustomcrmSimulator implements AutoCloseable {
                 throw new IllegalStateException("apiKey is required");
             }
             return new CustomcrmSimulator(new SimulatorSettings(apiKey, database, seed, seedPlan, clock, rateLimit,
-                    rateWindow, faults, batch));
+                    rateWindow, faults, batch, tenants == null ? 1 : tenants, tenants != null));
         }
     }
 }

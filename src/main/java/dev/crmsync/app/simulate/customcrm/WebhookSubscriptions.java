@@ -58,14 +58,16 @@ final class WebhookSubscriptions implements AutoCloseable {
 
     private final InstantSource clock;
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-    private final HookDelivery delivery = new HookDelivery();
+    private final HookDelivery delivery;
     private long lastId;
 
     /**
-     * @param clock the time of {@code created_at} and of the signatures
+     * @param clock    the time of {@code created_at} and of the signatures
+     * @param delivery how the deliveries go out; closed with the subscriptions
      */
-    WebhookSubscriptions(InstantSource clock) {
+    WebhookSubscriptions(InstantSource clock, HookDelivery delivery) {
         this.clock = clock;
+        this.delivery = delivery;
     }
 
     /**

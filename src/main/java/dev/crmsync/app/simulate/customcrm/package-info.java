@@ -9,6 +9,7 @@
  * feed ({@code ChangeFeed}), the database ({@code CustomcrmDatabase}, {@code RecordStore}, {@code IdempotencyKeys}),
  * the optional batch writes ({@code BatchRoutes}: many writes in one request, each held to its own route's rules)
  * and the optional webhooks ({@code WebhookRoutes}, {@code WebhookSubscriptions}, {@code WebhookSignature}):
- * signed, asynchronous notices of every change.
+ * signed, asynchronous notices of every change. One server can serve many tenants, told apart by API key
+ * ({@link dev.crmsync.app.simulate.customcrm.CustomcrmTenant}), each on a database of its own ({@code TenantStore}).
  */
 package dev.crmsync.app.simulate.customcrm;

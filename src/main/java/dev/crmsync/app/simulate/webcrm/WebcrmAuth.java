@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The application tokens the simulated tenant accepts and the access and refresh tokens issued for them.
+ * The application tokens the simulator accepts, those of all its tenants, and the access and refresh tokens issued
+ * for them.
  *
  * <p>An access token lives one hour by the injected clock, as webCRM's do (API-NOTES §2.4). A refresh token
  * lives 14 days (webCRM does not document this) and is single use: refreshing hands out a new pair. Each issued
@@ -46,19 +47,19 @@ final class WebcrmAuth {
 
     /**
      * @param authCode what the client presented
-     * @return true when it is an application token of this tenant
+     * @return true when it is an application token of a tenant
      */
     boolean isApplicationToken(String authCode) {
         return authCode != null && applicationTokens.contains(authCode);
     }
 
     /**
-     * @param applicationToken an application token of this tenant
+     * @param applicationToken an application token of a tenant
      * @return a {@code TokenResponseDto} with fresh tokens
      */
     synchronized Map<String, Object> login(String applicationToken) {
         if (!isApplicationToken(applicationToken)) {
-            throw new IllegalArgumentException("not an application token of this tenant");
+            throw new IllegalArgumentException("not an application token of a tenant");
         }
         String access = newToken();
         String refresh = newToken();
@@ -88,6 +89,16 @@ final class WebcrmAuth {
     synchronized Optional<String> redeemRefreshToken(String refreshToken) {
         Grant grant = refreshToken == null ? null : refreshTokens.remove(refreshToken);
         return live(grant);
+    }
+
+    /**
+     * Looks a refresh token up without using it up.
+     *
+     * @param refreshToken what the client presented
+     * @return the application token it was issued for, or empty when unknown, used or expired
+     */
+    synchronized Optional<String> applicationTokenOfRefreshToken(String refreshToken) {
+        return live(refreshToken == null ? null : refreshTokens.get(refreshToken));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -26,24 +27,25 @@ import tools.jackson.databind.node.ArrayNode;
  *       refusal of a bad item and slow answers, to try a client against other readings of the documentation.</li>
  * </ul>
  *
- * <p>This class is threadsafe: its state is the threadsafe {@link WebcrmRecords}.
+ * <p>This class is threadsafe: its state is the tenants' threadsafe {@link WebcrmRecords}.
  */
 final class WebcrmEntityRoutes {
 
     /** Who the created and updated stamps name for writes through the API. */
     private static final String API_AUTHOR = "API";
 
-    private final WebcrmRecords records;
+    private final Function<Context, WebcrmRecords> tenantRecords;
     private final boolean emptyOrganisationPostBody;
     private final Supplier<PatchQuirks> patchQuirks;
 
     /**
-     * @param records                   the tenant's data
+     * @param tenantRecords             the data of the tenant an admitted request reaches
      * @param emptyOrganisationPostBody true to answer {@code POST /Organisations} with an empty body
      * @param patchQuirks               how bulk PATCH behaves where webCRM documents nothing, read per request
      */
-    WebcrmEntityRoutes(WebcrmRecords records, boolean emptyOrganisationPostBody, Supplier<PatchQuirks> patchQuirks) {
-        this.records = records;
+    WebcrmEntityRoutes(Function<Context, WebcrmRecords> tenantRecords, boolean emptyOrganisationPostBody,
+                       Supplier<PatchQuirks> patchQuirks) {
+        this.tenantRecords = tenantRecords;
         this.emptyOrganisationPostBody = emptyOrganisationPostBody;
         this.patchQuirks = patchQuirks;
     }
@@ -58,18 +60,19 @@ final class WebcrmEntityRoutes {
             cfg.routes.get(collection + "/{id}", ctx -> get(ctx, entity));
             cfg.routes.post(collection, ctx -> create(ctx, entity));
             cfg.routes.put(collection + "/{id}", ctx -> {
-                records.replace(entity, id(ctx), WebcrmRequestBody.of(ctx), API_AUTHOR);
+                tenantRecords.apply(ctx).replace(entity, id(ctx), WebcrmRequestBody.of(ctx), API_AUTHOR);
                 ctx.status(200).result("");
             });
             cfg.routes.patch(collection, ctx -> upsert(ctx, entity));
         }
         cfg.routes.delete("/Products/{id}", ctx -> {
-            records.delete(WebcrmEntity.PRODUCT, id(ctx), API_AUTHOR);
+            tenantRecords.apply(ctx).delete(WebcrmEntity.PRODUCT, id(ctx), API_AUTHOR);
             ctx.status(200).result("");
         });
     }
 
     private void list(Context ctx, WebcrmEntity entity) {
+        WebcrmRecords records = tenantRecords.apply(ctx);
         PageRequest page = PageRequest.of(ctx);
         ArrayNode out = SimulatorJson.mapper().createArrayNode();
         page.slice(records.all(entity)).forEach(r -> out.add(WebcrmDtoWriter.toDto(entity, r)));
@@ -78,12 +81,14 @@ final class WebcrmEntityRoutes {
     }
 
     private void get(Context ctx, WebcrmEntity entity) {
+        WebcrmRecords records = tenantRecords.apply(ctx);
         int id = id(ctx);
         ctx.json(WebcrmDtoWriter.toDto(entity,
                 records.find(entity, id).orElseThrow(() -> WebcrmApiException.notFound(entity, id))));
     }
 
     private void create(Context ctx, WebcrmEntity entity) {
+        WebcrmRecords records = tenantRecords.apply(ctx);
         JsonNode dto = WebcrmRequestBody.of(ctx);
         if (idIn(dto, entity) != 0) {
             throw WebcrmApiException.invalid(entity.idField() + " must be 0 to create; use PUT /"
@@ -98,6 +103,7 @@ final class WebcrmEntityRoutes {
     }
 
     private void upsert(Context ctx, WebcrmEntity entity) throws InterruptedException {
+        WebcrmRecords records = tenantRecords.apply(ctx);
         JsonNode items = WebcrmRequestBody.of(ctx);
         if (!items.isArray()) {
             throw WebcrmApiException.invalid("PATCH /" + entity.plural() + " needs a JSON array of "

@@ -3,6 +3,7 @@ package dev.crmsync.app.simulate.webcrm;
 import dev.crmsync.app.simulate.SimulatorJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
@@ -16,17 +17,17 @@ import tools.jackson.databind.node.ArrayNode;
  * <p>These routes must be installed before {@link WebcrmEntityRoutes}: {@code GET /Organisations/Hooks} would
  * otherwise be taken for {@code GET /Organisations/{id}} with id {@code Hooks}.
  *
- * <p>This class is threadsafe: its state is the threadsafe {@link WebcrmHooks}.
+ * <p>This class is threadsafe: its state is the tenants' threadsafe {@link WebcrmHooks}.
  */
 final class WebcrmHookRoutes {
 
-    private final WebcrmHooks hooks;
+    private final Function<Context, WebcrmHooks> tenantHooks;
 
     /**
-     * @param hooks the tenant's hooks
+     * @param tenantHooks the hooks of the tenant an admitted request reaches
      */
-    WebcrmHookRoutes(WebcrmHooks hooks) {
-        this.hooks = hooks;
+    WebcrmHookRoutes(Function<Context, WebcrmHooks> tenantHooks) {
+        this.tenantHooks = tenantHooks;
     }
 
     /**
@@ -36,14 +37,14 @@ final class WebcrmHookRoutes {
         for (WebcrmEntity entity : WebcrmEntity.values()) {
             String collection = "/" + entity.plural() + "/Hooks";
             cfg.routes.get(collection, ctx -> list(ctx, entity));
-            cfg.routes.post(collection, ctx -> ctx.json(hooks.create(owner(ctx), entity, WebcrmRequestBody.of(ctx))));
-            cfg.routes.get(collection + "/{id}", ctx -> ctx.json(hooks.get(owner(ctx), entity, id(ctx))));
+            cfg.routes.post(collection, ctx -> ctx.json(tenantHooks.apply(ctx).create(owner(ctx), entity, WebcrmRequestBody.of(ctx))));
+            cfg.routes.get(collection + "/{id}", ctx -> ctx.json(tenantHooks.apply(ctx).get(owner(ctx), entity, id(ctx))));
             cfg.routes.put(collection + "/{id}", ctx -> {
-                hooks.replace(owner(ctx), entity, id(ctx), WebcrmRequestBody.of(ctx));
+                tenantHooks.apply(ctx).replace(owner(ctx), entity, id(ctx), WebcrmRequestBody.of(ctx));
                 ctx.status(200).result("");
             });
             cfg.routes.delete(collection + "/{id}", ctx -> {
-                hooks.delete(owner(ctx), entity, id(ctx));
+                tenantHooks.apply(ctx).delete(owner(ctx), entity, id(ctx));
                 ctx.status(200).result("");
             });
         }
@@ -52,7 +53,7 @@ final class WebcrmHookRoutes {
     private void list(Context ctx, WebcrmEntity entity) {
         PageRequest page = PageRequest.of(ctx);
         ArrayNode out = SimulatorJson.mapper().createArrayNode();
-        page.slice(hooks.list(owner(ctx), entity)).forEach(out::add);
+        page.slice(tenantHooks.apply(ctx).list(owner(ctx), entity)).forEach(out::add);
         ctx.json(out);
     }
 

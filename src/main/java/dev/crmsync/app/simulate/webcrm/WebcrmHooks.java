@@ -58,14 +58,23 @@ final class WebcrmHooks implements AutoCloseable {
 
     private final InstantSource clock;
     private final Map<Long, Hook> hooks = new TreeMap<>();
-    private final HookDelivery delivery = new HookDelivery();
+    private final HookDelivery delivery;
     private long lastId;
 
     /**
      * @param clock where the hook stamps come from
      */
     WebcrmHooks(InstantSource clock) {
+        this(clock, new HookDelivery());
+    }
+
+    /**
+     * @param clock    where the hook stamps come from
+     * @param delivery how the deliveries go out; closed with these hooks
+     */
+    WebcrmHooks(InstantSource clock, HookDelivery delivery) {
         this.clock = clock;
+        this.delivery = delivery;
     }
 
     /**

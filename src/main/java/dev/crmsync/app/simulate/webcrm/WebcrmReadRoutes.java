@@ -8,6 +8,7 @@ import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,17 +17,17 @@ import tools.jackson.databind.node.ObjectNode;
  * (half-open {@code start <= t < end}, in id order, paged), {@code /Queries} (see {@link QueryScript}) and
  * {@code /FieldsMetadata} (see {@link WebcrmFieldsMetadata}).
  *
- * <p>This class is threadsafe: its state is the threadsafe {@link WebcrmRecords}.
+ * <p>This class is threadsafe: its state is the tenants' threadsafe {@link WebcrmRecords}.
  */
 final class WebcrmReadRoutes {
 
-    private final WebcrmRecords records;
+    private final Function<Context, WebcrmRecords> tenantRecords;
 
     /**
-     * @param records the tenant's data
+     * @param tenantRecords the data of the tenant an admitted request reaches
      */
-    WebcrmReadRoutes(WebcrmRecords records) {
-        this.records = records;
+    WebcrmReadRoutes(Function<Context, WebcrmRecords> tenantRecords) {
+        this.tenantRecords = tenantRecords;
     }
 
     /**
@@ -47,7 +48,7 @@ final class WebcrmReadRoutes {
         LocalDateTime start = pathDate(ctx, "startDate");
         LocalDateTime end = pathDate(ctx, "endDate");
         PageRequest page = PageRequest.of(ctx);
-        List<Map<String, Object>> matching = records.all(WebcrmEntity.ORGANISATION).stream()
+        List<Map<String, Object>> matching = tenantRecords.apply(ctx).all(WebcrmEntity.ORGANISATION).stream()
                 .filter(r -> {
                     LocalDateTime t = (LocalDateTime) r.get(stamp);
                     return !t.isBefore(start) && t.isBefore(end);
@@ -69,7 +70,7 @@ final class WebcrmReadRoutes {
         }
         ArrayNode out = SimulatorJson.mapper().createArrayNode();
         // Only the selected records are copied out of the tenant, and only the page's rows are built.
-        List<Map<String, Object>> rows = script.run(records.matching(script.entity(), script::selects),
+        List<Map<String, Object>> rows = script.run(tenantRecords.apply(ctx).matching(script.entity(), script::selects),
                 page.offset(), page.size());
         for (Map<String, Object> row : rows) {
             ObjectNode json = out.addObject();

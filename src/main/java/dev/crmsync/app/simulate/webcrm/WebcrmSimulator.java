@@ -5,18 +5,23 @@ import dev.crmsync.app.simulate.CredentialRevocation;
 import dev.crmsync.app.simulate.FaultFilter;
 import dev.crmsync.app.simulate.FaultInjector;
 import dev.crmsync.app.simulate.FaultSettings;
+import dev.crmsync.app.simulate.HookDelivery;
 import dev.crmsync.app.simulate.SeedPlan;
+import dev.crmsync.app.simulate.SimulatedTenant;
 import dev.crmsync.app.simulate.SimulatorControl;
 import dev.crmsync.app.simulate.SimulatorJson;
 import dev.crmsync.app.simulate.SimulatorServers;
+import dev.crmsync.app.simulate.SimulatorTenants;
 import dev.crmsync.app.simulate.TrafficLog;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A webCRM tenant behind a real HTTP server, faithful to webCRM REST API v1 as {@code API-NOTES.md} describes it,
@@ -46,6 +50,12 @@ import tools.jackson.databind.node.ObjectNode;
  * the stamps name {@link Builder#userName the user}, and organisations and persons can be deleted, which the API
  * cannot do.
  *
+ * <p>One simulator can serve many tenants on its one port ({@link Builder#tenants}), as webCRM serves many
+ * customers: tenant {@code k} has its own data, hooks, faults, traffic counts and token revocation, and is reached
+ * with its own application tokens, {@code <token>-k}, each with its own rate-limit quota. {@link #tenant(int)} is a
+ * test's handle on one of them; the methods on the simulator itself that act on tenant data are for a simulator of
+ * one tenant.
+ *
  * <p>This class is threadsafe. Configure it with the {@link Builder}; {@link #start} it once.
  */
 public final class WebcrmSimulator implements AutoCloseable {
@@ -59,28 +69,20 @@ public final class WebcrmSimulator implements AutoCloseable {
      */
     static final long MAX_REQUEST_BYTES = 30_000_000;
 
-    private final WebcrmRecords records;
-    private final WebcrmHooks hooks;
-    private final FaultInjector faults;
-    private final CredentialRevocation revocation = new CredentialRevocation();
-    private final TrafficLog traffic = new TrafficLog();
-    private final String userName;
+    private final SimulatorTenants<WebcrmTenant> tenants;
+    /** Sends every tenant's hooks: one client for all, so that a tenant costs no thread. */
+    private final HookDelivery hookDelivery = new HookDelivery();
     private final AtomicReference<PatchQuirks> patchQuirks;
     private final Javalin server;
     private volatile String host = "127.0.0.1";
 
     private WebcrmSimulator(Builder b) {
-        this.records = new WebcrmRecords(b.clock);
-        this.userName = b.userName;
         this.patchQuirks = new AtomicReference<>(b.patchQuirks);
-        this.faults = new FaultInjector(b.seed);
-        faults.settings(b.faults);
-        WebcrmSeeder.seed(records, b.seedPlan, b.seed, WebcrmTimestamps.now(b.clock), b.userName);
-        this.hooks = new WebcrmHooks(b.clock);
-        records.onChange(hooks::changed);
-        WebcrmAccessControl access = new WebcrmAccessControl(new WebcrmAuth(b.tokens, b.clock),
-                new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow, revocation,
-                WRITE_METHODS);
+        this.tenants = new SimulatorTenants<>(newTenants(b), b.tenants != null);
+        Set<String> allTokens = new LinkedHashSet<>();
+        tenants.all().forEach(t -> allTokens.addAll(t.applicationTokens()));
+        WebcrmAccessControl access = new WebcrmAccessControl(new WebcrmAuth(allTokens, b.clock), tenants,
+                new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow, WRITE_METHODS);
         this.server = SimulatorServers.create(cfg -> {
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             // A declared length over the limit is refused in webCRM's error shape before the body is read.
@@ -90,20 +92,43 @@ public final class WebcrmSimulator implements AutoCloseable {
                             + " bytes");
                 }
             });
-            // Faults first, so an injected failure is answered before a token is checked or counted.
+            // The tenant first, then its faults, so an injected failure is answered before a token is checked or
+            // counted.
+            access.installIdentification(cfg);
             BiPredicate<String, String> isWrite =
                     (method, route) -> WRITE_METHODS.contains(method) && !route.startsWith("/Auth/");
-            FaultFilter.install(cfg, faults, access::writeFault, isWrite);
-            SimulatorControl.install(cfg, faults, traffic, isWrite);
-            revocation.install(cfg);
+            FaultFilter.install(cfg, ctx -> tenants.attributed(ctx).map(SimulatedTenant::faults),
+                    access::writeFault, isWrite);
+            SimulatorControl.install(cfg, tenants, isWrite);
             access.install(cfg);
             // Before the entity routes, which would take GET /Organisations/Hooks for a record id.
-            new WebcrmHookRoutes(hooks).install(cfg);
-            new WebcrmEntityRoutes(records, b.emptyOrganisationPostBody, patchQuirks::get).install(cfg);
+            new WebcrmHookRoutes(ctx -> access.tenant(ctx).hooks()).install(cfg);
+            new WebcrmEntityRoutes(ctx -> access.tenant(ctx).records(), b.emptyOrganisationPostBody,
+                    patchQuirks::get).install(cfg);
             installPatchControl(cfg);
-            new WebcrmReadRoutes(records).install(cfg);
+            new WebcrmReadRoutes(ctx -> access.tenant(ctx).records()).install(cfg);
             cfg.routes.exception(WebcrmApiException.class, (e, ctx) -> WebcrmErrors.write(ctx, e));
         });
+    }
+
+    /** Seeds each tenant from the plan with a seed of its own ({@link SimulatorTenants#seed}). */
+    private List<WebcrmTenant> newTenants(Builder b) {
+        List<WebcrmTenant> out = new ArrayList<>();
+        int count = b.tenants == null ? 1 : b.tenants;
+        for (int number = 1; number <= count; number++) {
+            long seed = SimulatorTenants.seed(b.seed, number);
+            WebcrmRecords records = new WebcrmRecords(b.clock);
+            WebcrmSeeder.seed(records, b.seedPlan, seed, WebcrmTimestamps.now(b.clock), b.userName);
+            WebcrmHooks hooks = new WebcrmHooks(b.clock, hookDelivery.sharingClient());
+            records.onChange(hooks::changed);
+            FaultInjector faults = new FaultInjector(seed);
+            faults.settings(b.faults);
+            int k = number;
+            List<String> tokens = b.tokens.stream()
+                    .map(token -> SimulatorTenants.credential(token, k, b.tenants != null)).toList();
+            out.add(new WebcrmTenant(number, tokens, records, hooks, faults, b.userName));
+        }
+        return out;
     }
 
     /**
@@ -142,17 +167,43 @@ public final class WebcrmSimulator implements AutoCloseable {
     }
 
     /**
-     * @return the fault injector, to queue or switch faults from a test
+     * @param number a tenant's number, from 1
+     * @return that tenant, to reach its data, faults and traffic from a test
+     * @throws IllegalArgumentException when the simulator has no such tenant
      */
-    public FaultInjector faults() {
-        return faults;
+    public WebcrmTenant tenant(int number) {
+        return tenants.get(number);
     }
 
     /**
-     * @return the switch that revokes the tenant's tokens, at once or after some writes; also {@code /_sim/revoke}
+     * @return every tenant, in number order
+     */
+    public List<WebcrmTenant> tenants() {
+        return tenants.all();
+    }
+
+    /**
+     * @return the counts of all requests answered: every tenant's, and those that carried no tenant's token
+     */
+    public TrafficLog.Snapshot totalTraffic() {
+        return tenants.totalTraffic();
+    }
+
+    /**
+     * @return the fault injector of the only tenant, to queue or switch faults from a test
+     * @throws IllegalStateException when there are several tenants; use {@link #tenant(int)}
+     */
+    public FaultInjector faults() {
+        return tenants.only().faults();
+    }
+
+    /**
+     * @return the switch that revokes the only tenant's tokens, at once or after some writes; also
+     *         {@code /_sim/revoke}
+     * @throws IllegalStateException when there are several tenants; use {@link #tenant(int)}
      */
     public CredentialRevocation revocation() {
-        return revocation;
+        return tenants.only().revocation();
     }
 
     /**
@@ -197,16 +248,19 @@ public final class WebcrmSimulator implements AutoCloseable {
     }
 
     /**
-     * @return the counts of requests answered
+     * @return the counts of the only tenant's requests answered
+     * @throws IllegalStateException when there are several tenants; use {@link #tenant(int)} or
+     *                               {@link #totalTraffic()}
      */
     public TrafficLog traffic() {
-        return traffic;
+        return tenants.only().traffic();
     }
 
     /** Stops serving and delivering hooks; the data stays readable through {@link #record}. */
     public void stop() {
         server.stop();
-        hooks.close();
+        tenants.all().forEach(t -> t.hooks().close());
+        hookDelivery.close();
     }
 
     @Override
@@ -215,77 +269,55 @@ public final class WebcrmSimulator implements AutoCloseable {
     }
 
     /**
-     * Creates a record as a user in webCRM's interface would.
+     * Creates a record in the only tenant as a user in webCRM's interface would.
      *
-     * @param entity the record kind
-     * @param values property values; names and value forms as in the DTO
-     * @return the new id
-     * @throws WebcrmApiException when webCRM would refuse the values
+     * @see WebcrmTenant#createAsUser
      */
     public int createAsUser(WebcrmEntity entity, Map<String, ?> values) {
-        return records.create(entity, SimulatorJson.mapper().valueToTree(values), userName);
+        return tenants.only().createAsUser(entity, values);
     }
 
     /**
-     * Changes some properties of a record as a user in webCRM's interface would: the others keep their values,
-     * and the updated stamps move to now and the user.
+     * Changes some properties of a record of the only tenant as a user in webCRM's interface would.
      *
-     * @param entity  the record kind
-     * @param id      the record's id
-     * @param changes the properties to change; a null value clears one
-     * @throws WebcrmApiException a 404 for an unknown id, a 400 when webCRM would refuse the values
+     * @see WebcrmTenant#editAsUser
      */
     public void editAsUser(WebcrmEntity entity, int id, Map<String, ?> changes) {
-        ObjectNode edited = record(entity, id).map(ObjectNode.class::cast)
-                .orElseThrow(() -> WebcrmApiException.notFound(entity, id));
-        edited.setAll((ObjectNode) SimulatorJson.mapper().valueToTree(changes));
-        records.replace(entity, id, edited, userName);
+        tenants.only().editAsUser(entity, id, changes);
     }
 
     /**
-     * Changes some properties of a record behind the change feed's back, as a bulk import or a restore of webCRM's
-     * data that keeps the old updated stamps would: no {@code UpdatedAt} query and no hook reports it; only a
-     * full read finds it (a resync).
+     * Changes some properties of a record of the only tenant behind the change feed's back.
      *
-     * @param entity  the record kind
-     * @param id      the record's id
-     * @param changes the properties to change; a null value clears one
-     * @throws WebcrmApiException a 404 for an unknown id, a 400 when webCRM would refuse the values
+     * @see WebcrmTenant#editUnreported
      */
     public void editUnreported(WebcrmEntity entity, int id, Map<String, ?> changes) {
-        ObjectNode edited = record(entity, id).map(ObjectNode.class::cast)
-                .orElseThrow(() -> WebcrmApiException.notFound(entity, id));
-        edited.setAll((ObjectNode) SimulatorJson.mapper().valueToTree(changes));
-        records.replaceUnstamped(entity, id, edited);
+        tenants.only().editUnreported(entity, id, changes);
     }
 
     /**
-     * Deletes a record as a user in webCRM's interface would; the only way to delete organisations and persons.
-     * An organisation takes its persons and products with it.
+     * Deletes a record of the only tenant as a user in webCRM's interface would.
      *
-     * @param entity the record kind
-     * @param id     the record's id
-     * @throws WebcrmApiException a 404 for an unknown id
+     * @see WebcrmTenant#deleteAsUser
      */
     public void deleteAsUser(WebcrmEntity entity, int id) {
-        records.delete(entity, id, userName);
+        tenants.only().deleteAsUser(entity, id);
     }
 
     /**
-     * @param entity the record kind
-     * @param id     the record's id
-     * @return the record as {@code GET /{Entity}/{id}} serves it, or empty
+     * @return a record of the only tenant as {@code GET /{Entity}/{id}} serves it, or empty
+     * @see WebcrmTenant#record
      */
     public Optional<JsonNode> record(WebcrmEntity entity, int id) {
-        return records.find(entity, id).map(r -> WebcrmDtoWriter.toDto(entity, r));
+        return tenants.only().record(entity, id);
     }
 
     /**
-     * @param entity the record kind
-     * @return how many records of that kind exist
+     * @return how many records of that kind the only tenant has
+     * @see WebcrmTenant#count
      */
     public int count(WebcrmEntity entity) {
-        return records.all(entity).size();
+        return tenants.only().count(entity);
     }
 
     /**
@@ -304,8 +336,24 @@ public final class WebcrmSimulator implements AutoCloseable {
         private boolean emptyOrganisationPostBody;
         private PatchQuirks patchQuirks = PatchQuirks.NONE;
         private String userName = "Sim User";
+        private Integer tenants;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code count} tenants instead of one. Tenant {@code k} accepts each {@link #token} with
+         * {@code -k} appended (token {@code T} becomes {@code T-1}, {@code T-2}, …), so no token reaches two
+         * tenants; each is seeded from the {@link #seedPlan} with seed {@code seed + k - 1} and starts with the
+         * {@link #faults}; the {@link #rateLimit} holds per token, so per tenant. Without this call there is one
+         * tenant, whose tokens are taken as given.
+         *
+         * @param count how many tenants, at least 1
+         * @return this builder
+         */
+        public Builder tenants(int count) {
+            this.tenants = SimulatorTenants.checkCount(count);
+            return this;
         }
 
         /**

@@ -13,7 +13,9 @@
  *   <li>{@code WebcrmEntityRoutes}, {@code WebcrmReadRoutes}: the HTTP endpoints;</li>
  *   <li>{@code WebcrmHooks}, {@code WebcrmHookRoutes}: {@code /{Entity}/Hooks} and the asynchronous delivery of
  *       changes to them;</li>
- *   <li>{@link dev.crmsync.app.simulate.webcrm.WebcrmFieldsMetadata}, {@code WebcrmSeeder}: the seeded tenant.</li>
+ *   <li>{@link dev.crmsync.app.simulate.webcrm.WebcrmFieldsMetadata}, {@code WebcrmSeeder}: the seeded tenant;</li>
+ *   <li>{@link dev.crmsync.app.simulate.webcrm.WebcrmTenant}: one tenant's data, hooks, faults and traffic, of the
+ *       many one simulator can serve, told apart by application token.</li>
  * </ul>
  *
  * <p><b>Conventions where webCRM documents nothing.</b>

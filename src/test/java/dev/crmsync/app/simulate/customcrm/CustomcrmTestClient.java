@@ -39,6 +39,14 @@ final class CustomcrmTestClient {
         this(URI.create(sim.baseUrl()), sim.apiKey());
     }
 
+    /**
+     * @param sim    the running simulator to talk to
+     * @param tenant the number of the tenant whose API key to send
+     */
+    CustomcrmTestClient(CustomcrmSimulator sim, int tenant) {
+        this(URI.create(sim.baseUrl()), sim.tenant(tenant).apiKey());
+    }
+
     private CustomcrmTestClient(URI base, String apiKey) {
         this.base = base;
         this.apiKey = apiKey;
