@@ -35,6 +35,27 @@ public interface Store extends AutoCloseable {
      */
     <T> T inTransaction(Supplier<T> work);
 
+    // ---------------------------------------------------------------- claims
+
+    /**
+     * Takes the claim on this store for {@code owner}, as a node does when it takes over the connection: the
+     * epoch grows by one, and a store {@link #fenceWith fenced} with an earlier epoch has every write transaction
+     * refused from now on. Waits for a transaction of the earlier owner that is under way.
+     *
+     * @param owner who takes it, e.g. a node's name
+     * @param at    when
+     * @return the new epoch: 1 for the first claim
+     */
+    long claim(String owner, Instant at);
+
+    /**
+     * Makes every later write transaction of this store conditional on the claim's epoch being {@code epoch}:
+     * once another claim is taken, they are refused with {@link StaleClaimException} and write nothing.
+     *
+     * @param epoch the epoch {@link #claim} gave this node
+     */
+    void fenceWith(long epoch);
+
     // ---------------------------------------------------------------- links
 
     /**

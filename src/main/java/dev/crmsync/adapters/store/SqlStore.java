@@ -12,6 +12,7 @@ import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.ports.StaleClaimException;
 import dev.crmsync.ports.Store;
 import java.time.Instant;
 import java.util.Collection;
@@ -83,6 +84,8 @@ public final class SqlStore implements Store {
     private int depth;
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /** The claim's epoch every write transaction is conditional on, or 0 for none; guarded by {@link #lock}. */
+    private long fence;
 
     SqlStore(Handles handles, CommitObserver commits) {
         this.handles = Objects.requireNonNull(handles, "handles");
@@ -110,6 +113,11 @@ public final class SqlStore implements Store {
             handle.begin();
             current = handle;
             depth = 1;
+            if (fence > 0 && !StoreStatements.holdClaim(handle, fence)) {
+                throw new StaleClaimException("this store's claim was taken over (now epoch "
+                        + StoreStatements.claimEpoch(handle).map(String::valueOf).orElse("none") + "; this node "
+                        + "holds epoch " + fence + "): it writes nothing more here");
+            }
             result = work.get();
             // The one place a transaction commits: every committed write passes here, whatever its size.
             commits.beforeCommit();
@@ -204,6 +212,43 @@ public final class SqlStore implements Store {
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("the store is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /**
+     * {@inheritDoc} Not fenced itself: taking the claim is what a take-over does.
+     */
+    @Override
+    public long claim(String owner, Instant at) {
+        lock.lock();
+        try {
+            requireOpen();
+            if (depth > 0) {
+                throw new IllegalStateException("a claim is taken in a transaction of its own");
+            }
+            Handle handle = handles.acquire();
+            try {
+                return handle.inTransaction(h -> StoreStatements.claim(h, owner, at));
+            } finally {
+                handles.release(handle);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void fenceWith(long epoch) {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("an epoch is 1 or more: " + epoch);
+        }
+        lock.lock();
+        try {
+            fence = epoch;
+        } finally {
+            lock.unlock();
         }
     }
 

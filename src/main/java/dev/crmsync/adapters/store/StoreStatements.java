@@ -497,6 +497,37 @@ final class StoreStatements {
                 .execute());
     }
 
+    // ---------------------------------------------------------------- claims
+
+    static long claim(Handle h, String owner, Instant at) {
+        h.createUpdate("""
+                        INSERT INTO store_claim (id, epoch, owner, claimed_at) VALUES (1, 1, :owner, :at)
+                        ON CONFLICT (id) DO UPDATE SET
+                            epoch = store_claim.epoch + 1,
+                            owner = excluded.owner,
+                            claimed_at = excluded.claimed_at""")
+                .bind("owner", owner)
+                .bind("at", text(at))
+                .execute();
+        return h.createQuery("SELECT epoch FROM store_claim WHERE id = 1").mapTo(Long.class).one();
+    }
+
+    /**
+     * Touches the claim on condition that its epoch is still {@code epoch}: the row lock it takes holds a take-over
+     * back until the transaction ends.
+     *
+     * @return whether the claim is still {@code epoch}'s
+     */
+    static boolean holdClaim(Handle h, long epoch) {
+        return h.createUpdate("UPDATE store_claim SET epoch = epoch WHERE id = 1 AND epoch = :epoch")
+                .bind("epoch", epoch)
+                .execute() == 1;
+    }
+
+    static Optional<Long> claimEpoch(Handle h) {
+        return h.createQuery("SELECT epoch FROM store_claim WHERE id = 1").mapTo(Long.class).findOne();
+    }
+
     // ---------------------------------------------------------------- conflicts
 
     static void saveConflict(Handle h, Conflict conflict) {

@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Link;
 import dev.crmsync.model.Secret;
+import dev.crmsync.ports.StaleClaimException;
 import dev.crmsync.ports.Store;
 import dev.crmsync.testing.TestPostgres;
 import java.sql.Connection;
@@ -17,8 +18,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +79,7 @@ class PostgresStoreTest extends StoreContractTest {
             while (rs.next()) {
                 versions.add(rs.getString(1));
             }
-            assertThat(versions).containsExactly("1", "2", "3", "4", "5");
+            assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6");
         }
     }
 
@@ -196,6 +204,60 @@ class PostgresStoreTest extends StoreContractTest {
             }
         } finally {
             postgres.execute("DROP SCHEMA IF EXISTS " + postgres.schema() + "_acme CASCADE");
+        }
+    }
+
+    @Test
+    void shouldMakeATakeOverWaitForTheStaleNodesTransactionThenRefuseItsNext() throws Exception {
+        // Given node A in the middle of a write transaction under epoch 1
+        store.fenceWith(store.claim("node-a", T0));
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (Store nodeB = openStore()) {
+            Future<Object> a = threads.submit(() -> store.inTransaction(() -> {
+                store.saveLink(link("L-1", Flow.PRODUCTS, "101", "c-1"));
+                inside.countDown();
+                awaitQuietly(release);
+                return null;
+            }));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // When node B takes the claim over
+            Future<Long> b = threads.submit(() -> nodeB.claim("node-b", T0));
+
+            // Then B waits on A's row lock, as PostgreSQL itself reports, until A's transaction ends
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(this::sessionsWaitingOnALock, n -> n >= 1);
+            assertThat(b).isNotDone();
+            release.countDown();
+            a.get(10, TimeUnit.SECONDS);
+            assertThat(b.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+            // A's transaction, begun under its claim, landed; its next one is refused
+            assertThat(nodeB.link("L-1")).isPresent();
+            assertThatThrownBy(() -> store.saveLink(link("L-2", Flow.PRODUCTS, "102", "c-2")))
+                    .isInstanceOf(StaleClaimException.class);
+            assertThat(nodeB.link("L-2")).isEmpty();
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    private long sessionsWaitingOnALock() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.url());
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
+                     + "WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -93,9 +93,9 @@ class SqliteStoreTest extends StoreContractTest {
         reopen();
 
         // Then
-        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("5");
+        assertThat(query("SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo("6");
         assertThat(query("SELECT group_concat(version, ',') FROM (SELECT version FROM flyway_schema_history "
-                + "WHERE version IS NOT NULL ORDER BY installed_rank)")).isEqualTo("1,2,3,4,5");
+                + "WHERE version IS NOT NULL ORDER BY installed_rank)")).isEqualTo("1,2,3,4,5,6");
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.crmsync.ports.HistoryEntry;
 import dev.crmsync.ports.ObservedRecord;
 import dev.crmsync.ports.PendingUpdate;
 import dev.crmsync.ports.RecordStatus;
+import dev.crmsync.ports.StaleClaimException;
 import dev.crmsync.ports.Store;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -588,6 +589,46 @@ public abstract class StoreContractTest {
         assertThat(store.cursor(Flow.ORGANISATIONS, Side.CUSTOMCRM)).contains("opaque-17");
         assertThat(store.cursor(Flow.PERSONS, Side.WEBCRM)).contains("2025-02-01 00:00:00");
         assertThat(store.cursor(Flow.PERSONS, Side.CUSTOMCRM)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    @Test
+    void shouldGrowTheEpochAtEveryClaim() {
+        assertThat(store.claim("node-a", T0)).isEqualTo(1);
+        assertThat(store.claim("node-b", at(1))).isEqualTo(2);
+        assertThat(store.claim("node-a", at(2))).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseEveryWriteOfAStoreFencedWithAnEpochThatWasTakenOverAndWriteNothingOfIt() {
+        // Given node A synced under epoch 1, then node B took the claim over
+        store.fenceWith(store.claim("node-a", T0));
+        store.saveLink(link("L-1", Flow.ORGANISATIONS, "101", "c-1"));
+        Store nodeB = openStore();
+        try {
+            long epochB = nodeB.claim("node-b", at(1));
+            nodeB.fenceWith(epochB);
+
+            // When A writes again, alone and in a transaction
+            // Then the database refuses both, and nothing of them lands
+            assertThatThrownBy(() -> store.saveLink(link("L-2", Flow.ORGANISATIONS, "102", "c-2")))
+                    .isInstanceOf(StaleClaimException.class)
+                    .hasMessageContaining("now epoch 2").hasMessageContaining("holds epoch 1");
+            assertThatThrownBy(() -> store.inTransaction(() -> {
+                store.saveCursor(Flow.ORGANISATIONS, Side.WEBCRM, "stale");
+                store.addIntent(new CreateIntent("L-1", Flow.ORGANISATIONS, Side.CUSTOMCRM, at(2)));
+                return null;
+            })).isInstanceOf(StaleClaimException.class);
+            assertThat(nodeB.link("L-2")).isEmpty();
+            assertThat(nodeB.cursor(Flow.ORGANISATIONS, Side.WEBCRM)).isEmpty();
+            assertThat(nodeB.intents()).isEmpty();
+            // and B, the claim's holder, writes as usual; A may still read
+            nodeB.saveLink(link("L-3", Flow.ORGANISATIONS, "103", "c-3"));
+            assertThat(store.link("L-3")).isPresent();
+        } finally {
+            nodeB.close();
+        }
     }
 
     // ---------------------------------------------------------------- outbox
