@@ -38,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>This class is threadsafe: it is stateless.
  *
- * @see SqliteStore
+ * @see SqlStore
  */
 public final class FieldValuesCodec {
 

@@ -37,7 +37,7 @@ import org.jdbi.v3.core.statement.Update;
 /**
  * The store's SQL and row mapping, written once for every database the schema in {@code db/migration} runs on.
  * Each method runs its statements on the handle it is given and leaves transactions, locking and connection
- * life to the caller ({@link SqliteStore}, and later a PostgreSQL store).
+ * life to the caller ({@link SqlStore}, on SQLite or PostgreSQL).
  *
  * <p>Conventions, all portable: enums by constant name, instants as fixed-width ISO-8601 UTC text (see
  * {@link #text(Instant)}), JSON as TEXT (see {@link FieldValuesCodec} and {@link JsonColumns}), upserts as
