@@ -66,13 +66,21 @@ class CrashSuiteTest {
         }
     }
 
+    /**
+     * @param phase which sync is to be crashed
+     * @return the world the suite runs in: its store a SQLite file here
+     */
+    CrashWorld world(Phase phase) {
+        return CrashWorld.before(phase);
+    }
+
     @TestFactory
     List<DynamicTest> shouldLoseNothingAndDuplicateNothingWhereverTheSyncIsKilled() {
         // The steps of each phase, counted by a run that is not killed; each such run is the control of its phase.
         Map<Phase, List<String>> steps = new EnumMap<>(Phase.class);
         List<DynamicTest> tests = new ArrayList<>();
         for (Phase phase : Phase.values()) {
-            try (CrashWorld world = CrashWorld.before(phase)) {
+            try (CrashWorld world = world(phase)) {
                 SyncProcessRun counted = SyncProcessRun.of(world.configFile, CrashPoints.NEVER, "count");
                 assertThat(counted.status()).as("the counting run of the %s: %s", phase, counted.describe())
                         .isZero();
@@ -148,8 +156,8 @@ class CrashSuiteTest {
                 .distinct().boxed().toList();
     }
 
-    private static void crashAndRecover(Point point) {
-        try (CrashWorld world = CrashWorld.before(point.phase())) {
+    private void crashAndRecover(Point point) {
+        try (CrashWorld world = world(point.phase())) {
             List<SyncProcessRun> runs = new ArrayList<>();
             try {
                 // When crmsync is killed at the point
@@ -175,13 +183,14 @@ class CrashSuiteTest {
                 assertThat(world.syncInProcess()).as("exit status of one more sync").isZero();
                 assertThat(world.writes()).as("writes of one more sync, with nothing changed").isEqualTo(writes);
             } catch (AssertionError | RuntimeException e) {
+                String replay = point.replay().replace("CrashSuiteTest", getClass().getSimpleName());
                 StringBuilder message = new StringBuilder("crash " + point + " failed; replay it alone with: "
-                        + point.replay() + "\n" + e.getMessage());
+                        + replay + "\n" + e.getMessage());
                 for (int i = 0; i < runs.size(); i++) {
                     message.append("\n=== run ").append(i + 1).append(i == 0 ? " (killed)" : " (restarted)")
                             .append(": ").append(runs.get(i).describe());
                 }
-                System.err.println("CrashSuiteTest: " + point + " FAILED; replay: " + point.replay());
+                System.err.println(getClass().getSimpleName() + ": " + point + " FAILED; replay: " + replay);
                 throw new AssertionError(message.toString(), e);
             }
         }
@@ -189,7 +198,7 @@ class CrashSuiteTest {
 
     @Test
     void shouldRefuseACrashHookValueThatIsNoStepAndSyncNothing() {
-        try (CrashWorld world = CrashWorld.before(Phase.FIRST_SYNC)) {
+        try (CrashWorld world = world(Phase.FIRST_SYNC)) {
             // When crmsync is started with a value of the hook that means nothing
             SyncProcessRun run = SyncProcessRun.of(world.configFile, "soon", "refused");
 

@@ -18,6 +18,7 @@ import dev.crmsync.model.Link;
 import dev.crmsync.model.Side;
 import dev.crmsync.ports.Store;
 import dev.crmsync.testing.CommandRun;
+import dev.crmsync.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -91,7 +92,11 @@ final class CrashWorld implements AutoCloseable {
     private final List<Created> created = new ArrayList<>();
     private final List<Deleted> deleted = new ArrayList<>();
 
-    private CrashWorld() {
+    /** The PostgreSQL schema of the store, or null for a SQLite file in {@link #dir}. */
+    private final TestPostgres postgres;
+
+    private CrashWorld(TestPostgres postgres) {
+        this.postgres = postgres;
         webcrm = WebcrmSimulator.builder().token(TOKEN).seed(7).seedPlan(WEBCRM_SEED).build().start("127.0.0.1", 0);
         customcrm = CustomcrmSimulator.builder().apiKey(KEY).seed(7).seedPlan(CUSTOMCRM_SEED).build()
                 .start("127.0.0.1", 0);
@@ -101,9 +106,10 @@ final class CrashWorld implements AutoCloseable {
             Files.writeString(configFile, """
                     webcrm:    { url: %s, token: %s, page-size: 8, write-batch-size: 3 }
                     customcrm: { url: %s, api-key: %s, page-size: 8, write-batch-size: 3 }
-                    store:     { url: "jdbc:sqlite:crmsync.db" }
+                    store:     { url: "%s" }
                     sync:      { batch-size: 4 }
-                    """.formatted(webcrm.baseUrl(), TOKEN, customcrm.baseUrl(), KEY));
+                    """.formatted(webcrm.baseUrl(), TOKEN, customcrm.baseUrl(), KEY,
+                    postgres == null ? "jdbc:sqlite:crmsync.db" : postgres.url()));
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
@@ -126,7 +132,19 @@ final class CrashWorld implements AutoCloseable {
      * @return a world ready for that sync: seeded and unsynced, or synced once and then changed on both sides
      */
     static CrashWorld before(Phase phase) {
-        CrashWorld world = new CrashWorld();
+        return before(phase, null);
+    }
+
+    /**
+     * @param phase which sync is to be crashed
+     * @return {@link #before(Phase)}'s world with the store in a PostgreSQL schema of its own, dropped on close
+     */
+    static CrashWorld beforeOnPostgres(Phase phase) {
+        return before(phase, TestPostgres.freshSchema());
+    }
+
+    private static CrashWorld before(Phase phase, TestPostgres postgres) {
+        CrashWorld world = new CrashWorld(postgres);
         if (phase == Phase.INCREMENTAL) {
             try {
                 assertThat(world.syncInProcess()).as("exit status of the first sync before the changes").isZero();
@@ -326,6 +344,9 @@ final class CrashWorld implements AutoCloseable {
     public void close() {
         webcrm.stop();
         customcrm.stop();
+        if (postgres != null) {
+            postgres.drop();
+        }
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());

@@ -12,6 +12,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -31,6 +33,11 @@ public final class StoreLock implements AutoCloseable {
 
     private static final String BUSY = "another crmsync is syncing with this store (%s); stop it first, or pause "
             + "its flows and use its dashboard: one process syncs a store at a time";
+
+    /** How long a lock held by a PostgreSQL session that is ending is waited for. */
+    private static final Duration DYING_SESSION_WAIT = Duration.ofSeconds(3);
+    /** PostgreSQL's SQLSTATE for a lock not obtained within {@code lock_timeout}. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final AutoCloseable held;
 
@@ -95,22 +102,33 @@ public final class StoreLock implements AutoCloseable {
             throw new IllegalStateException("cannot open the store at " + address.redactedUrl() + ": "
                     + e.getMessage(), e);
         }
-        // The URL's schema rather than current_schema(): before the store's first open it may not exist yet.
-        try (PreparedStatement statement = connection.prepareStatement("SELECT s.name, "
-                + "pg_try_advisory_lock(hashtext('crmsync:' || s.name)) FROM (SELECT COALESCE(?, current_schema()) "
-                + "AS name) s")) {
-            statement.setString(1, address.schema().orElse(null));
-            ResultSet rs = statement.executeQuery();
-            rs.next();
-            String schema = rs.getString(1);
-            if (rs.getBoolean(2)) {
-                return new StoreLock(() -> unlock(connection, schema));
+        String schema = null;
+        try {
+            // The URL's schema rather than current_schema(): before the store's first open it may not exist yet.
+            try (PreparedStatement named = connection.prepareStatement("SELECT COALESCE(?, current_schema())")) {
+                named.setString(1, address.schema().orElse(null));
+                ResultSet rs = named.executeQuery();
+                rs.next();
+                schema = rs.getString(1);
             }
-            close(connection);
-            throw new StoreBusyException(BUSY.formatted(address.redactedUrl() + ", schema " + schema
-                    + ": its lock is held by another session"));
+            // A session that has just ended (a process killed a moment ago, restarted at once by its service
+            // manager) keeps its lock until its server process is gone: wait a little for that, not for a live one.
+            try (Statement wait = connection.createStatement()) {
+                wait.execute("SET lock_timeout = '" + DYING_SESSION_WAIT.toMillis() + "ms'");
+            }
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "SELECT pg_advisory_lock(hashtext('crmsync:' || ?))")) {
+                lock.setString(1, schema);
+                lock.execute();
+            }
+            String held = schema;
+            return new StoreLock(() -> unlock(connection, held));
         } catch (SQLException e) {
             close(connection);
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw new StoreBusyException(BUSY.formatted(address.redactedUrl() + ", schema " + schema
+                        + ": its lock is held by another session"));
+            }
             throw new IllegalStateException("cannot lock the store at " + address.redactedUrl() + ": "
                     + e.getMessage(), e);
         }
