@@ -143,12 +143,9 @@ public final class ManagementApi implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.prefer405over404 = true;
-            cfg.staticFiles.add(files -> {
-                files.hostedPath = "/";
-                files.directory = "/dashboard";
-                files.location = Location.CLASSPATH;
-                files.headers = java.util.Map.of("Cache-Control", "no-cache");
-            });
+            // The dashboard at / is the one connection's, or the overview of several, each of which has the same
+            // dashboard under its prefix: the page finds its API relative to where it is served.
+            dashboard(cfg, "/");
             cfg.routes.before(ctx -> {
                 // The dashboard loads only its own files and talks only to this server; record names from the
                 // CRMs are text, so even a crafted name has no script to run and nowhere to send anything.
@@ -182,6 +179,13 @@ public final class ManagementApi implements AutoCloseable {
                 ApiRoutes connectionRoutes = routes.get(served.name());
                 if (!prefix.isEmpty()) {
                     cfg.routes.before(prefix + "/api/*", auth::requireAccess);
+                    dashboard(cfg, prefix);
+                    // Relative links need the slash: without it the page would look for its files one level up.
+                    cfg.routes.before(prefix, ctx -> {
+                        if (ctx.path().equals(prefix)) {
+                            ctx.redirect(prefix + "/");
+                        }
+                    });
                 }
                 cfg.routes.sse(prefix + "/api/events", client -> {
                     EventStream stream = new EventStream(connectionRoutes::statusJson, connectionRoutes::historyJson);
@@ -222,6 +226,15 @@ public final class ManagementApi implements AutoCloseable {
         });
         http.start(settings.host(), settings.port());
         return new ManagementApi(http, settings.host(), streams);
+    }
+
+    private static void dashboard(JavalinConfig cfg, String path) {
+        cfg.staticFiles.add(files -> {
+            files.hostedPath = path;
+            files.directory = "/dashboard";
+            files.location = Location.CLASSPATH;
+            files.headers = Map.of("Cache-Control", "no-cache");
+        });
     }
 
     /**

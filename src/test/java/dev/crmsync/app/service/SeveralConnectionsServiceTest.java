@@ -146,6 +146,16 @@ class SeveralConnectionsServiceTest {
             assertThat(root.status()).isEqualTo(404);
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(harness.call("GET", "/api/connections", null, null).status()).isEqualTo(401);
+
+            // And each connection's dashboard is served under its name, with its files beside it
+            ServiceHarness.Response page = harness.call("GET", "/connections/acme/", null, null);
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.contentType()).startsWith("text/html");
+            assertThat(harness.call("GET", "/connections/acme/dashboard.js", null, null).status()).isEqualTo(200);
+            ServiceHarness.Response bare = harness.call("GET", "/connections/acme", null, null);
+            assertThat(bare.status()).isEqualTo(302);
+            assertThat(bare.header("Location")).contains("/connections/acme/");
+            assertThat(bare.header("X-Frame-Options")).contains("DENY");
         }
     }
 
