@@ -18,6 +18,7 @@ import dev.crmsync.model.Side;
 import dev.crmsync.ports.RecordStatus;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -45,9 +46,13 @@ final class ServedConnection {
     /** Null without a {@code notify:} section. */
     private final WebhookNotifier notifier;
     private final ManagementApi.Served served;
+    /** What the worker's log lines carry: the connection's name where the process syncs several. */
+    private final Map<String, String> logContext;
 
     private ServedConnection(SyncConnection connection, SyncService service, ChangeHooks hooks,
-                             StoppableSleeper waits, WebhookNotifier notifier, ManagementApi.Served served) {
+                             StoppableSleeper waits, WebhookNotifier notifier, ManagementApi.Served served,
+                             Map<String, String> logContext) {
+        this.logContext = logContext;
         this.connection = connection;
         this.service = service;
         this.hooks = hooks;
@@ -68,6 +73,8 @@ final class ServedConnection {
      */
     static ServedConnection open(CrmsyncConfig config, String routePrefix, CrmsyncMeters meters, InstantSource clock,
                                  Sleeper sleeper) {
+        // One of several: its notifications and its worker's log lines name it.
+        boolean named = !routePrefix.isEmpty();
         StoppableSleeper waits = new StoppableSleeper(sleeper);
         SystemHealth health = new SystemHealth(clock);
         SystemCounters counters = new SystemCounters(health, meters.httpObserver());
@@ -81,7 +88,9 @@ final class ServedConnection {
             service.addOutcomeListener(outcome -> meters.cycleEnded(outcome.flow(), outcome.result()));
             if (config.notifications() != null) {
                 notifier = new WebhookNotifier(config.notifications(), waits, clock);
-                service.addOutcomeListener(new FlowAlerts(config.notifications().deadLetterThreshold(), notifier));
+                WebhookNotifier sender = notifier;
+                service.addOutcomeListener(new FlowAlerts(config.notifications().deadLetterThreshold(),
+                        named ? event -> sender.accept(event.ofConnection(config.connection())) : sender));
                 log.atInfo().addKeyValue("connection", config.connection())
                         .addKeyValue("url", config.notifications().shownUrl())
                         .log("flows that start failing, recover or are held are notified");
@@ -98,7 +107,8 @@ final class ServedConnection {
             ManagementApi.Served served = new ManagementApi.Served(config.connection(), service, connection.store(),
                     () -> DataflowDocument.of(resolved, (side, flow) -> connection.connector(side).canDelete(flow)),
                     hooks == null ? null : hooks::install, resolved.mappings());
-            return new ServedConnection(connection, service, hooks, waits, notifier, served);
+            return new ServedConnection(connection, service, hooks, waits, notifier, served,
+                    named ? Map.of("connection", config.connection()) : Map.of());
         } catch (RuntimeException e) {
             if (notifier != null) {
                 notifier.close(Duration.ZERO);
@@ -110,7 +120,7 @@ final class ServedConnection {
 
     /** Starts the sync, then registers the change hooks, if any: the server must be serving their routes. */
     void start() {
-        service.start();
+        service.start(logContext);
         if (hooks != null) {
             hooks.start();
         }

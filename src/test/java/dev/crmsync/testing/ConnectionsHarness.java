@@ -48,11 +48,13 @@ public final class ConnectionsHarness implements AutoCloseable {
 
     private final String sync;
     private final boolean hooks;
+    private final String shared;
 
-    private ConnectionsHarness(List<String> names, String sync, boolean hooks) {
+    private ConnectionsHarness(List<String> names, String sync, boolean hooks, String shared) {
         this.names = List.copyOf(names);
         this.sync = sync;
         this.hooks = hooks;
+        this.shared = shared;
         try {
             dir = Files.createTempDirectory("crmsync-connections-");
         } catch (IOException e) {
@@ -80,7 +82,16 @@ public final class ConnectionsHarness implements AutoCloseable {
      * @return a service that runs them all, each over two small seeded systems of its own
      */
     public static ConnectionsHarness start(String... names) {
-        return new ConnectionsHarness(List.of(names), "{ interval: 1s, reconcile-interval: 5s }", false);
+        return withShared("", names);
+    }
+
+    /**
+     * @param shared top-level sections the connections share, e.g. {@code notify: { url: … }}
+     * @param names  the connections' names
+     * @return a service that runs them all, each over two small seeded systems of its own
+     */
+    public static ConnectionsHarness withShared(String shared, String... names) {
+        return new ConnectionsHarness(List.of(names), "{ interval: 1s, reconcile-interval: 5s }", false, shared);
     }
 
     /**
@@ -90,7 +101,7 @@ public final class ConnectionsHarness implements AutoCloseable {
      *         hooks to the routes of its connection
      */
     public static ConnectionsHarness withHooks(String sync, String... names) {
-        return new ConnectionsHarness(List.of(names), sync, true);
+        return new ConnectionsHarness(List.of(names), sync, true, "");
     }
 
     private String yaml() {
@@ -110,7 +121,7 @@ public final class ConnectionsHarness implements AutoCloseable {
         yaml.append("""
                 store:  { url: "jdbc:sqlite:%s" }
                 server: { host: 127.0.0.1, port: %d, token: %s%s }
-                """.formatted(dir.resolve("crmsync.db"), port, TOKEN, publicUrl));
+                """.formatted(dir.resolve("crmsync.db"), port, TOKEN, publicUrl)).append(shared);
         return yaml.toString();
     }
 

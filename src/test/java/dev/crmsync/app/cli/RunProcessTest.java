@@ -172,7 +172,13 @@ class RunProcessTest {
                     assertThat(l.path("message").asString()).isEqualTo("a running cycle was cut short by the stop");
                     assertThat(l.path("connection").asString()).isEqualTo("stuck");
                 });
-                assertThat(lines).noneSatisfy(l -> assertThat(l.path("connection").asString()).isEqualTo("good"));
+                assertThat(lines).filteredOn(l -> l.path("message").asString().contains("cut short"))
+                        .extracting(l -> l.path("connection").asString()).containsExactly("stuck");
+                // And the sync's own lines name their connection
+                assertThat(lines).anySatisfy(l -> {
+                    assertThat(l.path("message").asString()).isEqualTo("logged in to webCRM");
+                    assertThat(l.path("connection").asString()).isEqualTo("good");
+                });
             }
         }
     }

@@ -9,7 +9,10 @@ import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.model.Side;
+import dev.crmsync.app.simulate.FaultSettings;
+import dev.crmsync.testing.CapturedLogs;
 import dev.crmsync.testing.ConnectionsHarness;
+import dev.crmsync.testing.HookReceiver;
 import dev.crmsync.testing.ServiceHarness;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One {@code crmsync run} serves every connection of a file: each syncs its own pair into its own store on a
@@ -25,6 +29,7 @@ import tools.jackson.databind.JsonNode;
 class SeveralConnectionsServiceTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
     void shouldSyncEachConnectionIntoItsOwnStoreAndServeEachUnderItsName() {
@@ -102,6 +107,30 @@ class SeveralConnectionsServiceTest {
             assertThat(connections.get(1).path("status").asString()).isEqualTo("down");
             assertThat(connections.get(1).path("systems").path("customcrm").path("up").asBoolean()).isFalse();
             assertThat(harness.contractViolations()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldNameTheConnectionInItsNotificationsAndLogLines() {
+        try (CapturedLogs logs = new CapturedLogs();
+             HookReceiver receiver = new HookReceiver();
+             ConnectionsHarness harness = ConnectionsHarness.withShared("notify: { url: \"" + receiver.url("/alerts")
+                     + "\", retry-attempts: 2, retry-backoff: 50ms }\n", "acme", "globex")) {
+            awaitActiveOrganisationLink(harness, "globex");
+
+            // When globex's webCRM answers every request with a 500
+            harness.webcrm("globex").faults().settings(new FaultSettings(Duration.ZERO, 1.0, 0, 0));
+
+            // Then the receiver hears that a flow of globex is failing, named in the event and its text
+            JsonNode failing = await().atMost(PATIENCE).until(() -> receiver.deliveries("/alerts").stream()
+                    .map(d -> JSON.readTree(d.body())).filter(e -> e.path("event").asString().equals("failing"))
+                    .findFirst().orElse(null), e -> e != null);
+            assertThat(failing.path("connection").asString()).isEqualTo("globex");
+            assertThat(failing.path("text").asString()).startsWith("crmsync (globex): ");
+            // And the workers' log lines say whose cycle they are about
+            assertThat(logs.lines()).filteredOn(e -> e.getThreadName().equals("crmsync-sync"))
+                    .extracting(e -> e.getMDCPropertyMap().get("connection")).contains("acme", "globex")
+                    .doesNotContainNull();
         }
     }
 
