@@ -41,21 +41,11 @@ class ConnectionsDashboardBrowserTest {
     @BeforeEach
     void openBrowser() {
         playwright = TestChromium.playwright(Map.of());
-        List<String> args = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            args.add("--no-sandbox");    // Chromium refuses to start its sandbox as root, as CI runs it
-        }
-        Browser browser = TestChromium.launch(playwright, args);
+        Browser browser = TestChromium.launchForTests(playwright);
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
         context.setDefaultTimeout(PATIENCE.toMillis());
         page = context.newPage();
-        page.onPageError(error -> pageErrors.add(error));
-        // The page runs under a strict Content-Security-Policy: anything it blocks is a defect of the page
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error") && message.text().contains("Content Security Policy")) {
-                pageErrors.add(message.text());
-            }
-        });
+        TestChromium.collectErrors(page, pageErrors);
         PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());
     }
 
