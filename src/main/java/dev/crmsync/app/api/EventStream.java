@@ -6,6 +6,7 @@ import dev.crmsync.ports.HistoryEntry;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -27,6 +28,8 @@ final class EventStream implements ServiceListener {
     private static final Object END = new Object();
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+    /** Counted down when {@link #serve} returns. */
+    private final CountDownLatch served = new CountDownLatch(1);
     private final Supplier<String> status;
     private final Function<HistoryEntry, String> change;
 
@@ -58,6 +61,16 @@ final class EventStream implements ServiceListener {
     }
 
     /**
+     * Waits for {@link #serve} to return after {@link #end}.
+     *
+     * @param limit the longest wait
+     * @return whether it returned within {@code limit}
+     */
+    boolean awaitServed(Duration limit) throws InterruptedException {
+        return served.await(limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * Sends events until the page goes away or the server stops; runs on the request's thread.
      */
     void serve(SseClient client, SyncService service) {
@@ -82,6 +95,7 @@ final class EventStream implements ServiceListener {
             // The page went away mid-send (or the server recycled its response while stopping): nothing to tell.
         } finally {
             service.removeListener(this);
+            served.countDown();
         }
     }
 }

@@ -15,6 +15,7 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ManagementApi implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManagementApi.class);
+    /** How long a stop waits for the open event streams to end; each ends at once, unless its page is stuck. */
+    private static final Duration STREAMS_END = Duration.ofSeconds(2);
 
     /** The contract of this API, served at {@code /api/openapi.yaml}. */
     public static final String CONTRACT = "/contracts/crmsync-management-openapi.yaml";
@@ -303,7 +306,18 @@ public final class ManagementApi implements AutoCloseable {
     /** Ends the pages' event streams, then stops serving. */
     @Override
     public void close() {
-        streams.forEach(EventStream::end);
+        List<EventStream> open = List.copyOf(streams);
+        open.forEach(EventStream::end);
+        // Every stream's request ends before the server stops: one still answering when Jetty recycles its
+        // response sent Javalin into a loop of errors about the recycled response, once, in a full build.
+        long deadline = System.nanoTime() + STREAMS_END.toNanos();
+        try {
+            for (EventStream stream : open) {
+                stream.awaitServed(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         http.stop();
     }
 
