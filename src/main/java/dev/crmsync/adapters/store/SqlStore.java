@@ -449,13 +449,6 @@ public final class SqlStore implements Store {
         return read(h -> StoreStatements.history(h, linkId));
     }
 
-    // ---------------------------------------------------------------- life
-
-    /**
-     * Closes the connection; SQLite then folds the WAL back into the file. Closing twice does nothing.
-     *
-     * @throws IllegalStateException when called inside {@link #inTransaction}
-     */
     // ---------------------------------------------------------------- the service's reads and cycle log
 
     @Override
@@ -518,6 +511,13 @@ public final class SqlStore implements Store {
         handles.backupTo(Objects.requireNonNull(file, "file"));
     }
 
+    // ---------------------------------------------------------------- life
+
+    /**
+     * Closes the store's connections (SQLite then folds the WAL back into the file). Closing twice does nothing.
+     *
+     * @throws IllegalStateException when called inside {@link #inTransaction}
+     */
     @Override
     public void close() {
         lock.lock();
