@@ -65,55 +65,48 @@ final class ApiRoutes {
         this.heldDeletes = new HeldDeletes(store);
     }
 
-    /**
-     * Adds the routes, each under {@code <prefix>/api/}.
-     *
-     * @param cfg    the server being configured
-     * @param prefix where the connection's routes start: empty for the server of one connection, else
-     *               {@code /connections/<name>}
-     */
-    void install(JavalinConfig cfg, String prefix) {
-        cfg.routes.get(prefix + "/api/status", ctx -> json(ctx, 200, status()));
-        cfg.routes.get(prefix + "/api/stats", this::stats);
-        cfg.routes.get(prefix + "/api/timeline", this::timeline);
-        cfg.routes.get(prefix + "/api/links", this::links);
-        cfg.routes.get(prefix + "/api/links/{id}", this::link);
-        cfg.routes.get(prefix + "/api/conflicts", ctx -> {
+    void install(JavalinConfig cfg) {
+        cfg.routes.get("/api/status", ctx -> json(ctx, 200, status()));
+        cfg.routes.get("/api/stats", this::stats);
+        cfg.routes.get("/api/timeline", this::timeline);
+        cfg.routes.get("/api/links", this::links);
+        cfg.routes.get("/api/links/{id}", this::link);
+        cfg.routes.get("/api/conflicts", ctx -> {
             boolean open = !"false".equalsIgnoreCase(ctx.queryParam("open"));
             ArrayNode out = ApiJson.MAPPER.createArrayNode();
             store.conflicts(open).forEach(c -> out.add(ApiJson.conflict(c, titles.nameOf(c.linkId()))));
             json(ctx, 200, out);
         });
-        cfg.routes.post(prefix + "/api/conflicts/{id}/resolve", this::resolve);
-        cfg.routes.get(prefix + "/api/dead-letters", ctx -> json(ctx, 200, unsynced.deadLettersJson()));
-        cfg.routes.get(prefix + "/api/waiting", ctx -> json(ctx, 200, unsynced.waitingJson()));
-        cfg.routes.get(prefix + "/api/held-deletes", ctx -> json(ctx, 200, heldDeletes.json(flowParam(ctx))));
-        cfg.routes.post(prefix + "/api/dead-letters/replay", ctx ->
+        cfg.routes.post("/api/conflicts/{id}/resolve", this::resolve);
+        cfg.routes.get("/api/dead-letters", ctx -> json(ctx, 200, unsynced.deadLettersJson()));
+        cfg.routes.get("/api/waiting", ctx -> json(ctx, 200, unsynced.waitingJson()));
+        cfg.routes.get("/api/held-deletes", ctx -> json(ctx, 200, heldDeletes.json(flowParam(ctx))));
+        cfg.routes.post("/api/dead-letters/replay", ctx ->
                 json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", service.replay(null, null, null))));
-        cfg.routes.post(prefix + "/api/dead-letters/{flow}/{side}/{recordId}/replay", ctx -> {
+        cfg.routes.post("/api/dead-letters/{flow}/{side}/{recordId}/replay", ctx -> {
             int replayed = deadLetterCall(ctx, true);
             json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", replayed));
         });
-        cfg.routes.delete(prefix + "/api/dead-letters/{flow}/{side}/{recordId}", ctx -> {
+        cfg.routes.delete("/api/dead-letters/{flow}/{side}/{recordId}", ctx -> {
             deadLetterCall(ctx, false);
             ctx.status(204);
         });
-        cfg.routes.post(prefix + "/api/flows/{flow}/pause", ctx ->
+        cfg.routes.post("/api/flows/{flow}/pause", ctx ->
                 json(ctx, 200, flowJson(service.pause(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post(prefix + "/api/flows/{flow}/resume", ctx ->
+        cfg.routes.post("/api/flows/{flow}/resume", ctx ->
                 json(ctx, 200, flowJson(service.resume(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post(prefix + "/api/flows/{flow}/sync-now", ctx ->
+        cfg.routes.post("/api/flows/{flow}/sync-now", ctx ->
                 json(ctx, 202, flowJson(service.syncNow(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post(prefix + "/api/flows/{flow}/resync", ctx ->
+        cfg.routes.post("/api/flows/{flow}/resync", ctx ->
                 json(ctx, 202, flowJson(service.resync(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post(prefix + "/api/flows/{flow}/resync/{side}/{recordId}", this::resyncRecord);
-        cfg.routes.post(prefix + "/api/store/backup", this::backup);
-        cfg.routes.post(prefix + "/api/sync-now", ctx -> {
+        cfg.routes.post("/api/flows/{flow}/resync/{side}/{recordId}", this::resyncRecord);
+        cfg.routes.post("/api/store/backup", this::backup);
+        cfg.routes.post("/api/sync-now", ctx -> {
             service.syncNowAll();
             json(ctx, 202, status());
         });
-        cfg.routes.get(prefix + "/api/plan", ctx -> json(ctx, 200, ApiJson.plan(service.dryRun())));
-        cfg.routes.get(prefix + "/api/dataflow", this::dataflow);
+        cfg.routes.get("/api/plan", ctx -> json(ctx, 200, ApiJson.plan(service.dryRun())));
+        cfg.routes.get("/api/dataflow", this::dataflow);
     }
 
     // ---------------------------------------------------------------- handlers
@@ -294,15 +287,6 @@ final class ApiRoutes {
     }
 
     void ready(Context ctx) {
-        ObjectNode out = readiness();
-        json(ctx, "up".equals(out.path("status").asString()) ? 200 : 503, out);
-    }
-
-    /**
-     * @return the body of {@code /health/ready} for this connection: {@code status} {@code up} when the store and
-     *         both systems answer
-     */
-    ObjectNode readiness() {
         boolean storeUp = service.storeAnswers();
         ObjectNode out = ApiJson.MAPPER.createObjectNode();
         ObjectNode checks = out.putObject("checks");
@@ -317,34 +301,7 @@ final class ApiRoutes {
         }
         out.put("status", all ? "up" : "down");
         flowHealth(out, storeUp);
-        return out;
-    }
-
-    /**
-     * This connection's health at a glance, for the list of connections: {@code status} and {@code systems} as
-     * {@code /health/ready} has them, the flows that need a person, the flows paused, and the dead letters held;
-     * the last two are null while the store does not answer.
-     */
-    ObjectNode health() {
-        ObjectNode ready = readiness();
-        ObjectNode out = ApiJson.MAPPER.createObjectNode();
-        out.set("status", ready.get("status"));
-        out.set("systems", ready.get("checks"));
-        out.set("failingFlows", ready.get("failingFlows"));
-        if (!ready.path("checks").path("store").path("up").asBoolean()) {
-            out.putNull("pausedFlows");
-            out.putNull("deadLetters");
-            return out;
-        }
-        ArrayNode paused = out.putArray("pausedFlows");
-        for (Map.Entry<String, JsonNode> flow : ready.path("flows").properties()) {
-            if (flow.getValue().path("paused").asBoolean()) {
-                paused.add(flow.getKey());
-            }
-        }
-        out.put("deadLetters", store.countWithStatus(RecordStatus.DEAD).values().stream()
-                .mapToLong(Long::longValue).sum());
-        return out;
+        json(ctx, all ? 200 : 503, out);
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.crmsync.app.service.SyncService;
 import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Secret;
-import dev.crmsync.ports.Store;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -17,8 +16,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,16 +24,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The HTTP server of {@code crmsync run}: the management API under {@code /api/}, the dashboard at {@code /},
  * {@code /metrics} and {@code /health/*}, plus whatever extra routes the app adds (the change hooks). The API
- * needs the service token (see {@link ApiAuth}); metrics, health and the hooks do not. A server of several
- * connections serves each one's API, events and hooks under {@code /connections/<name>/} (see
- * {@link #routePrefix}), and lists them at {@code /api/connections}.
+ * needs the service token (see {@link ApiAuth}); metrics, health and the hooks do not.
  *
  * <p>This class is threadsafe.
  */
@@ -52,48 +44,38 @@ public final class ManagementApi implements AutoCloseable {
     /**
      * How to serve.
      *
-     * @param host    the address to bind to
-     * @param port    the port; 0 for any free one
-     * @param token   the service token; null leaves the API open ({@code --insecure-no-auth})
-     * @param clock   the time source
-     * @param metrics renders the Prometheus text of {@code /metrics}
+     * @param host        the address to bind to
+     * @param port        the port; 0 for any free one
+     * @param token       the service token; null leaves the API open ({@code --insecure-no-auth})
+     * @param clock       the time source
+     * @param metrics     renders the Prometheus text of {@code /metrics}
+     * @param dataflow    makes the dataflow document of the running configuration
+     * @param extraRoutes more routes, e.g. the change hooks; they are not guarded by the token
+     * @param mappings    the running configuration's property tables, which say where a waiting record's
+     *                    parents are and what records are called; null for the defaults
      */
-    public record Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics) {
+    public record Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics,
+                           Supplier<Document> dataflow, Consumer<JavalinConfig> extraRoutes,
+                           Map<Flow, FlowMapping> mappings) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(metrics, "metrics");
-        }
-    }
-
-    /**
-     * One connection served: what its part of the API reads and changes.
-     *
-     * @param name        the connection's name
-     * @param service     its sync service
-     * @param store       its store
-     * @param dataflow    makes the dataflow document of its configuration
-     * @param extraRoutes more routes of its own, e.g. the change hooks, which start with its {@link #routePrefix};
-     *                    they are not guarded by the token
-     * @param mappings    its property tables, which say where a waiting record's parents are and what records are
-     *                    called; null for the defaults
-     */
-    public record Served(String name, SyncService service, Store store, Supplier<Document> dataflow,
-                         Consumer<JavalinConfig> extraRoutes, Map<Flow, FlowMapping> mappings) {
-
-        public Served {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(service, "service");
-            Objects.requireNonNull(store, "store");
             Objects.requireNonNull(dataflow, "dataflow");
             extraRoutes = extraRoutes == null ? cfg -> { } : extraRoutes;
             mappings = mappings == null ? UnsyncedRecords.defaultMappings() : Map.copyOf(mappings);
         }
-    }
 
-    /** Where the routes of each connection start when the server serves several. */
-    public static final String CONNECTIONS_PATH = "/connections/";
+        /**
+         * Settings with the default property tables, which find the parents of waiting records and name them
+         * as long as the configuration keeps the default reference and name rows.
+         */
+        public Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics,
+                        Supplier<Document> dataflow, Consumer<JavalinConfig> extraRoutes) {
+            this(host, port, token, clock, metrics, dataflow, extraRoutes, null);
+        }
+    }
 
     private final Javalin http;
     private final String host;
@@ -106,39 +88,15 @@ public final class ManagementApi implements AutoCloseable {
     }
 
     /**
-     * Where a connection's routes start: nowhere but at the root for the one connection of a server, so that its
-     * routes are those of a server of one connection; under {@code /connections/<name>} for one of several.
+     * Starts serving.
      *
-     * @param connection the connection's name
-     * @param served     how many connections the server serves
-     * @return the prefix: empty, or {@code /connections/<name>} (no slash at the end)
-     */
-    public static String routePrefix(String connection, int served) {
-        return served > 1 ? CONNECTIONS_PATH + connection : "";
-    }
-
-    /**
-     * Starts serving one connection, or several: each connection's management API, events and extra routes under
-     * its {@link #routePrefix}; the sign-in, the contract, {@code /api/connections}, {@code /metrics} and
-     * {@code /health/*} once for all.
-     *
-     * @param connections the connections, at least one, names unique
-     * @param settings    how to serve
+     * @param service  the sync service
+     * @param settings how to serve
      * @return the running server
      */
-    public static ManagementApi start(List<Served> connections, Settings settings) {
-        if (connections.isEmpty()) {
-            throw new IllegalArgumentException("there is no connection to serve");
-        }
+    public static ManagementApi start(SyncService service, dev.crmsync.ports.Store store, Settings settings) {
         ApiAuth auth = new ApiAuth(settings.token(), settings.clock());
-        Map<String, ApiRoutes> routes = new LinkedHashMap<>();
-        for (Served served : connections) {
-            routes.put(served.name(), new ApiRoutes(served.service(), served.store(), settings.clock(),
-                    served.dataflow(), served.mappings()));
-        }
-        if (routes.size() != connections.size()) {
-            throw new IllegalArgumentException("two connections have the same name");
-        }
+        ApiRoutes routes = new ApiRoutes(service, store, settings.clock(), settings.dataflow(), settings.mappings());
         Set<EventStream> streams = ConcurrentHashMap.newKeySet();
         String contract = resource(CONTRACT);
         Javalin http = Javalin.create(cfg -> {
@@ -146,9 +104,12 @@ public final class ManagementApi implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.prefer405over404 = true;
-            // The dashboard at / is the one connection's, or the overview of several, each of which has the same
-            // dashboard under its prefix: the page finds its API relative to where it is served.
-            dashboard(cfg, "/");
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/dashboard";
+                files.location = Location.CLASSPATH;
+                files.headers = java.util.Map.of("Cache-Control", "no-cache");
+            });
             cfg.routes.before(ctx -> {
                 // The dashboard loads only its own files and talks only to this server; record names from the
                 // CRMs are text, so even a crafted name has no script to run and nowhere to send anything.
@@ -176,43 +137,21 @@ public final class ManagementApi implements AutoCloseable {
                 ctx.status(204);
             });
             cfg.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(contract));
-            cfg.routes.get("/api/connections", ctx -> json(ctx, 200, connectionsJson(routes)));
-            for (Served served : connections) {
-                String prefix = routePrefix(served.name(), connections.size());
-                ApiRoutes connectionRoutes = routes.get(served.name());
-                if (!prefix.isEmpty()) {
-                    cfg.routes.before(prefix + "/api/*", auth::requireAccess);
-                    dashboard(cfg, prefix);
-                    // Relative links need the slash: without it the page would look for its files one level up.
-                    cfg.routes.before(prefix, ctx -> {
-                        if (ctx.path().equals(prefix)) {
-                            ctx.redirect(prefix + "/");
-                        }
-                    });
+            cfg.routes.sse("/api/events", client -> {
+                EventStream stream = new EventStream(routes::statusJson, routes::historyJson);
+                streams.add(stream);
+                try {
+                    stream.serve(client, service);
+                } finally {
+                    streams.remove(stream);
                 }
-                cfg.routes.sse(prefix + "/api/events", client -> {
-                    EventStream stream = new EventStream(connectionRoutes::statusJson, connectionRoutes::historyJson);
-                    streams.add(stream);
-                    try {
-                        stream.serve(client, served.service());
-                    } finally {
-                        streams.remove(stream);
-                    }
-                });
-                connectionRoutes.install(cfg, prefix);
-                served.extraRoutes().accept(cfg);
-            }
+            });
+            routes.install(cfg);
             cfg.routes.get("/health/live", ctx -> ctx.contentType("application/json").result("{\"status\":\"up\"}"));
-            if (routes.size() == 1) {
-                cfg.routes.get("/health/ready", routes.values().iterator().next()::ready);
-            } else {
-                cfg.routes.get("/health/ready", ctx -> {
-                    ObjectNode out = readiness(routes);
-                    json(ctx, "up".equals(out.path("status").asString()) ? 200 : 503, out);
-                });
-            }
+            cfg.routes.get("/health/ready", routes::ready);
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(settings.metrics().get()));
+            settings.extraRoutes().accept(cfg);
             cfg.routes.exception(ApiProblem.class, (e, ctx) -> e.writeTo(ctx));
             cfg.routes.exception(ServiceBusyException.class, (e, ctx) ->
                     ApiProblem.write(ctx, 503, "Busy", e.getMessage()));
@@ -222,63 +161,13 @@ public final class ManagementApi implements AutoCloseable {
                     ApiProblem.write(ctx, 409, "Conflict", e.getMessage()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // A hook's path holds its key: say only which kind of route failed.
-                String path = ctx.path().contains("/hooks/") ? "…/hooks/…" : ctx.path();
+                String path = ctx.path().startsWith("/hooks/") ? "/hooks/…" : ctx.path();
                 log.atError().setCause(e).addKeyValue("path", path).log("API request failed");
                 ApiProblem.write(ctx, 500, "Internal error", "the request failed; the service log has the cause");
             });
         });
         http.start(settings.host(), settings.port());
         return new ManagementApi(http, settings.host(), streams);
-    }
-
-    private static void dashboard(JavalinConfig cfg, String path) {
-        cfg.staticFiles.add(files -> {
-            files.hostedPath = path;
-            files.directory = "/dashboard";
-            files.location = Location.CLASSPATH;
-            files.headers = Map.of("Cache-Control", "no-cache");
-        });
-    }
-
-    /**
-     * The body of {@code /api/connections}: each connection's name, where its dashboard and routes start, and its
-     * health.
-     */
-    private static ObjectNode connectionsJson(Map<String, ApiRoutes> routes) {
-        ObjectNode out = ApiJson.MAPPER.createObjectNode();
-        ArrayNode list = out.putArray("connections");
-        routes.forEach((name, connection) -> {
-            ObjectNode item = list.addObject();
-            item.put("name", name);
-            item.put("path", routePrefix(name, routes.size()) + "/");
-            item.setAll(connection.health());
-        });
-        return out;
-    }
-
-    /**
-     * The body of {@code /health/ready} for several connections: up only when every one is, {@code notReady} naming
-     * those that are not, and each connection's own answer under its name.
-     */
-    private static ObjectNode readiness(Map<String, ApiRoutes> routes) {
-        ObjectNode out = ApiJson.MAPPER.createObjectNode();
-        ArrayNode notReady = ApiJson.MAPPER.createArrayNode();
-        ObjectNode each = ApiJson.MAPPER.createObjectNode();
-        routes.forEach((name, connection) -> {
-            ObjectNode answer = connection.readiness();
-            each.set(name, answer);
-            if (!"up".equals(answer.path("status").asString())) {
-                notReady.add(name);
-            }
-        });
-        out.put("status", notReady.isEmpty() ? "up" : "down");
-        out.set("notReady", notReady);
-        out.set("connections", each);
-        return out;
-    }
-
-    private static void json(Context ctx, int status, JsonNode body) {
-        ctx.status(status).contentType("application/json").result(body.toString());
     }
 
     /**

@@ -36,7 +36,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The long-running sync of one connection: a single worker thread runs the cycles of whichever flows are due
@@ -123,16 +122,6 @@ public final class SyncService implements AutoCloseable {
      * Every flow syncs and reconciles at once, except those a person paused, which stay paused until resumed.
      */
     public void start() {
-        start(Map.of());
-    }
-
-    /**
-     * {@link #start()}, with fields for every log line of the worker, e.g. the connection it syncs where a process
-     * syncs several.
-     *
-     * @param logContext MDC keys and values the worker sets before its first cycle
-     */
-    public void start(Map<String, String> logContext) {
         for (Flow flow : store.pausedFlows()) {
             scheduler.pause(flow);
             log.atInfo().addKeyValue("flow", flow.configName()).log("flow stays paused, as a person left it");
@@ -143,11 +132,7 @@ public final class SyncService implements AutoCloseable {
                 lastLags.put(entry.flow(), entry.maxLag());
             }
         }
-        Map<String, String> context = Map.copyOf(logContext);
-        worker = Thread.ofPlatform().name("crmsync-sync").daemon(false).unstarted(() -> {
-            context.forEach(MDC::put);
-            work();
-        });
+        worker = Thread.ofPlatform().name("crmsync-sync").daemon(false).unstarted(this::work);
         worker.start();
         log.atInfo().addKeyValue("flows", Flow.values().length).log("sync service started");
     }
