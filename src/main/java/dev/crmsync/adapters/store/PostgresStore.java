@@ -52,13 +52,9 @@ public final class PostgresStore {
      */
     public static SqlStore open(StoreAddress address, CommitObserver commits) {
         Objects.requireNonNull(commits, "commits");
-        HikariDataSource dataSource = dataSource(address, POOL_SIZE, "crmsync-store");
+        HikariDataSource dataSource = dataSource(address);
         try {
-            if (address.schema().isPresent()) {
-                StoreSchema.migrate(dataSource, address.schema().get());
-            } else {
-                StoreSchema.migrate(dataSource);
-            }
+            StoreSchema.migrate(dataSource, address.schema().orElse(null));
         } catch (FlywayException e) {
             dataSource.close();
             throw new IllegalStateException("cannot bring the store at " + address.redactedUrl()
@@ -74,7 +70,7 @@ public final class PostgresStore {
      * @throws IllegalArgumentException when the URL is not a PostgreSQL URL
      * @throws IllegalStateException    when the database cannot be reached
      */
-    static HikariDataSource dataSource(StoreAddress address, int size, String name) {
+    private static HikariDataSource dataSource(StoreAddress address) {
         if (!address.isPostgres()) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL (jdbc:postgresql://HOST/DATABASE): "
                     + address.redactedUrl());
@@ -87,8 +83,8 @@ public final class PostgresStore {
         if (address.password() != null) {
             config.setPassword(address.password().reveal());
         }
-        config.setPoolName(name);
-        config.setMaximumPoolSize(size);
+        config.setPoolName("crmsync-store");
+        config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
         try {

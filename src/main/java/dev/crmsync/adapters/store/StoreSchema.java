@@ -2,6 +2,7 @@ package dev.crmsync.adapters.store;
 
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * Brings a database to the store's current schema with Flyway, from the plain-SQL migrations in
@@ -27,27 +28,21 @@ final class StoreSchema {
      * @throws org.flywaydb.core.api.FlywayException when a migration fails or the database is newer than this code
      */
     static void migrate(DataSource dataSource) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations(LOCATION)
-                .load()
-                .migrate();
+        migrate(dataSource, null);
     }
 
     /**
      * Applies every migration the schema does not have yet, creating the schema first if need be.
      *
      * @param dataSource the database
-     * @param schema     the schema the store's tables live in
+     * @param schema     the schema the store's tables live in, or null for the connection's own
      * @throws org.flywaydb.core.api.FlywayException when a migration fails or the schema is newer than this code
      */
     static void migrate(DataSource dataSource, String schema) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations(LOCATION)
-                .schemas(schema)
-                .createSchemas(true)
-                .load()
-                .migrate();
+        FluentConfiguration flyway = Flyway.configure().dataSource(dataSource).locations(LOCATION);
+        if (schema != null) {
+            flyway.schemas(schema).createSchemas(true);
+        }
+        flyway.load().migrate();
     }
 }

@@ -500,16 +500,17 @@ final class StoreStatements {
     // ---------------------------------------------------------------- claims
 
     static long claim(Handle h, String owner, Instant at) {
-        h.createUpdate("""
+        return h.createQuery("""
                         INSERT INTO store_claim (id, epoch, owner, claimed_at) VALUES (1, 1, :owner, :at)
                         ON CONFLICT (id) DO UPDATE SET
                             epoch = store_claim.epoch + 1,
                             owner = excluded.owner,
-                            claimed_at = excluded.claimed_at""")
+                            claimed_at = excluded.claimed_at
+                        RETURNING epoch""")
                 .bind("owner", owner)
                 .bind("at", text(at))
-                .execute();
-        return h.createQuery("SELECT epoch FROM store_claim WHERE id = 1").mapTo(Long.class).one();
+                .mapTo(Long.class)
+                .one();
     }
 
     /**

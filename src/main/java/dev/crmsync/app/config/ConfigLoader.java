@@ -362,12 +362,13 @@ public final class ConfigLoader {
 
     private StoreAddress store(Section s, Path folder) {
         String url = s.string("url", "jdbc:sqlite:crmsync.db").strip();
-        if (url.startsWith("jdbc:postgresql:")) {
+        StoreAddress given = StoreAddress.of(url);
+        if (given.isPostgres()) {
             return postgresStore(s, url);
         }
         s.refuseUnknownKeys();
-        if (!url.startsWith("jdbc:sqlite:")) {
-            throw new ConfigException(s.key("url"), "'" + StoreAddress.of(url).redactedUrl() + "' is not a "
+        if (!given.isSqlite()) {
+            throw new ConfigException(s.key("url"), "'" + given.redactedUrl() + "' is not a "
                     + "supported store; use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DATABASE");
         }
         String file = url.substring("jdbc:sqlite:".length());
