@@ -74,10 +74,26 @@
     rendered: {},
     dataflowLoaded: false,
     recordsQuery: null,
+    connectionsTimer: null,
     targetShown: null,
   };
 
   const $ = (id) => document.getElementById(id);
+
+  // ------------------------------------------------------------------ where
+
+  /**
+   * Where this page is served: / for the one connection of a service, or for the overview of several, and
+   * /connections/NAME/ for one of several. A connection's API is under it; the sign-in and the list of connections
+   * are the service's, at /api/.
+   */
+  const BASE = location.pathname.replace(/[^/]*$/, '');
+  const CONNECTION = (/^\/connections\/([a-z0-9-]+)\/$/.exec(BASE) || [])[1] || null;
+
+  /** The URL of a route of this page's connection: /api/status is /connections/acme/api/status under acme. */
+  function connectionUrl(path) {
+    return BASE + path.replace(/^\//, '');
+  }
 
   // ------------------------------------------------------------------ DOM helpers
 
@@ -273,14 +289,17 @@
   class Unauthorized extends Error {
   }
 
-  /** Calls the management API with the session cookie; a 401 anywhere shows the sign-in form. */
+  /**
+   * Calls the management API with the session cookie: a route of this page's connection, or with
+   * options.service one of the service's own (/api/connections). A 401 anywhere shows the sign-in form.
+   */
   async function api(path, options) {
     const opts = options || {};
     const headers = { Accept: opts.accept || 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
-      res = await fetch(path, {
+      res = await fetch(opts.service ? path : connectionUrl(path), {
         method: opts.method || 'GET',
         credentials: 'same-origin',
         cache: 'no-store',
@@ -328,7 +347,7 @@
   async function downloadBackup() {
     let res;
     try {
-      res = await fetch('/api/store/backup', { method: 'POST', credentials: 'same-origin', cache: 'no-store' });
+      res = await fetch(connectionUrl('/api/store/backup'), { method: 'POST', credentials: 'same-origin', cache: 'no-store' });
     } catch (e) {
       throw new ApiError(0, 'crmsync did not answer. Is the service running?');
     }
@@ -358,6 +377,14 @@
 
   async function boot() {
     try {
+      if (!CONNECTION) {
+        // At the root: the one connection's dashboard, or the overview of several.
+        const list = await api('/api/connections', { service: true });
+        if (list.connections.length !== 1 || list.connections[0].path !== BASE) {
+          enterConnections(list);
+          return;
+        }
+      }
       const status = await api('/api/status');
       enter(status);
     } catch (e) {
@@ -385,10 +412,73 @@
     route(false);
   }
 
+  // ------------------------------------------------------------------ several connections
+
+  /** Shows the overview of the connections a service runs, and reads it again every few seconds. */
+  function enterConnections(list) {
+    banner('');
+    state.signedIn = true;
+    $('loading').hidden = true;
+    $('signin').hidden = true;
+    $('app').hidden = true;
+    $('connections-page').hidden = false;
+    $('session-bar').hidden = false;
+    setLive('polling');
+    renderConnections(list);
+    clearInterval(state.connectionsTimer);
+    state.connectionsTimer = setInterval(loadConnections, POLL_MS);
+  }
+
+  async function loadConnections() {
+    if (!state.signedIn) return;
+    try {
+      renderConnections(await api('/api/connections', { service: true }));
+      banner('');
+      setLive('polling');
+    } catch (e) {
+      if (e instanceof Unauthorized) return;
+      setLive('offline');
+      banner(e.message);
+    }
+  }
+
+  function renderConnections(list) {
+    const all = list.connections;
+    const down = all.filter((c) => c.status !== 'up').length;
+    const attention = all.filter((c) => c.failingFlows.length > 0).length;
+    $('connections-summary').replaceChildren(plural(all.length, 'connection', 'connections') + ': '
+      + (down ? down + ' not ready' : 'all ready')
+      + (attention ? ', ' + plural(attention, 'with a flow that needs', 'with flows that need') + ' a person' : '')
+      + '.');
+    $('connections').replaceChildren(...all.map(connectionRow));
+  }
+
+  function connectionRow(c) {
+    const up = c.status === 'up';
+    const systems = Object.entries(c.systems || {}).filter(([, check]) => !check.up)
+      .map(([name]) => (SIDE[name] || (name === 'store' ? 'The store' : name)) + ' does not answer');
+    return h('tr', { 'data-testid': 'connection-row', 'data-connection': c.name },
+      h('th', { scope: 'row' }, h('a', { href: c.path, 'data-testid': 'connection-link' }, c.name)),
+      h('td', null, h('span', { class: 'pill ' + (up ? 'pill-ok' : 'pill-system-down'),
+        'data-testid': 'connection-status' }, up ? 'Ready' : 'Not ready')),
+      h('td', { 'data-testid': 'connection-systems' }, systems.length ? systems.join('; ') : 'All answer'),
+      h('td', { 'data-testid': 'connection-failing' },
+        c.failingFlows.length ? c.failingFlows.map(flowShort).join(', ') : 'None'),
+      h('td', { 'data-testid': 'connection-paused' },
+        c.pausedFlows === null ? 'Unknown' : c.pausedFlows.length ? c.pausedFlows.map(flowShort).join(', ') : 'None'),
+      h('td', { class: 'num', 'data-testid': 'connection-dead-letters' },
+        c.deadLetters === null ? 'Unknown' : String(c.deadLetters)));
+  }
+
   /** Shows the sign-in form and forgets every piece of data shown so far. */
   function signedOut(message) {
     const wasIn = state.signedIn;
     state.signedIn = false;
+    clearInterval(state.connectionsTimer);
+    state.connectionsTimer = null;
+    $('connections-page').hidden = true;
+    $('connections').replaceChildren();
+    $('connections-summary').replaceChildren();
     stopLive();
     clearInterval(state.statsTimer);
     clearInterval(state.tickTimer);
@@ -472,7 +562,7 @@
     signedOut(null);
     // A service started with --insecure-no-auth needs no sign-in: show it again, and say so.
     try {
-      const res = await fetch('/api/status', { credentials: 'same-origin', cache: 'no-store' });
+      const res = await fetch(connectionUrl('/api/status'), { credentials: 'same-origin', cache: 'no-store' });
       if (res.ok) {
         enter(await res.json());
         toast('This service runs without sign-in (--insecure-no-auth), so there is nothing to sign out of.');
@@ -507,7 +597,7 @@
       return;
     }
     if (!state.pollTimer) setLive('connecting');
-    const source = new EventSource('/api/events', { withCredentials: true });
+    const source = new EventSource(connectionUrl('/api/events'), { withCredentials: true });
     state.source = source;
     source.addEventListener('open', () => {
       if (state.source !== source) return;
@@ -1746,12 +1836,20 @@
     $('plan-close').addEventListener('click', closePlan);
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && state.signedIn) {
-        poll();
+        if (state.connectionsTimer) loadConnections();
+        else poll();
       }
     });
   }
 
   function start() {
+    if (CONNECTION) {
+      // One of several: say which, and lead back to the others.
+      document.title = CONNECTION + ' · crmsync';
+      $('connection-name').textContent = CONNECTION;
+      $('connection-name').hidden = false;
+      $('all-connections').hidden = false;
+    }
     wire();
     setLive('off');
     boot();

@@ -4,33 +4,32 @@ import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.app.api.ManagementApi;
 import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.app.config.CrmsyncConfig;
-import dev.crmsync.app.docs.DataflowDocument;
+import dev.crmsync.app.config.ServiceSettings;
 import dev.crmsync.app.metrics.CrmsyncMeters;
-import dev.crmsync.app.notify.FlowAlerts;
-import dev.crmsync.app.notify.WebhookNotifier;
-import dev.crmsync.app.service.CycleTally;
 import dev.crmsync.app.service.SyncService;
-import dev.crmsync.app.service.SystemCounters;
-import dev.crmsync.app.service.SystemHealth;
 import dev.crmsync.app.service.hooks.ChangeHooks;
-import dev.crmsync.engine.SyncMetrics;
-import dev.crmsync.model.Flow;
-import dev.crmsync.model.Side;
-import dev.crmsync.ports.RecordStatus;
-import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Set;
-import java.util.function.Consumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code crmsync run}, wired: the connection with its metrics, the sync service, the HTTP server with the
- * management API, dashboard, metrics and health, and the change hooks when {@code server.public-url} is set. The command, the demo and the tests start it the
- * same way.
+ * {@code crmsync run}, wired: each connection with its sync service ({@link ServedConnection}), one HTTP server
+ * with the management API, dashboard, metrics and health, and the change hooks when {@code server.public-url} is
+ * set. The command, the demo and the tests start it the same way.
+ *
+ * <p>A service of several connections runs each on its own worker, with its own systems, store and waits, so a
+ * slow or failing connection holds no other; the server serves each one's API under
+ * {@code /connections/<name>/} and one registry tags each one's series with {@code connection}. A service of one
+ * connection serves and counts exactly as before there were several.
  *
  * <p>This class is threadsafe.
  */
@@ -40,29 +39,17 @@ public final class RunningService implements AutoCloseable {
 
     /** How long a stop waits for the running cycle to reach the end of its batch. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    /** How long a stop waits for the notifications still queued. */
-    private static final Duration NOTIFY_GRACE = Duration.ofSeconds(5);
 
-    private final SyncConnection connection;
-    private final SyncService service;
+    private final List<ServedConnection> connections;
     private final ManagementApi api;
     private final CrmsyncMeters meters;
-    private final ChangeHooks hooks;
-    private final StoppableSleeper waits;
-    /** Null without a {@code notify:} section. */
-    private final WebhookNotifier notifier;
     /** Null while running; then whether the stop was clean. Guarded by {@code this}. */
     private Boolean stoppedCleanly;
 
-    private RunningService(SyncConnection connection, SyncService service, ManagementApi api, CrmsyncMeters meters,
-                           ChangeHooks hooks, StoppableSleeper waits, WebhookNotifier notifier) {
-        this.waits = waits;
-        this.notifier = notifier;
-        this.connection = connection;
-        this.service = service;
+    private RunningService(List<ServedConnection> connections, ManagementApi api, CrmsyncMeters meters) {
+        this.connections = List.copyOf(connections);
         this.api = api;
         this.meters = meters;
-        this.hooks = hooks;
     }
 
     /**
@@ -77,69 +64,58 @@ public final class RunningService implements AutoCloseable {
      */
     public static RunningService start(CrmsyncConfig config, boolean insecureNoAuth, InstantSource clock,
                                        Sleeper sleeper) {
-        if (config.service().token() == null && !insecureNoAuth) {
+        return start(List.of(config), insecureNoAuth, clock, sleeper);
+    }
+
+    /**
+     * Opens every connection, starts the HTTP server and then each connection's sync. The server's settings are
+     * the first connection's (a file's {@code server:} section is shared by its connections).
+     *
+     * @param configs        the connections' configurations, at least one, names unique
+     * @param insecureNoAuth whether to serve the API without a token (local demos only)
+     * @param clock          the time source
+     * @param sleeper        how connectors wait
+     * @return the running service
+     * @throws ConfigException when no token is configured and {@code insecureNoAuth} is not set
+     */
+    public static RunningService start(List<CrmsyncConfig> configs, boolean insecureNoAuth, InstantSource clock,
+                                       Sleeper sleeper) {
+        if (configs.isEmpty()) {
+            throw new IllegalArgumentException("there is no connection to run");
+        }
+        ServiceSettings server = configs.get(0).service();
+        if (server.token() == null && !insecureNoAuth) {
             throw new ConfigException("server.token", "is required to guard the management API; set it, e.g. "
                     + "token: ${CRMSYNC_TOKEN}, or start with --insecure-no-auth for a local demo");
         }
-        CrmsyncMeters meters = CrmsyncMeters.create();
-        StoppableSleeper waits = new StoppableSleeper(sleeper);
-        SystemHealth health = new SystemHealth(clock);
-        SystemCounters counters = new SystemCounters(health, meters.httpObserver());
-        CycleTally tally = new CycleTally();
-        SyncConnection connection = null;
-        SyncService service = null;
+        boolean several = configs.size() > 1;
+        CrmsyncMeters meters = several ? CrmsyncMeters.forSeveralConnections() : CrmsyncMeters.create();
+        List<ServedConnection> opened = new ArrayList<>();
         ManagementApi api = null;
-        WebhookNotifier notifier = null;
         try {
-            connection = SyncConnection.open(config, clock, waits, both(tally, meters.syncMetrics()), counters);
-            service = new SyncService(connection.store(), connection.cycle(), config.service(), clock, tally, health,
-                    counters);
-            SyncService started = service;
-            service.addOutcomeListener(outcome -> meters.cycleEnded(outcome.flow(), outcome.result()));
-            if (config.notifications() != null) {
-                notifier = new WebhookNotifier(config.notifications(), waits, clock);
-                service.addOutcomeListener(new FlowAlerts(config.notifications().deadLetterThreshold(), notifier));
-                log.atInfo().addKeyValue("url", config.notifications().shownUrl())
-                        .log("flows that start failing, recover or are held are notified");
+            for (CrmsyncConfig config : configs) {
+                String name = config.connection();
+                opened.add(ServedConnection.open(config, ManagementApi.routePrefix(name, configs.size()),
+                        several ? meters.forConnection(name) : meters, clock, sleeper));
             }
-            SyncConnection opened = connection;
-            for (Flow flow : Flow.values()) {
-                meters.deadLetters(flow, () -> opened.store().countWithStatus(RecordStatus.DEAD)
-                        .getOrDefault(flow, 0L));
-            }
-            CrmsyncConfig resolved = connection.config();
-            // Change hooks only where both systems can reach this service; polling alone works everywhere.
-            ChangeHooks hooks = config.service().publicUrl() == null ? null : ChangeHooks.builder(opened)
-                    .hint(started::hint).deleteHint(started::hintDelete).onReceived(counters::hookReceived)
-                    .clock(clock).build();
-            Consumer<JavalinConfig> routes = hooks == null ? null : hooks::install;
-            api = ManagementApi.start(service, connection.store(), new ManagementApi.Settings(
-                    config.service().host(), config.service().port(), insecureNoAuth ? null : config.service().token(),
-                    clock, meters::scrape,
-                    () -> DataflowDocument.of(resolved, (side, flow) -> opened.connector(side).canDelete(flow)),
-                    routes, resolved.mappings()));
-            // The HTTP server's pool is the one pool of the process: the store is one SQLite connection.
+            api = ManagementApi.start(opened.stream().map(ServedConnection::served).toList(),
+                    new ManagementApi.Settings(server.host(), server.port(), insecureNoAuth ? null : server.token(),
+                            clock, meters::scrape));
+            // The HTTP server's pool is the one pool of the process: each store is one connection of its own.
             new JettyServerThreadPoolMetrics(api.threadPool(), Tags.empty()).bindTo(meters.registry());
-            service.start();
-            if (hooks != null) {
-                hooks.start();
+            for (ServedConnection connection : opened) {
+                connection.start();
             }
             log.atInfo().addKeyValue("url", api.baseUrl()).addKeyValue("auth", insecureNoAuth ? "none" : "token")
+                    .addKeyValue("connections", opened.stream().map(ServedConnection::name).toList())
                     .log("crmsync is running");
-            return new RunningService(connection, service, api, meters, hooks, waits, notifier);
+            return new RunningService(opened, api, meters);
         } catch (RuntimeException e) {
-            if (service != null) {
-                service.stop(STOP_GRACE);
-            }
+            stopAll(opened, STOP_GRACE);
             if (api != null) {
                 api.close();
             }
-            if (connection != null) {
-                connection.close();
-            }
-            if (notifier != null) {
-                notifier.close(Duration.ZERO);
-            }
+            opened.forEach(ServedConnection::close);
             meters.close();
             throw e;
         }
@@ -153,54 +129,123 @@ public final class RunningService implements AutoCloseable {
     }
 
     /**
-     * @return the sync service
+     * @return the names of the connections served, in the file's order
+     */
+    public List<String> connectionNames() {
+        return connections.stream().map(ServedConnection::name).toList();
+    }
+
+    /**
+     * @return the sync service of the one connection served
+     * @throws IllegalStateException when several are served
      */
     public SyncService service() {
-        return service;
+        return only().service();
     }
 
     /**
-     * @return the connection
+     * @param name a connection's name
+     * @return its sync service
+     * @throws java.util.NoSuchElementException when no connection served has that name
+     */
+    public SyncService service(String name) {
+        return named(name).service();
+    }
+
+    /**
+     * @return the one connection served
+     * @throws IllegalStateException when several are served
      */
     public SyncConnection connection() {
-        return connection;
+        return only().connection();
     }
 
     /**
-     * @return the change hooks, or empty when {@code server.public-url} is not set
+     * @param name a connection's name
+     * @return that connection
+     * @throws java.util.NoSuchElementException when no connection served has that name
      */
-    public java.util.Optional<ChangeHooks> hooks() {
-        return java.util.Optional.ofNullable(hooks);
+    public SyncConnection connection(String name) {
+        return named(name).connection();
     }
 
     /**
-     * Removes the change hooks from both systems, stops the sync (the running cycle ends after its batch), then
-     * the server, then closes the connection. A second call, from any thread, waits for the first and answers as
-     * it did.
+     * @return the change hooks of the one connection served, or empty when {@code server.public-url} is not set
+     * @throws IllegalStateException when several are served
+     */
+    public Optional<ChangeHooks> hooks() {
+        return only().hooks();
+    }
+
+    /**
+     * @param name a connection's name
+     * @return its change hooks, or empty when {@code server.public-url} is not set
+     */
+    public Optional<ChangeHooks> hooks(String name) {
+        return named(name).hooks();
+    }
+
+    private ServedConnection only() {
+        if (connections.size() > 1) {
+            throw new IllegalStateException("this service runs " + connections.size() + " connections "
+                    + connectionNames() + "; name one");
+        }
+        return connections.get(0);
+    }
+
+    private ServedConnection named(String name) {
+        return connections.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
+                new java.util.NoSuchElementException("no connection '" + name + "'; there are " + connectionNames()));
+    }
+
+    /**
+     * Removes the change hooks from both systems and stops the sync of every connection at once (each running
+     * cycle ends after its batch), then the server, then closes the connections. A second call, from any thread,
+     * waits for the first and answers as it did.
      *
-     * @param grace how long to wait for the running cycle to reach the end of its batch; past it the cycle is
+     * @param grace how long to wait for each running cycle to reach the end of its batch; past it the cycle is
      *              interrupted, and what it had not written is planned again at the next start
-     * @return whether the stop was clean: the running cycle, if any, ended within {@code grace}
+     * @return whether the stop was clean: every running cycle ended within {@code grace}
      */
     public synchronized boolean stop(Duration grace) {
         if (stoppedCleanly != null) {
             return stoppedCleanly;
         }
-        if (hooks != null) {
-            hooks.stop();
-        }
-        // No wait for the rate limit or a Retry-After may hold the stop: the batch ends at its next item.
-        waits.stop();
-        boolean clean = service.stop(grace);
+        boolean clean = stopAll(connections, grace);
         stoppedCleanly = clean;
-        if (notifier != null) {
-            // What the last turns had to tell: one attempt each (the stop ended the retries' waits).
-            notifier.close(NOTIFY_GRACE);
-        }
         api.close();
-        connection.close();
+        connections.forEach(ServedConnection::close);
         meters.close();
         log.atInfo().addKeyValue("clean", clean).log("crmsync stopped");
+        return clean;
+    }
+
+    /**
+     * Stops the connections side by side, so that the stop takes one grace, not one per connection.
+     *
+     * @return whether every one stopped within the grace
+     */
+    private static boolean stopAll(List<ServedConnection> connections, Duration grace) {
+        if (connections.size() == 1) {
+            return connections.get(0).stop(grace);
+        }
+        List<Future<Boolean>> stops = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ServedConnection connection : connections) {
+                stops.add(executor.submit(() -> {
+                    boolean clean = connection.stop(grace);
+                    if (!clean) {
+                        log.atWarn().addKeyValue("connection", connection.name())
+                                .log("a running cycle was cut short by the stop");
+                    }
+                    return clean;
+                }));
+            }
+        }
+        boolean clean = true;
+        for (Future<Boolean> stop : stops) {
+            clean &= stop.resultNow();
+        }
         return clean;
     }
 
@@ -212,45 +257,5 @@ public final class RunningService implements AutoCloseable {
     @Override
     public void close() {
         stop(STOP_GRACE);
-    }
-
-    private static SyncMetrics both(SyncMetrics first, SyncMetrics second) {
-        return new SyncMetrics() {
-            @Override
-            public void read(Flow flow, Side side, int records) {
-                first.read(flow, side, records);
-                second.read(flow, side, records);
-            }
-
-            @Override
-            public void skipped(Flow flow, Side side) {
-                first.skipped(flow, side);
-                second.skipped(flow, side);
-            }
-
-            @Override
-            public void written(Flow flow, Side target, WriteKind kind, Duration lag) {
-                first.written(flow, target, kind, lag);
-                second.written(flow, target, kind, lag);
-            }
-
-            @Override
-            public void failed(Flow flow, Side target, boolean dead) {
-                first.failed(flow, target, dead);
-                second.failed(flow, target, dead);
-            }
-
-            @Override
-            public void conflict(Flow flow, String policy) {
-                first.conflict(flow, policy);
-                second.conflict(flow, policy);
-            }
-
-            @Override
-            public void cycle(Set<Flow> flows, Duration took) {
-                first.cycle(flows, took);
-                second.cycle(flows, took);
-            }
-        };
     }
 }

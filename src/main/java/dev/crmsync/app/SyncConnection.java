@@ -40,6 +40,7 @@ public final class SyncConnection implements AutoCloseable {
 
     private final CrmsyncConfig config;
     private final Store store;
+    /** Null for a node of a cluster, whose claim on the store stands in for the lock. */
     private final StoreLock lock;
     private final Map<Side, Connector> connectors;
     private final SyncCycle cycle;
@@ -91,7 +92,26 @@ public final class SyncConnection implements AutoCloseable {
     public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper, SyncMetrics metrics,
                                       HttpCallObserver requests) {
         return open(config, clock, sleeper, UnaryOperator.identity(), (side, connector) -> connector, metrics,
-                requests);
+                requests, null);
+    }
+
+    /**
+     * Opens the connection for a node of a cluster that has just taken it up: instead of the store's lock, which a
+     * node that stalls would keep, it takes the store's claim, and fences every write of its store with the
+     * claim's epoch. A node that took the connection over before it refuses all of them from then on.
+     *
+     * @param config   the configuration
+     * @param clock    the time source
+     * @param sleeper  how connectors wait
+     * @param metrics  told what the engine reads, writes and fails
+     * @param requests told about every request to either system
+     * @param node     the node's name, the claim's owner
+     * @return the connection, its store fenced
+     */
+    public static SyncConnection openClaimed(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
+                                             SyncMetrics metrics, HttpCallObserver requests, String node) {
+        return open(config, clock, sleeper, UnaryOperator.identity(), (side, connector) -> connector, metrics,
+                requests, java.util.Objects.requireNonNull(node, "node"));
     }
 
     /**
@@ -108,15 +128,17 @@ public final class SyncConnection implements AutoCloseable {
     public static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
                                       UnaryOperator<Store> storeWrapper,
                                       BiFunction<Side, Connector, Connector> connectorWrapper) {
-        return open(config, clock, sleeper, storeWrapper, connectorWrapper, SyncMetrics.NONE, HttpCallObserver.NONE);
+        return open(config, clock, sleeper, storeWrapper, connectorWrapper, SyncMetrics.NONE, HttpCallObserver.NONE,
+                null);
     }
 
     private static SyncConnection open(CrmsyncConfig config, InstantSource clock, Sleeper sleeper,
                                        UnaryOperator<Store> storeWrapper,
                                        BiFunction<Side, Connector, Connector> connectorWrapper, SyncMetrics metrics,
-                                       HttpCallObserver requests) {
-        // First, before any request: a second process syncing the same store is refused at once.
-        StoreLock lock = StoreLock.acquire(config.store());
+                                       HttpCallObserver requests, String claimant) {
+        // First, before any request: a second process syncing the same store is refused at once. A node of a
+        // cluster claims the store instead, below.
+        StoreLock lock = claimant == null ? StoreLock.acquire(config.store()) : null;
         // The crash test hook counts commits and answers; off (and then not in the way) unless a test armed it.
         CrashPoints crashPoints = CrashPoints.ofProcess();
         requests = crashPoints.observing(requests);
@@ -130,8 +152,19 @@ public final class SyncConnection implements AutoCloseable {
             store = storeWrapper.apply(Stores.open(config.store(), crashPoints));
         } catch (RuntimeException e) {
             webcrm.close();
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
+        }
+        if (claimant != null) {
+            try {
+                store.fenceWith(store.claim(claimant, clock.instant()));
+            } catch (RuntimeException e) {
+                webcrm.close();
+                store.close();
+                throw e;
+            }
         }
         Map<Side, Connector> connectors = new EnumMap<>(Side.class);
         connectors.put(Side.WEBCRM, webcrm);
@@ -221,6 +254,8 @@ public final class SyncConnection implements AutoCloseable {
     public void close() {
         connectors.values().forEach(Connector::close);
         store.close();
-        lock.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 }

@@ -17,7 +17,14 @@ import org.slf4j.LoggerFactory;
 public final class CapturedLogs implements AutoCloseable {
 
     private final Logger logger = (Logger) LoggerFactory.getLogger("dev.crmsync");
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            // The MDC is read on the logging thread, as an appender that writes at once reads it.
+            event.prepareForDeferredProcessing();
+            super.append(event);
+        }
+    };
 
     /** Starts catching. */
     public CapturedLogs() {

@@ -7,27 +7,19 @@ import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.simulate.SeedPlan;
 import dev.crmsync.app.simulate.customcrm.CustomcrmSimulator;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.SimpleRequest;
-import com.atlassian.oai.validator.model.SimpleResponse;
-import com.atlassian.oai.validator.report.ValidationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,12 +43,6 @@ public final class ServiceHarness implements AutoCloseable {
     public static final String CUSTOMCRM_KEY = "harness-customcrm-key";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    /** One request to the service and its answer, kept to hold them to the management API's contract. */
-    private record Exchange(String method, String pathAndQuery, String body, boolean withToken, Response response) {
-    }
-
-    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
 
     /** One answer of the management API. */
     public record Response(int status, String body, String contentType, HttpHeaders headers) {
@@ -84,6 +70,7 @@ public final class ServiceHarness implements AutoCloseable {
     private RunningService service;
     private final String extraYaml;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ApiClient client = new ApiClient(this::baseUrl, TOKEN);
 
     private final boolean hooks;
     private final String systemYaml;
@@ -212,7 +199,10 @@ public final class ServiceHarness implements AutoCloseable {
         return yaml;
     }
 
-    private static int freePort() {
+    /**
+     * @return a loopback port free at this moment, for a service that must know its public URL before it starts
+     */
+    static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -344,83 +334,17 @@ public final class ServiceHarness implements AutoCloseable {
      * @return the answer
      */
     public Response call(String method, String path, String body, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        try {
-            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            Response response = new Response(answer.statusCode(), answer.body(),
-                    answer.headers().firstValue("Content-Type").orElse(""), answer.headers());
-            exchanges.add(new Exchange(method, path, body, TOKEN.equals(token), response));
-            return response;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return client.call(method, path, body, token);
     }
 
     /**
      * Holds every request made through {@link #call} so far, and its answer, to the management API's OpenAPI
-     * document. A request sent without the token, or answered with a 4xx, was made wrong on purpose: only its
-     * answer is held to the contract.
+     * document (see {@link ApiClient#contractViolations()}).
      *
      * @return one line per violation: the exchange and what broke the contract
      */
     public List<String> contractViolations() {
-        OpenApiInteractionValidator validator = OpenApiContract.validator(OpenApiContract.MANAGEMENT);
-        List<String> out = new ArrayList<>();
-        for (Exchange exchange : exchanges) {
-            URI uri = URI.create(exchange.pathAndQuery());
-            SimpleRequest.Builder request = new SimpleRequest.Builder(exchange.method(), uri.getRawPath());
-            if (uri.getRawQuery() != null) {
-                for (String pair : uri.getRawQuery().split("&")) {
-                    String[] nameAndValue = pair.split("=", 2);
-                    request.withQueryParam(decode(nameAndValue[0]), nameAndValue.length > 1 ? decode(nameAndValue[1])
-                            : "");
-                }
-            }
-            if (exchange.withToken()) {
-                request.withAuthorization("Bearer " + TOKEN);
-            }
-            if (exchange.body() != null) {
-                request.withContentType("application/json").withBody(exchange.body());
-            }
-            SimpleResponse.Builder response = SimpleResponse.Builder.status(exchange.response().status());
-            String type = exchange.response().contentType();
-            if (!type.isEmpty()) {
-                response.withContentType(type.split(";")[0].strip());
-            }
-            if (!exchange.response().body().isEmpty()) {
-                response.withBody(exchange.response().body());
-            }
-            exchange.response().headers().map().forEach(response::withHeader);
-            ValidationReport report = validator.validate(request.build(), response.build());
-            report.getMessages().stream()
-                    .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
-                    .filter(m -> !wrongOnPurpose(exchange) || !m.getKey().startsWith("validation.request"))
-                    .forEach(m -> out.add(exchange.method() + " " + exchange.pathAndQuery() + " -> "
-                            + exchange.response().status() + ": " + m.getKey() + ": " + m.getMessage()
-                            + (m.getNestedMessages().isEmpty() ? "" : " " + m.getNestedMessages())));
-        }
-        return out;
-    }
-
-    /** Without the token, or answered with a 4xx: a test asked wrongly to see the refusal. */
-    private static boolean wrongOnPurpose(Exchange exchange) {
-        return !exchange.withToken() || exchange.response().status() >= 400 && exchange.response().status() < 500;
-    }
-
-    private static String decode(String text) {
-        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        return client.contractViolations();
     }
 
     /**
@@ -447,20 +371,7 @@ public final class ServiceHarness implements AutoCloseable {
      * @return the sum of the samples that carry them all, 0 when none does
      */
     public double metric(String name, String... labels) {
-        String text = call("GET", "/metrics", null, null).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
-                + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(text);
-        double sum = 0;
-        while (m.find()) {
-            boolean all = true;
-            for (String label : labels) {
-                all &= m.group(1).contains(label);
-            }
-            if (all) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
+        return client.metric(name, labels);
     }
 
     /**

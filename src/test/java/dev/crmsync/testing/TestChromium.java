@@ -2,6 +2,7 @@ package dev.crmsync.testing;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.impl.driver.Driver;
@@ -101,6 +102,35 @@ public final class TestChromium {
      */
     public static Browser launch(Playwright playwright, List<String> args) {
         return launch(choose(System.getenv(), Files::isExecutable), playwright, args);
+    }
+
+    /**
+     * Launches the Chromium this machine has, headless, as the browser tests run it: without its sandbox when run
+     * as root, as CI runs it (Chromium refuses to start its sandbox as root).
+     *
+     * @param playwright from {@link #playwright(Map)}
+     * @return the browser
+     * @throws IllegalStateException with one line saying what to install when there is no Chromium at all
+     */
+    public static Browser launchForTests(Playwright playwright) {
+        return launch(playwright, "root".equals(System.getProperty("user.name")) ? List.of("--no-sandbox")
+                : List.of());
+    }
+
+    /**
+     * Collects what a page of the dashboard must never show in its console: script errors, and anything its strict
+     * Content-Security-Policy blocked (a defect of the page).
+     *
+     * @param page   the page
+     * @param errors where they go
+     */
+    public static void collectErrors(Page page, List<String> errors) {
+        page.onPageError(errors::add);
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error") && message.text().contains("Content Security Policy")) {
+                errors.add(message.text());
+            }
+        });
     }
 
     static Browser launch(Choice choice, Playwright playwright, List<String> args) {

@@ -65,48 +65,76 @@ final class ApiRoutes {
         this.heldDeletes = new HeldDeletes(store);
     }
 
-    void install(JavalinConfig cfg) {
-        cfg.routes.get("/api/status", ctx -> json(ctx, 200, status()));
-        cfg.routes.get("/api/stats", this::stats);
-        cfg.routes.get("/api/timeline", this::timeline);
-        cfg.routes.get("/api/links", this::links);
-        cfg.routes.get("/api/links/{id}", this::link);
-        cfg.routes.get("/api/conflicts", ctx -> {
-            boolean open = !"false".equalsIgnoreCase(ctx.queryParam("open"));
-            ArrayNode out = ApiJson.MAPPER.createArrayNode();
-            store.conflicts(open).forEach(c -> out.add(ApiJson.conflict(c, titles.nameOf(c.linkId()))));
-            json(ctx, 200, out);
-        });
-        cfg.routes.post("/api/conflicts/{id}/resolve", this::resolve);
-        cfg.routes.get("/api/dead-letters", ctx -> json(ctx, 200, unsynced.deadLettersJson()));
-        cfg.routes.get("/api/waiting", ctx -> json(ctx, 200, unsynced.waitingJson()));
-        cfg.routes.get("/api/held-deletes", ctx -> json(ctx, 200, heldDeletes.json(flowParam(ctx))));
-        cfg.routes.post("/api/dead-letters/replay", ctx ->
-                json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", service.replay(null, null, null))));
-        cfg.routes.post("/api/dead-letters/{flow}/{side}/{recordId}/replay", ctx -> {
-            int replayed = deadLetterCall(ctx, true);
+    /** A handler of the routes, given the routes of the connection that answers. */
+    @FunctionalInterface
+    interface RouteHandler {
+        void handle(ApiRoutes routes, Context ctx) throws Exception;
+    }
+
+    /**
+     * Adds a connection's routes, each under {@code <prefix>/api/}. Each request is answered by the routes
+     * {@code current} gives at that moment: always the same ones for a connection that this process syncs for its
+     * whole life; for a node of a cluster, the routes of the connection while the node holds it.
+     *
+     * @param cfg     the server being configured
+     * @param prefix  where the connection's routes start: empty for the server of one connection, else
+     *                {@code /connections/<name>}
+     * @param current the routes that answer; it throws an {@link ApiProblem} when none can
+     */
+    static void install(JavalinConfig cfg, String prefix, Supplier<ApiRoutes> current) {
+        java.util.function.Function<RouteHandler, io.javalin.http.Handler> on =
+                handler -> ctx -> handler.handle(current.get(), ctx);
+        cfg.routes.get(prefix + "/api/status", on.apply((r, ctx) -> json(ctx, 200, r.status())));
+        cfg.routes.get(prefix + "/api/stats", on.apply(ApiRoutes::stats));
+        cfg.routes.get(prefix + "/api/timeline", on.apply(ApiRoutes::timeline));
+        cfg.routes.get(prefix + "/api/links", on.apply(ApiRoutes::links));
+        cfg.routes.get(prefix + "/api/links/{id}", on.apply(ApiRoutes::link));
+        cfg.routes.get(prefix + "/api/conflicts", on.apply(ApiRoutes::conflicts));
+        cfg.routes.post(prefix + "/api/conflicts/{id}/resolve", on.apply(ApiRoutes::resolve));
+        cfg.routes.get(prefix + "/api/dead-letters", on.apply((r, ctx) -> json(ctx, 200, r.unsynced.deadLettersJson())));
+        cfg.routes.get(prefix + "/api/waiting", on.apply((r, ctx) -> json(ctx, 200, r.unsynced.waitingJson())));
+        cfg.routes.get(prefix + "/api/held-deletes", on.apply((r, ctx) ->
+                json(ctx, 200, r.heldDeletes.json(flowParam(ctx)))));
+        cfg.routes.post(prefix + "/api/dead-letters/replay", on.apply((r, ctx) -> json(ctx, 200,
+                ApiJson.MAPPER.createObjectNode().put("replayed", r.service.replay(null, null, null)))));
+        cfg.routes.post(prefix + "/api/dead-letters/{flow}/{side}/{recordId}/replay", on.apply((r, ctx) -> {
+            int replayed = r.deadLetterCall(ctx, true);
             json(ctx, 200, ApiJson.MAPPER.createObjectNode().put("replayed", replayed));
-        });
-        cfg.routes.delete("/api/dead-letters/{flow}/{side}/{recordId}", ctx -> {
-            deadLetterCall(ctx, false);
+        }));
+        cfg.routes.delete(prefix + "/api/dead-letters/{flow}/{side}/{recordId}", on.apply((r, ctx) -> {
+            r.deadLetterCall(ctx, false);
             ctx.status(204);
-        });
-        cfg.routes.post("/api/flows/{flow}/pause", ctx ->
-                json(ctx, 200, flowJson(service.pause(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post("/api/flows/{flow}/resume", ctx ->
-                json(ctx, 200, flowJson(service.resume(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post("/api/flows/{flow}/sync-now", ctx ->
-                json(ctx, 202, flowJson(service.syncNow(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post("/api/flows/{flow}/resync", ctx ->
-                json(ctx, 202, flowJson(service.resync(ManagementApi.flow(ctx, "flow")))));
-        cfg.routes.post("/api/flows/{flow}/resync/{side}/{recordId}", this::resyncRecord);
-        cfg.routes.post("/api/store/backup", this::backup);
-        cfg.routes.post("/api/sync-now", ctx -> {
-            service.syncNowAll();
-            json(ctx, 202, status());
-        });
-        cfg.routes.get("/api/plan", ctx -> json(ctx, 200, ApiJson.plan(service.dryRun())));
-        cfg.routes.get("/api/dataflow", this::dataflow);
+        }));
+        cfg.routes.post(prefix + "/api/flows/{flow}/pause", on.apply((r, ctx) ->
+                json(ctx, 200, r.flowJson(r.service.pause(ManagementApi.flow(ctx, "flow"))))));
+        cfg.routes.post(prefix + "/api/flows/{flow}/resume", on.apply((r, ctx) ->
+                json(ctx, 200, r.flowJson(r.service.resume(ManagementApi.flow(ctx, "flow"))))));
+        cfg.routes.post(prefix + "/api/flows/{flow}/sync-now", on.apply((r, ctx) ->
+                json(ctx, 202, r.flowJson(r.service.syncNow(ManagementApi.flow(ctx, "flow"))))));
+        cfg.routes.post(prefix + "/api/flows/{flow}/resync", on.apply((r, ctx) ->
+                json(ctx, 202, r.flowJson(r.service.resync(ManagementApi.flow(ctx, "flow"))))));
+        cfg.routes.post(prefix + "/api/flows/{flow}/resync/{side}/{recordId}", on.apply(ApiRoutes::resyncRecord));
+        cfg.routes.post(prefix + "/api/store/backup", on.apply(ApiRoutes::backup));
+        cfg.routes.post(prefix + "/api/sync-now", on.apply((r, ctx) -> {
+            r.service.syncNowAll();
+            json(ctx, 202, r.status());
+        }));
+        cfg.routes.get(prefix + "/api/plan", on.apply((r, ctx) -> json(ctx, 200, ApiJson.plan(r.service.dryRun()))));
+        cfg.routes.get(prefix + "/api/dataflow", on.apply(ApiRoutes::dataflow));
+    }
+
+    /**
+     * @return the sync service these routes act on
+     */
+    SyncService service() {
+        return service;
+    }
+
+    private void conflicts(Context ctx) {
+        boolean open = !"false".equalsIgnoreCase(ctx.queryParam("open"));
+        ArrayNode out = ApiJson.MAPPER.createArrayNode();
+        store.conflicts(open).forEach(c -> out.add(ApiJson.conflict(c, titles.nameOf(c.linkId()))));
+        json(ctx, 200, out);
     }
 
     // ---------------------------------------------------------------- handlers
@@ -287,6 +315,15 @@ final class ApiRoutes {
     }
 
     void ready(Context ctx) {
+        ObjectNode out = readiness();
+        json(ctx, "up".equals(out.path("status").asString()) ? 200 : 503, out);
+    }
+
+    /**
+     * @return the body of {@code /health/ready} for this connection: {@code status} {@code up} when the store and
+     *         both systems answer
+     */
+    ObjectNode readiness() {
         boolean storeUp = service.storeAnswers();
         ObjectNode out = ApiJson.MAPPER.createObjectNode();
         ObjectNode checks = out.putObject("checks");
@@ -301,7 +338,34 @@ final class ApiRoutes {
         }
         out.put("status", all ? "up" : "down");
         flowHealth(out, storeUp);
-        json(ctx, all ? 200 : 503, out);
+        return out;
+    }
+
+    /**
+     * This connection's health at a glance, for the list of connections: {@code status} and {@code systems} as
+     * {@code /health/ready} has them, the flows that need a person, the flows paused, and the dead letters held;
+     * the last two are null while the store does not answer.
+     */
+    ObjectNode health() {
+        ObjectNode ready = readiness();
+        ObjectNode out = ApiJson.MAPPER.createObjectNode();
+        out.set("status", ready.get("status"));
+        out.set("systems", ready.get("checks"));
+        out.set("failingFlows", ready.get("failingFlows"));
+        if (!ready.path("checks").path("store").path("up").asBoolean()) {
+            out.putNull("pausedFlows");
+            out.putNull("deadLetters");
+            return out;
+        }
+        ArrayNode paused = out.putArray("pausedFlows");
+        for (Map.Entry<String, JsonNode> flow : ready.path("flows").properties()) {
+            if (flow.getValue().path("paused").asBoolean()) {
+                paused.add(flow.getKey());
+            }
+        }
+        out.put("deadLetters", store.countWithStatus(RecordStatus.DEAD).values().stream()
+                .mapToLong(Long::longValue).sum());
+        return out;
     }
 
     /**

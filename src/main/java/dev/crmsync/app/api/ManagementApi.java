@@ -2,11 +2,11 @@ package dev.crmsync.app.api;
 
 import dev.crmsync.app.docs.Document;
 import dev.crmsync.app.docs.DocumentFormat;
-import dev.crmsync.app.service.ServiceBusyException;
 import dev.crmsync.app.service.SyncService;
 import dev.crmsync.mapping.FlowMapping;
 import dev.crmsync.model.Flow;
 import dev.crmsync.model.Secret;
+import dev.crmsync.ports.Store;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -16,26 +16,30 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The HTTP server of {@code crmsync run}: the management API under {@code /api/}, the dashboard at {@code /},
  * {@code /metrics} and {@code /health/*}, plus whatever extra routes the app adds (the change hooks). The API
- * needs the service token (see {@link ApiAuth}); metrics, health and the hooks do not.
+ * needs the service token (see {@link ApiAuth}); metrics, health and the hooks do not. A server of several
+ * connections serves each one's API, events and hooks under {@code /connections/<name>/} (see
+ * {@link #routePrefix}), and lists them at {@code /api/connections}.
  *
  * <p>This class is threadsafe.
  */
 public final class ManagementApi implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ManagementApi.class);
     /** How long a stop waits for the open event streams to end; each ends at once, unless its page is stuck. */
     private static final Duration STREAMS_END = Duration.ofSeconds(2);
 
@@ -45,38 +49,48 @@ public final class ManagementApi implements AutoCloseable {
     /**
      * How to serve.
      *
-     * @param host        the address to bind to
-     * @param port        the port; 0 for any free one
-     * @param token       the service token; null leaves the API open ({@code --insecure-no-auth})
-     * @param clock       the time source
-     * @param metrics     renders the Prometheus text of {@code /metrics}
-     * @param dataflow    makes the dataflow document of the running configuration
-     * @param extraRoutes more routes, e.g. the change hooks; they are not guarded by the token
-     * @param mappings    the running configuration's property tables, which say where a waiting record's
-     *                    parents are and what records are called; null for the defaults
+     * @param host    the address to bind to
+     * @param port    the port; 0 for any free one
+     * @param token   the service token; null leaves the API open ({@code --insecure-no-auth})
+     * @param clock   the time source
+     * @param metrics renders the Prometheus text of {@code /metrics}
      */
-    public record Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics,
-                           Supplier<Document> dataflow, Consumer<JavalinConfig> extraRoutes,
-                           Map<Flow, FlowMapping> mappings) {
+    public record Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(metrics, "metrics");
+        }
+    }
+
+    /**
+     * One connection served: what its part of the API reads and changes.
+     *
+     * @param name        the connection's name
+     * @param service     its sync service
+     * @param store       its store
+     * @param dataflow    makes the dataflow document of its configuration
+     * @param extraRoutes more routes of its own, e.g. the change hooks, which start with its {@link #routePrefix};
+     *                    they are not guarded by the token
+     * @param mappings    its property tables, which say where a waiting record's parents are and what records are
+     *                    called; null for the defaults
+     */
+    public record Served(String name, SyncService service, Store store, Supplier<Document> dataflow,
+                         Consumer<JavalinConfig> extraRoutes, Map<Flow, FlowMapping> mappings) {
+
+        public Served {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(store, "store");
             Objects.requireNonNull(dataflow, "dataflow");
             extraRoutes = extraRoutes == null ? cfg -> { } : extraRoutes;
             mappings = mappings == null ? UnsyncedRecords.defaultMappings() : Map.copyOf(mappings);
         }
-
-        /**
-         * Settings with the default property tables, which find the parents of waiting records and name them
-         * as long as the configuration keeps the default reference and name rows.
-         */
-        public Settings(String host, int port, Secret token, InstantSource clock, Supplier<String> metrics,
-                        Supplier<Document> dataflow, Consumer<JavalinConfig> extraRoutes) {
-            this(host, port, token, clock, metrics, dataflow, extraRoutes, null);
-        }
     }
+
+    /** Where the routes of each connection start when the server serves several. */
+    public static final String CONNECTIONS_PATH = "/connections/";
 
     private final Javalin http;
     private final String host;
@@ -89,15 +103,101 @@ public final class ManagementApi implements AutoCloseable {
     }
 
     /**
-     * Starts serving.
+     * Where a connection's routes start: nowhere but at the root for the one connection of a server, so that its
+     * routes are those of a server of one connection; under {@code /connections/<name>} for one of several.
      *
-     * @param service  the sync service
-     * @param settings how to serve
+     * @param connection the connection's name
+     * @param served     how many connections the server serves
+     * @return the prefix: empty, or {@code /connections/<name>} (no slash at the end)
+     */
+    public static String routePrefix(String connection, int served) {
+        return served > 1 ? CONNECTIONS_PATH + connection : "";
+    }
+
+    /**
+     * Starts serving one connection, or several: each connection's management API, events and extra routes under
+     * its {@link #routePrefix}; the sign-in, the contract, {@code /api/connections}, {@code /metrics} and
+     * {@code /health/*} once for all.
+     *
+     * @param connections the connections, at least one, names unique
+     * @param settings    how to serve
      * @return the running server
      */
-    public static ManagementApi start(SyncService service, dev.crmsync.ports.Store store, Settings settings) {
+    public static ManagementApi start(List<Served> connections, Settings settings) {
+        if (connections.isEmpty()) {
+            throw new IllegalArgumentException("there is no connection to serve");
+        }
+        Map<String, Place> places = new LinkedHashMap<>();
+        for (Served served : connections) {
+            ApiRoutes routes = new ApiRoutes(served.service(), served.store(), settings.clock(), served.dataflow(),
+                    served.mappings());
+            places.put(served.name(), new Place(() -> routes, served.extraRoutes()));
+        }
+        if (places.size() != connections.size()) {
+            throw new IllegalArgumentException("two connections have the same name");
+        }
+        return serve(places, null, settings);
+    }
+
+    /**
+     * Starts the server of a node of a cluster: every connection of the file under {@code /connections/<name>/},
+     * answered while this node holds it and otherwise told which node does; {@code /api/nodes} lists the nodes.
+     *
+     * @param connections the names of the file's connections, at least one, unique
+     * @param cluster     what this node knows of the cluster
+     * @param settings    how to serve
+     * @return the running server
+     */
+    public static ManagementApi startNode(List<String> connections, ClusterView cluster, Settings settings) {
+        if (connections.isEmpty()) {
+            throw new IllegalArgumentException("there is no connection to serve");
+        }
+        Map<String, Place> places = new LinkedHashMap<>();
+        for (String name : connections) {
+            places.put(name, new Place(heldRoutes(name, cluster, settings.clock()), cfg -> { }));
+        }
+        if (places.size() != connections.size()) {
+            throw new IllegalArgumentException("two connections have the same name");
+        }
+        return serve(places, cluster, settings);
+    }
+
+    /** Where a connection is served: the routes that answer now, and routes of its own beside them. */
+    private record Place(Supplier<ApiRoutes> routes, Consumer<JavalinConfig> extraRoutes) {
+    }
+
+    /**
+     * The routes of a connection while this node holds it, made once per hold; otherwise a 503 that names the node
+     * that holds it.
+     */
+    private static Supplier<ApiRoutes> heldRoutes(String name, ClusterView cluster, InstantSource clock) {
+        java.util.concurrent.atomic.AtomicReference<Map.Entry<Served, ApiRoutes>> made =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        return () -> {
+            Served served = cluster.held(name).orElseThrow(() -> notHeld(name, cluster));
+            Map.Entry<Served, ApiRoutes> last = made.get();
+            if (last != null && last.getKey() == served) {
+                return last.getValue();
+            }
+            ApiRoutes routes = new ApiRoutes(served.service(), served.store(), clock, served.dataflow(),
+                    served.mappings());
+            made.set(Map.entry(served, routes));
+            return routes;
+        };
+    }
+
+    private static ApiProblem notHeld(String name, ClusterView cluster) {
+        String where = cluster.holder(name)
+                .map(n -> "node " + n.name() + " holds it: its dashboard is " + n.url() + CONNECTIONS_PATH + name + "/")
+                .orElse("no node holds it at the moment; one takes it up within the take-over time");
+        return new ApiProblem(503, "Not held here", "node " + cluster.node() + " does not sync connection '" + name
+                + "'; " + where);
+    }
+
+    private static ManagementApi serve(Map<String, Place> places, ClusterView cluster, Settings settings) {
         ApiAuth auth = new ApiAuth(settings.token(), settings.clock());
-        ApiRoutes routes = new ApiRoutes(service, store, settings.clock(), settings.dataflow(), settings.mappings());
+        // A node serves every connection under its prefix, even where the file has one: which node holds it varies.
+        int prefixed = cluster == null ? places.size() : Integer.MAX_VALUE;
         Set<EventStream> streams = ConcurrentHashMap.newKeySet();
         String contract = resource(CONTRACT);
         Javalin http = Javalin.create(cfg -> {
@@ -105,12 +205,9 @@ public final class ManagementApi implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.prefer405over404 = true;
-            cfg.staticFiles.add(files -> {
-                files.hostedPath = "/";
-                files.directory = "/dashboard";
-                files.location = Location.CLASSPATH;
-                files.headers = java.util.Map.of("Cache-Control", "no-cache");
-            });
+            // The dashboard at / is the one connection's, or the overview of several, each of which has the same
+            // dashboard under its prefix: the page finds its API relative to where it is served.
+            dashboard(cfg, "/");
             cfg.routes.before(ctx -> {
                 // The dashboard loads only its own files and talks only to this server; record names from the
                 // CRMs are text, so even a crafted name has no script to run and nowhere to send anything.
@@ -138,37 +235,142 @@ public final class ManagementApi implements AutoCloseable {
                 ctx.status(204);
             });
             cfg.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(contract));
-            cfg.routes.sse("/api/events", client -> {
-                EventStream stream = new EventStream(routes::statusJson, routes::historyJson);
-                streams.add(stream);
-                try {
-                    stream.serve(client, service);
-                } finally {
-                    streams.remove(stream);
+            cfg.routes.get("/api/connections", ctx -> json(ctx, 200, connectionsJson(places, cluster)));
+            if (cluster != null) {
+                cfg.routes.get("/api/nodes", ctx -> json(ctx, 200, nodesJson(cluster)));
+            }
+            places.forEach((name, place) -> {
+                String prefix = routePrefix(name, prefixed);
+                if (!prefix.isEmpty()) {
+                    cfg.routes.before(prefix + "/api/*", auth::requireAccess);
+                    dashboard(cfg, prefix);
+                    // Relative links need the slash: without it the page would look for its files one level up.
+                    cfg.routes.before(prefix, ctx -> {
+                        if (ctx.path().equals(prefix)) {
+                            ctx.redirect(prefix + "/");
+                        }
+                    });
                 }
+                cfg.routes.sse(prefix + "/api/events", client -> {
+                    ApiRoutes routes;
+                    try {
+                        routes = place.routes().get();
+                    } catch (ApiProblem notHere) {
+                        client.sendComment(notHere.getMessage());
+                        return;
+                    }
+                    EventStream stream = new EventStream(routes::statusJson, routes::historyJson);
+                    streams.add(stream);
+                    try {
+                        stream.serve(client, routes.service());
+                    } finally {
+                        streams.remove(stream);
+                    }
+                });
+                ApiRoutes.install(cfg, prefix, place.routes());
+                place.extraRoutes().accept(cfg);
             });
-            routes.install(cfg);
             cfg.routes.get("/health/live", ctx -> ctx.contentType("application/json").result("{\"status\":\"up\"}"));
-            cfg.routes.get("/health/ready", routes::ready);
+            if (places.size() == 1 && cluster == null) {
+                Supplier<ApiRoutes> only = places.values().iterator().next().routes();
+                cfg.routes.get("/health/ready", ctx -> only.get().ready(ctx));
+            } else {
+                cfg.routes.get("/health/ready", ctx -> {
+                    ObjectNode out = readiness(places, cluster);
+                    json(ctx, "up".equals(out.path("status").asString()) ? 200 : 503, out);
+                });
+            }
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(settings.metrics().get()));
-            settings.extraRoutes().accept(cfg);
-            cfg.routes.exception(ApiProblem.class, (e, ctx) -> e.writeTo(ctx));
-            cfg.routes.exception(ServiceBusyException.class, (e, ctx) ->
-                    ApiProblem.write(ctx, 503, "Busy", e.getMessage()));
-            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) ->
-                    ApiProblem.write(ctx, 400, "Bad request", e.getMessage()));
-            cfg.routes.exception(IllegalStateException.class, (e, ctx) ->
-                    ApiProblem.write(ctx, 409, "Conflict", e.getMessage()));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                // A hook's path holds its key: say only which kind of route failed.
-                String path = ctx.path().startsWith("/hooks/") ? "/hooks/…" : ctx.path();
-                log.atError().setCause(e).addKeyValue("path", path).log("API request failed");
-                ApiProblem.write(ctx, 500, "Internal error", "the request failed; the service log has the cause");
-            });
+            ApiErrors.install(cfg);
         });
         http.start(settings.host(), settings.port());
         return new ManagementApi(http, settings.host(), streams);
+    }
+
+    private static void dashboard(JavalinConfig cfg, String path) {
+        cfg.staticFiles.add(files -> {
+            files.hostedPath = path;
+            files.directory = "/dashboard";
+            files.location = Location.CLASSPATH;
+            files.headers = Map.of("Cache-Control", "no-cache");
+        });
+    }
+
+    /**
+     * The body of {@code /api/connections}: each connection's name, where its dashboard and routes start, and its
+     * health; on a node, also the node that holds it, and the health only of those this node holds.
+     */
+    private static ObjectNode connectionsJson(Map<String, Place> places, ClusterView cluster) {
+        ObjectNode out = ApiJson.MAPPER.createObjectNode();
+        ArrayNode list = out.putArray("connections");
+        places.forEach((name, place) -> {
+            ObjectNode item = list.addObject();
+            item.put("name", name);
+            if (cluster == null) {
+                item.put("path", routePrefix(name, places.size()) + "/");
+                item.setAll(place.routes().get().health());
+                return;
+            }
+            Optional<ClusterView.Node> holder = cluster.holder(name);
+            item.put("heldBy", holder.map(ClusterView.Node::name).orElse(null));
+            if (cluster.held(name).isPresent()) {
+                item.put("path", CONNECTIONS_PATH + name + "/");
+                item.setAll(place.routes().get().health());
+            } else {
+                item.put("path", holder.map(n -> n.url() + CONNECTIONS_PATH + name + "/").orElse(null));
+                item.put("status", holder.isPresent() ? "elsewhere" : "unheld");
+            }
+        });
+        return out;
+    }
+
+    /** The body of {@code /api/nodes}: every node, its heartbeat and the connections it holds. */
+    private static ObjectNode nodesJson(ClusterView cluster) {
+        ObjectNode out = ApiJson.MAPPER.createObjectNode();
+        out.put("node", cluster.node());
+        ArrayNode list = out.putArray("nodes");
+        for (ClusterView.Node node : cluster.nodes()) {
+            ObjectNode item = list.addObject();
+            item.put("name", node.name());
+            item.put("url", node.url());
+            item.put("startedAt", node.startedAt() == null ? null : node.startedAt().toString());
+            item.put("heartbeat", node.heartbeat() == null ? null : node.heartbeat().toString());
+            item.put("alive", node.alive());
+            item.put("self", node.name().equals(cluster.node()));
+            ArrayNode held = item.putArray("connections");
+            node.connections().forEach(held::add);
+        }
+        return out;
+    }
+
+    /**
+     * The body of {@code /health/ready} for several connections: up only when every one is, {@code notReady} naming
+     * those that are not, and each connection's own answer under its name. A node answers for the connections it
+     * holds.
+     */
+    private static ObjectNode readiness(Map<String, Place> places, ClusterView cluster) {
+        ObjectNode out = ApiJson.MAPPER.createObjectNode();
+        ArrayNode notReady = ApiJson.MAPPER.createArrayNode();
+        ObjectNode each = ApiJson.MAPPER.createObjectNode();
+        places.forEach((name, place) -> {
+            if (cluster != null && cluster.held(name).isEmpty()) {
+                return;
+            }
+            ObjectNode answer = place.routes().get().readiness();
+            each.set(name, answer);
+            if (!"up".equals(answer.path("status").asString())) {
+                notReady.add(name);
+            }
+        });
+        out.put("status", notReady.isEmpty() ? "up" : "down");
+        out.set("notReady", notReady);
+        out.set("connections", each);
+        return out;
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(body.toString());
     }
 
     /**

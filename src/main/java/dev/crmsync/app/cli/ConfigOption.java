@@ -3,6 +3,7 @@ package dev.crmsync.app.cli;
 import dev.crmsync.app.config.ConfigLoader;
 import dev.crmsync.app.config.CrmsyncConfig;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,6 +28,17 @@ public final class ConfigOption {
      */
     CrmsyncConfig load() {
         return new ConfigLoader(System.getenv()).load(file, connection);
+    }
+
+    /**
+     * For {@code run}, which serves every connection of the file unless {@code --connection} names one.
+     *
+     * @return the named connection, or every connection of the file in its order, credentials included
+     * @throws dev.crmsync.app.config.ConfigException naming the key and the problem
+     */
+    List<CrmsyncConfig> loadServed() {
+        ConfigLoader loader = new ConfigLoader(System.getenv());
+        return connection == null ? loader.loadAll(file) : List.of(loader.load(file, connection));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.config.Durations;
 import dev.crmsync.app.logging.LogFormat;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
  * that refuses the credentials, which waiting does not mend; a system that does not answer yet does not stop it
  * (the service retries every interval and reports itself not ready meanwhile). Then it
  * serves the management API and dashboard and syncs each flow on its schedule until SIGTERM or Ctrl-C, which
- * end the running cycle after its batch.
+ * end the running cycle after its batch. A file of several connections has all of them served by this one process
+ * unless {@code --connection} names one; each is checked first.
  *
  * <p>The command's own thread does the stop and returns the exit status: 0 after a clean stop, as systemd expects
  * of a service it stops, and {@link #UNCLEAN_STOP} when the running cycle had to be cut short. The JVM's default
@@ -39,10 +41,12 @@ import picocli.CommandLine.Spec;
         description = {"Run crmsync as a service: sync every flow on its schedule (sync.interval, "
                 + "sync.reconcile-interval), serve the dashboard and the management API (server.host, server.port, "
                 + "server.token), /metrics and /health. Stops cleanly on SIGTERM or Ctrl-C.",
+                "A file of several connections: every one is served, each under /connections/NAME/ of the one "
+                        + "server, unless --connection names the one to serve.",
                 "Logs are JSON lines on standard error (CRMSYNC_LOG_FORMAT=text for plain lines).",
                 "Exit status: 0 after a clean stop (SIGTERM or Ctrl-C), 1 when the preflight finds a mapping error, "
                         + "2 for a configuration error, 3 when a system refuses the credentials or another crmsync "
-                        + "already syncs the same store, 4 when a stop had to cut the running cycle short (see "
+                        + "already syncs the same store, 4 when a stop had to cut a running cycle short (see "
                         + "--stop-grace)."})
 public final class RunCommand implements Callable<Integer> {
 
@@ -98,31 +102,17 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        CrmsyncConfig loaded = config.load();
+        List<CrmsyncConfig> served = config.loadServed();
         Duration grace = Durations.parse("--stop-grace", stopGrace);
         if (port != null) {
-            loaded = loaded.withService(loaded.service().withPort(port));
+            served = served.stream().map(c -> c.withService(c.service().withPort(port))).toList();
         }
         if (!skipCheck) {
-            PreflightReport report = new Preflight(loaded, main.clock(), main.sleeper()).run();
-            if (report.isRefused()) {
-                // One line per refusal, as sync gives it: the rest of the report is moot without the system.
-                PrintWriter err = spec.commandLine().getErr();
-                report.findings(null).stream().filter(f -> f.kind() == Finding.Kind.CONNECTION)
-                        .forEach(f -> err.println("crmsync: " + f.message() + "; nothing was started"));
-                err.flush();
-                return Main.SYSTEM_ERROR;
-            }
-            if (report.hasErrors() && !report.isUnreachable()) {
-                CheckCommand.print(out, loaded, report);
-                out.println();
-                out.println("crmsync run: the configuration has errors (above); nothing was started.");
-                out.flush();
-                return CheckCommand.FINDINGS;
-            }
-            if (report.isUnreachable()) {
-                out.println("crmsync run: a system did not answer the preflight; starting anyway, and retrying "
-                        + "every interval. /health/ready reports it until it answers.");
+            for (CrmsyncConfig loaded : served) {
+                Integer refused = preflight(loaded, served.size() > 1, out);
+                if (refused != null) {
+                    return refused;
+                }
             }
         }
         // The signals and the hook are in place before anything starts, so a stop at any moment from here on is a
@@ -136,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
             }, "crmsync-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                RunningService service = RunningService.start(loaded, insecureNoAuth, main.clock(), main.sleeper());
+                RunningService service = RunningService.start(served, insecureNoAuth, main.clock(), main.sleeper());
                 out.println("crmsync is running. Dashboard: " + service.baseUrl() + "/"
                         + (insecureNoAuth ? "  (no sign-in: --insecure-no-auth)" : "  (sign in with server.token)"));
                 out.flush();
@@ -150,6 +140,37 @@ public final class RunCommand implements Callable<Integer> {
                 removeQuietly(hook);
             }
         }
+    }
+
+    /**
+     * Checks one connection against its systems, as {@code crmsync check} does.
+     *
+     * @param several whether the file's other connections are served too: then each line names its connection
+     * @return the exit status when the check stops the start, null when it may go on
+     */
+    private Integer preflight(CrmsyncConfig loaded, boolean several, PrintWriter out) {
+        String whose = several ? " (connection " + loaded.connection() + ")" : "";
+        PreflightReport report = new Preflight(loaded, main.clock(), main.sleeper()).run();
+        if (report.isRefused()) {
+            // One line per refusal, as sync gives it: the rest of the report is moot without the system.
+            PrintWriter err = spec.commandLine().getErr();
+            report.findings(null).stream().filter(f -> f.kind() == Finding.Kind.CONNECTION)
+                    .forEach(f -> err.println("crmsync: " + f.message() + whose + "; nothing was started"));
+            err.flush();
+            return Main.SYSTEM_ERROR;
+        }
+        if (report.hasErrors() && !report.isUnreachable()) {
+            CheckCommand.print(out, loaded, report);
+            out.println();
+            out.println("crmsync run: the configuration" + whose + " has errors (above); nothing was started.");
+            out.flush();
+            return CheckCommand.FINDINGS;
+        }
+        if (report.isUnreachable()) {
+            out.println("crmsync run: a system" + whose + " did not answer the preflight; starting anyway, and "
+                    + "retrying every interval. /health/ready reports it until it answers.");
+        }
+        return null;
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration limit) {

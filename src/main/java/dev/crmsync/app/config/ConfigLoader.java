@@ -237,7 +237,7 @@ public final class ConfigLoader {
         Map<Flow, FlowMapping> mappings = new MappingReader(countryLanguage)
                 .read(own.section("mappings"), DefaultMappings.all(countryLanguage));
         mappings = stamps(sync.section("flows"), mappings);
-        ServiceSettings service = server(shared.section("server"), schedules(sync));
+        ServiceSettings service = server(shared.section("server"), schedules(sync), cluster(shared.section("cluster")));
         own.refuseUnknownKeys();
         return new CrmsyncConfig(webcrm, customcrm, store, settings, mappings, service, notify, name);
     }
@@ -522,7 +522,29 @@ public final class ConfigLoader {
         return NOT_READ;
     }
 
-    private ServiceSettings server(Section s, Map<Flow, ServiceSettings.Schedule> schedules) {
+    private static ClusterSettings cluster(Section s) {
+        ClusterSettings defaults = ClusterSettings.ofDefaults();
+        String node = s.string("node", null);
+        if (node != null && !node.strip().matches("[A-Za-z0-9._-]{1,60}")) {
+            throw new ConfigException(s.key("node"), "'" + node + "' is not a node name: use 1 to 60 letters, digits, "
+                    + "'.', '_' and '-', e.g. crmsync-1");
+        }
+        Duration takeOver = duration(s, "take-over-after", Durations.format(defaults.takeOverAfter()));
+        if (takeOver.compareTo(ClusterSettings.SHORTEST_TAKE_OVER) < 0) {
+            throw new ConfigException(s.key("take-over-after"), "must be at least 4s: the nodes' heartbeats come "
+                    + "every quarter of it");
+        }
+        Duration poll = duration(s, "poll-interval", Durations.format(defaults.pollInterval()));
+        if (poll.isZero() || poll.compareTo(takeOver) >= 0) {
+            throw new ConfigException(s.key("poll-interval"), "must be longer than 0s and shorter than "
+                    + "take-over-after (" + Durations.format(takeOver) + ")");
+        }
+        s.refuseUnknownKeys();
+        return new ClusterSettings(node == null ? null : node.strip(), takeOver, poll);
+    }
+
+    private ServiceSettings server(Section s, Map<Flow, ServiceSettings.Schedule> schedules,
+                                   ClusterSettings cluster) {
         ServiceSettings defaults = ServiceSettings.ofDefaults();
         String host = s.string("host", defaults.host()).strip();
         if (host.isEmpty()) {
@@ -540,7 +562,8 @@ public final class ConfigLoader {
         }
         URI publicUrl = s.has("public-url") ? url(s, "public-url") : null;
         s.refuseUnknownKeys();
-        return new ServiceSettings(host, port, token == null ? null : new Secret(token.strip()), publicUrl, schedules);
+        return new ServiceSettings(host, port, token == null ? null : new Secret(token.strip()), publicUrl, schedules,
+                cluster);
     }
 
     /**

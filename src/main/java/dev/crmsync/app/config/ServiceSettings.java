@@ -21,7 +21,8 @@ import java.util.Objects;
  *                  hooks on both systems so that an edit starts a cycle at once. Null: polling only
  * @param schedules each flow's schedule
  */
-public record ServiceSettings(String host, int port, Secret token, URI publicUrl, Map<Flow, Schedule> schedules) {
+public record ServiceSettings(String host, int port, Secret token, URI publicUrl, Map<Flow, Schedule> schedules,
+                              ClusterSettings cluster) {
 
     /** The defaults of issue 4: a change read every 30 s, a complete id reconciliation for deletes every hour. */
     public static final Schedule DEFAULT_SCHEDULE = new Schedule(Duration.ofSeconds(30), Duration.ofHours(1));
@@ -36,6 +37,14 @@ public record ServiceSettings(String host, int port, Secret token, URI publicUrl
             all.put(flow, schedules.getOrDefault(flow, DEFAULT_SCHEDULE));
         }
         schedules = Map.copyOf(all);
+        cluster = cluster == null ? ClusterSettings.ofDefaults() : cluster;
+    }
+
+    /**
+     * Settings with the default {@code cluster:} section.
+     */
+    public ServiceSettings(String host, int port, Secret token, URI publicUrl, Map<Flow, Schedule> schedules) {
+        this(host, port, token, publicUrl, schedules, null);
     }
 
     /**
@@ -49,7 +58,7 @@ public record ServiceSettings(String host, int port, Secret token, URI publicUrl
      * @return a copy on another port
      */
     public ServiceSettings withPort(int newPort) {
-        return new ServiceSettings(host, newPort, token, publicUrl, schedules);
+        return new ServiceSettings(host, newPort, token, publicUrl, schedules, cluster);
     }
 
     /**

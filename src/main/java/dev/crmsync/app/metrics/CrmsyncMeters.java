@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
@@ -32,6 +33,11 @@ import java.util.function.Supplier;
  * <p>The store is a single SQLite connection, not a pool, so there are no connection-pool meters; a service that
  * runs its cycles on an executor can {@link #bind(ExecutorService, String) bind} it.
  *
+ * <p>A process that serves several connections keeps one registry ({@link #forSeveralConnections()}) and gives each
+ * connection a view of it ({@link #forConnection(String)}), whose series all carry the tag {@code connection}: a
+ * Prometheus query then tells the connections apart, and the series of a process of one connection stay as they
+ * were, without the tag.
+ *
  * <p>This class is threadsafe.
  *
  * @see MicrometerSyncMetrics
@@ -39,51 +45,103 @@ import java.util.function.Supplier;
  */
 public final class CrmsyncMeters implements AutoCloseable {
 
-    private final PrometheusMeterRegistry registry;
+    /** The process's registry, which {@link #scrape()} reads. */
+    private final PrometheusMeterRegistry prometheus;
+    /** Where this object's meters go: the process's registry, or a view of it that tags them with a connection. */
+    private final MeterRegistry registry;
+    /** Null for a connection's view, which owns nothing to close. */
     private final JvmGcMetrics gc;
+    /** Null for the registry of several connections, whose meters of a connection are in its views. */
     private final MicrometerSyncMetrics sync;
     private final MicrometerHttpObserver http;
     /** The current source of each gauge registered here, so that registering one again replaces its source. */
     private final Map<String, AtomicReference<Supplier<? extends Number>>> gauges = new ConcurrentHashMap<>();
 
-    private CrmsyncMeters(PrometheusMeterRegistry registry) {
+    private CrmsyncMeters(PrometheusMeterRegistry prometheus, MeterRegistry registry, JvmGcMetrics gc,
+                          boolean connectionMeters) {
+        this.prometheus = prometheus;
         this.registry = registry;
-        new JvmMemoryMetrics().bindTo(registry);
-        this.gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        this.sync = new MicrometerSyncMetrics(registry);
-        this.http = new MicrometerHttpObserver(registry);
-        // Every flow and result from zero, so that an alert on increase(...{result="failed"}) has a series to read.
-        for (Flow flow : Flow.values()) {
-            for (CycleResult result : CycleResult.values()) {
-                cycles(flow, result);
+        this.gc = gc;
+        this.sync = connectionMeters ? new MicrometerSyncMetrics(registry) : null;
+        this.http = connectionMeters ? new MicrometerHttpObserver(registry) : null;
+        if (connectionMeters) {
+            // Every flow and result from zero, so that an alert on increase(...{result="failed"}) has a series.
+            for (Flow flow : Flow.values()) {
+                for (CycleResult result : CycleResult.values()) {
+                    cycles(flow, result);
+                }
             }
         }
     }
 
     /**
-     * @return a new registry with the JVM's meters bound; close it when done
+     * @return a new registry with the JVM's meters bound and the meters of one connection, untagged; close it when
+     *         done
      */
     public static CrmsyncMeters create() {
-        return new CrmsyncMeters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return new CrmsyncMeters(prometheus, prometheus, bindJvm(prometheus), true);
+    }
+
+    /**
+     * @return a new registry with the JVM's meters bound, for a process that serves several connections: each
+     *         connection's meters come from {@link #forConnection(String)}; close it when done
+     */
+    public static CrmsyncMeters forSeveralConnections() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return new CrmsyncMeters(prometheus, prometheus, bindJvm(prometheus), false);
+    }
+
+    /**
+     * The meters of one connection among several, in this registry, each series tagged {@code connection}. Gauge
+     * sources must be held elsewhere (as {@link #gauge} and {@link MicrometerHttpObserver} do): a view holds its
+     * gauges' sources only weakly.
+     *
+     * @param name the connection's name, the tag's value
+     * @return a view that scrapes this registry; closing it closes nothing
+     * @throws IllegalStateException when this is not the registry of {@link #forSeveralConnections()}
+     */
+    public CrmsyncMeters forConnection(String name) {
+        if (sync != null || gc == null) {
+            throw new IllegalStateException("only the registry of several connections has a view per connection");
+        }
+        CompositeMeterRegistry view = new CompositeMeterRegistry();
+        view.config().commonTags("connection", name);
+        view.add(prometheus);
+        return new CrmsyncMeters(prometheus, view, null, true);
+    }
+
+    private static JvmGcMetrics bindJvm(MeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return gc;
     }
 
     /**
      * @return what the engine tells, counted here; pass it to {@code SyncConnection.open}
      */
     public MicrometerSyncMetrics syncMetrics() {
-        return sync;
+        return connectionMeters(sync);
     }
 
     /**
      * @return what the HTTP clients tell, counted here; pass it to {@code SyncConnection.open}
      */
     public MicrometerHttpObserver httpObserver() {
-        return http;
+        return connectionMeters(http);
+    }
+
+    private static <T> T connectionMeters(T meters) {
+        if (meters == null) {
+            throw new IllegalStateException("the registry of several connections counts each in its forConnection "
+                    + "view");
+        }
+        return meters;
     }
 
     /**
@@ -97,7 +155,7 @@ public final class CrmsyncMeters implements AutoCloseable {
      * @return every meter in the Prometheus text exposition format
      */
     public String scrape() {
-        return registry.scrape();
+        return prometheus.scrape();
     }
 
     /**
@@ -140,6 +198,7 @@ public final class CrmsyncMeters implements AutoCloseable {
      * @param result how its turn ended
      */
     public void cycleEnded(Flow flow, CycleResult result) {
+        connectionMeters(sync);
         cycles(flow, result).increment();
     }
 
@@ -161,11 +220,17 @@ public final class CrmsyncMeters implements AutoCloseable {
         new ExecutorServiceMetrics(executor, name, Tags.empty()).bindTo(registry);
     }
 
-    /** Stops listening for garbage collections and closes the registry. */
+    /**
+     * Stops listening for garbage collections and closes the registry; does nothing for a connection's view, whose
+     * meters stay in the registry until it closes.
+     */
     @Override
     public void close() {
+        if (gc == null) {
+            return;
+        }
         gc.close();
-        registry.close();
+        prometheus.close();
     }
 
     private static double read(AtomicReference<Supplier<? extends Number>> source) {

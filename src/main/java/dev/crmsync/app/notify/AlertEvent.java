@@ -25,9 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
  * @param detail      why it failed or was held (no secrets), or null
  * @param deadLetters the flow's dead letters after the turn
  * @param threshold   the configured dead-letter threshold, or 0 when none is
+ * @param connection  the connection of the flow where a process syncs several, or null where it syncs one
  */
 public record AlertEvent(Kind kind, Flow flow, Instant at, Instant since, CycleResult previous, String detail,
-                         long deadLetters, int threshold) {
+                         long deadLetters, int threshold, String connection) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
@@ -65,6 +66,20 @@ public record AlertEvent(Kind kind, Flow flow, Instant at, Instant since, CycleR
         Objects.requireNonNull(since, "since");
     }
 
+    /** An event of the one connection a process syncs. */
+    public AlertEvent(Kind kind, Flow flow, Instant at, Instant since, CycleResult previous, String detail,
+                      long deadLetters, int threshold) {
+        this(kind, flow, at, since, previous, detail, deadLetters, threshold, null);
+    }
+
+    /**
+     * @param name the connection's name
+     * @return this event, naming the connection of its flow, for a process that syncs several
+     */
+    public AlertEvent ofConnection(String name) {
+        return new AlertEvent(kind, flow, at, since, previous, detail, deadLetters, threshold, name);
+    }
+
     /**
      * @return the event as the receiver gets it; {@code text} is a line for people, which chats such as Slack,
      *         Mattermost and Google Chat show as the message
@@ -72,6 +87,9 @@ public record AlertEvent(Kind kind, Flow flow, Instant at, Instant since, CycleR
     public String json() {
         ObjectNode out = JSON.createObjectNode();
         out.put("source", "crmsync");
+        if (connection != null) {
+            out.put("connection", connection);
+        }
         out.put("event", kind.label());
         out.put("flow", flow.configName());
         out.put("title", FlowStatus.titleOf(flow));
@@ -93,7 +111,8 @@ public record AlertEvent(Kind kind, Flow flow, Instant at, Instant since, CycleR
      * @return one line for people, e.g. {@code crmsync: webCRM Persons ↔ Customcrm Contacts is failing: …}
      */
     public String text() {
-        String title = "crmsync: " + FlowStatus.titleOf(flow);
+        String title = "crmsync" + (connection == null ? "" : " (" + connection + ")") + ": "
+                + FlowStatus.titleOf(flow);
         return switch (kind) {
             case FAILING -> title + " is failing: " + detail;
             case HELD -> title + ": the delete circuit breaker held back its deletes: " + detail;

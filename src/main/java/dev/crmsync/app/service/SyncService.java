@@ -36,6 +36,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The long-running sync of one connection: a single worker thread runs the cycles of whichever flows are due
@@ -122,6 +123,16 @@ public final class SyncService implements AutoCloseable {
      * Every flow syncs and reconciles at once, except those a person paused, which stay paused until resumed.
      */
     public void start() {
+        start(Map.of());
+    }
+
+    /**
+     * {@link #start()}, with fields for every log line of the worker, e.g. the connection it syncs where a process
+     * syncs several.
+     *
+     * @param logContext MDC keys and values the worker sets before its first cycle
+     */
+    public void start(Map<String, String> logContext) {
         for (Flow flow : store.pausedFlows()) {
             scheduler.pause(flow);
             log.atInfo().addKeyValue("flow", flow.configName()).log("flow stays paused, as a person left it");
@@ -132,7 +143,11 @@ public final class SyncService implements AutoCloseable {
                 lastLags.put(entry.flow(), entry.maxLag());
             }
         }
-        worker = Thread.ofPlatform().name("crmsync-sync").daemon(false).unstarted(this::work);
+        Map<String, String> context = Map.copyOf(logContext);
+        worker = Thread.ofPlatform().name("crmsync-sync").daemon(false).unstarted(() -> {
+            context.forEach(MDC::put);
+            work();
+        });
         worker.start();
         log.atInfo().addKeyValue("flows", Flow.values().length).log("sync service started");
     }

@@ -121,6 +121,68 @@ class RunProcessTest {
         }
     }
 
+    @Test
+    void shouldServeEveryConnectionOfTheFileAndStopUncleanWhenOneWasCutShort(@TempDir Path dir) throws Exception {
+        // Given a file of two connections: one over two simulators, one over two systems that never answer
+        try (WebcrmSimulator webcrm = WebcrmSimulator.builder().token(WEBCRM_TOKEN).seed(3)
+                .seedPlan(new SeedPlan(0, 3, 4, 2)).build().start("127.0.0.1", 0);
+             CustomcrmSimulator customcrm = CustomcrmSimulator.builder().apiKey(CUSTOMCRM_KEY).seed(3)
+                     .seedPlan(new SeedPlan(1, 3, 4, 2)).build().start("127.0.0.1", 0);
+             BlackHole stuckWebcrm = new BlackHole(); BlackHole stuckCustomcrm = new BlackHole()) {
+            Path config = dir.resolve("crmsync.yaml");
+            Files.writeString(config, """
+                    connections:
+                      - name: good
+                        webcrm:    { url: %s, token: %s }
+                        customcrm: { url: %s, api-key: %s }
+                        sync:      { interval: 1s }
+                      - name: stuck
+                        webcrm:    { url: %s, token: t, timeout: 10m }
+                        customcrm: { url: %s, api-key: k, timeout: 10m }
+                    store:     { url: "jdbc:sqlite:crmsync.db" }
+                    server:    { port: 0, token: ${CRMSYNC_TOKEN} }
+                    """.formatted(webcrm.baseUrl(), WEBCRM_TOKEN, customcrm.baseUrl(), CUSTOMCRM_KEY,
+                    stuckWebcrm.url(), stuckCustomcrm.url()));
+            try (CrmsyncProcess process = crmsyncRun(dir, "--config", config.toString(), "--skip-check",
+                    "--stop-grace", "1s")) {
+                try {
+                    // When it runs without --connection, while the stuck connection's first cycle waits
+                    String url = await().atMost(Duration.ofSeconds(60)).until(process::dashboardUrl, u -> u != null);
+                    await().atMost(Duration.ofSeconds(60))
+                            .until(() -> stuckWebcrm.connections() + stuckCustomcrm.connections() > 0);
+
+                    // Then the good connection links its systems all the same, under its own routes, and the stuck
+                    // one answers its status
+                    await().atMost(Duration.ofSeconds(60)).until(() -> body(url
+                            + "connections/good/api/links?flow=organisations", TOKEN).contains("\"state\":\"active\""));
+                    assertThat(status(url + "connections/stuck/api/status", TOKEN)).isEqualTo(200);
+                    assertThat(status(url + "api/connections", TOKEN)).isEqualTo(200);
+                } finally {
+                    // And is sent SIGTERM
+                    process.terminate();
+                }
+                int exit = process.waitFor(Duration.ofSeconds(60));
+                List<String> err = process.err();
+
+                // Then it stopped both, and said that the stop was not clean, naming the connection cut short
+                assertThat(exit).as(String.join("\n", err)).isEqualTo(RunCommand.UNCLEAN_STOP);
+                JsonMapper json = JsonMapper.builder().build();
+                List<JsonNode> lines = err.stream().map(json::readTree).toList();
+                assertThat(lines).anySatisfy(l -> {
+                    assertThat(l.path("message").asString()).isEqualTo("a running cycle was cut short by the stop");
+                    assertThat(l.path("connection").asString()).isEqualTo("stuck");
+                });
+                assertThat(lines).filteredOn(l -> l.path("message").asString().contains("cut short"))
+                        .extracting(l -> l.path("connection").asString()).containsExactly("stuck");
+                // And the sync's own lines name their connection
+                assertThat(lines).anySatisfy(l -> {
+                    assertThat(l.path("message").asString()).isEqualTo("logged in to webCRM");
+                    assertThat(l.path("connection").asString()).isEqualTo("good");
+                });
+            }
+        }
+    }
+
     /**
      * Starts {@code crmsync run} with the product's logging, standard error into a file in {@code dir}.
      */
@@ -167,6 +229,12 @@ class RunProcessTest {
                 socket.close();
             }
         }
+    }
+
+    private static String body(String url, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int status(String url, String token) throws IOException, InterruptedException {

@@ -74,11 +74,7 @@ class DashboardBrowserTest {
     static void startServiceAndBrowser() {
         // The browser first: on a machine without one, the class fails at once with what to install
         playwright = TestChromium.playwright(Map.of());
-        List<String> args = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            args.add("--no-sandbox");    // Chromium refuses to start its sandbox as root, as CI runs it
-        }
-        browser = TestChromium.launch(playwright, args);
+        browser = TestChromium.launchForTests(playwright);
         harness = ServiceHarness.start(
                 "sync: { interval: 1s, reconcile-interval: 5s, conflict-policy: manual, max-attempts: 1 }\n",
                 "retry-attempts: 2, retry-backoff: 50ms, retry-max-backoff: 100ms, circuit-open: 2s");
@@ -106,13 +102,7 @@ class DashboardBrowserTest {
         context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
         context.setDefaultTimeout(PATIENCE.toMillis());
         page = context.newPage();
-        page.onPageError(error -> pageErrors.add(error));
-        // The page runs under a strict Content-Security-Policy: anything it blocks is a defect of the page
-        page.onConsoleMessage(message -> {
-            if (message.type().equals("error") && message.text().contains("Content Security Policy")) {
-                pageErrors.add(message.text());
-            }
-        });
+        TestChromium.collectErrors(page, pageErrors);
     }
 
     @AfterEach

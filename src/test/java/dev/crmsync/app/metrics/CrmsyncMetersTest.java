@@ -1,6 +1,7 @@
 package dev.crmsync.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crmsync.adapters.http.RateBudget;
 import dev.crmsync.engine.SyncMetrics.WriteKind;
@@ -50,6 +51,44 @@ class CrmsyncMetersTest {
             // and counters that nothing touched yet start at zero, so a rate over them exists
             assertThat(scrape).contains("crmsync_records_written_total{flow=\"products\",kind=\"delete\","
                     + "side=\"customcrm\"} 0.0");
+        }
+    }
+
+    @Test
+    void shouldTagEachConnectionsSeriesWithItsNameInOneRegistry() {
+        try (CrmsyncMeters meters = CrmsyncMeters.forSeveralConnections()) {
+            // Given two connections' views of one registry
+            CrmsyncMeters acme = meters.forConnection("acme");
+            CrmsyncMeters globex = meters.forConnection("globex");
+
+            // When each counts its own
+            acme.syncMetrics().read(Flow.PERSONS, Side.WEBCRM, 3);
+            globex.syncMetrics().read(Flow.PERSONS, Side.WEBCRM, 5);
+            globex.httpObserver().paced("webcrm", () -> new RateBudget(10, 240));
+            acme.deadLetters(Flow.PRODUCTS, () -> 2);
+            String scrape = meters.scrape();
+
+            // Then one scrape holds both, each tagged, and no series of a connection without the tag
+            assertThat(scrape).contains(
+                    "crmsync_records_read_total{connection=\"acme\",flow=\"persons\",side=\"webcrm\"} 3.0",
+                    "crmsync_records_read_total{connection=\"globex\",flow=\"persons\",side=\"webcrm\"} 5.0",
+                    "crmsync_api_budget_remaining{connection=\"globex\",system=\"webcrm\"} 10.0",
+                    "crmsync_dead_letters_current{connection=\"acme\",flow=\"products\"} 2.0",
+                    "crmsync_cycles_total{connection=\"globex\",flow=\"persons\",result=\"failed\"} 0.0");
+            assertThat(scrape.lines().filter(l -> l.startsWith("crmsync_") && !l.contains("connection=")))
+                    .isEmpty();
+            assertThat(scrape).contains("jvm_threads_live_threads");
+        }
+    }
+
+    @Test
+    void shouldRefuseToCountAConnectionInTheRegistryOfSeveral() {
+        try (CrmsyncMeters meters = CrmsyncMeters.forSeveralConnections()) {
+            // When a caller forgets the connection's view, Then it is told, rather than count untagged series
+            assertThatThrownBy(meters::syncMetrics)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("forConnection");
+            assertThatThrownBy(() -> meters.forConnection("acme")
+                    .forConnection("globex")).isInstanceOf(IllegalStateException.class);
         }
     }
 

@@ -63,7 +63,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The routes ({@link #install}) must not sit behind the management API's token (neither system could send it)
  * and answer {@code 202} at once: the hint callbacks run on the request thread and must not block, e.g.
  * {@code SyncService::hint}. When the public URL has a path ({@code https://host/crmsync}), the routes stay at
- * {@code /hooks/…}: a proxy in front strips the prefix.
+ * {@code /hooks/…}: a proxy in front strips the prefix. A process that serves several connections gives each its
+ * {@link Builder#routePrefix route prefix}, e.g. {@code /connections/acme}: its routes and the URLs registered
+ * both start with it, so each connection hears only its own systems.
  *
  * <p>This class is threadsafe.
  *
@@ -90,6 +92,7 @@ public final class ChangeHooks {
     }
 
     private final String publicUrl;
+    private final String routePrefix;
     private final Set<Flow> flows;
     private final Connector webcrm;
     private final Connector customcrm;
@@ -107,6 +110,7 @@ public final class ChangeHooks {
 
     private ChangeHooks(Builder b) {
         this.publicUrl = b.publicUrl;
+        this.routePrefix = b.routePrefix;
         this.flows = Set.copyOf(b.flows);
         this.webcrm = b.webcrm;
         this.customcrm = b.customcrm;
@@ -235,15 +239,15 @@ public final class ChangeHooks {
     // ---------------------------------------------------------------- HTTP
 
     /**
-     * Adds the two routes, {@code POST /hooks/webcrm/{key}} and {@code POST /hooks/customcrm}, to a server being
-     * configured. They are guarded by key and signature alone; the caller must keep its own authentication off
-     * {@link #PATH_PREFIX}.
+     * Adds the two routes, {@code POST /hooks/webcrm/{key}} and {@code POST /hooks/customcrm}, after the route
+     * prefix if any, to a server being configured. They are guarded by key and signature alone; the caller must
+     * keep its own authentication off {@link #PATH_PREFIX}.
      *
      * @param cfg the Javalin configuration of the service's server
      */
     public void install(JavalinConfig cfg) {
-        cfg.routes.post(WEBCRM_ROUTE, this::webcrmDelivery);
-        cfg.routes.post(CUSTOMCRM_ROUTE, this::customcrmDelivery);
+        cfg.routes.post(routePrefix + WEBCRM_ROUTE, this::webcrmDelivery);
+        cfg.routes.post(routePrefix + CUSTOMCRM_ROUTE, this::customcrmDelivery);
     }
 
     private void webcrmDelivery(Context ctx) {
@@ -388,11 +392,11 @@ public final class ChangeHooks {
     }
 
     private String webcrmPrefix() {
-        return publicUrl + "/hooks/webcrm/";
+        return publicUrl + routePrefix + "/hooks/webcrm/";
     }
 
     private String customcrmUrl() {
-        return publicUrl + CUSTOMCRM_ROUTE;
+        return publicUrl + routePrefix + CUSTOMCRM_ROUTE;
     }
 
     private String randomText() {
@@ -414,6 +418,7 @@ public final class ChangeHooks {
      */
     public static final class Builder {
         private String publicUrl;
+        private String routePrefix = "";
         private Set<Flow> flows = EnumSet.allOf(Flow.class);
         private Connector webcrm;
         private Connector customcrm;
@@ -437,6 +442,20 @@ public final class ChangeHooks {
             }
             String text = url.toString();
             this.publicUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+            return this;
+        }
+
+        /**
+         * @param prefix where this connection's routes start on a server that serves several, e.g.
+         *               {@code /connections/acme}; empty (the default) for the server of one connection
+         * @return this builder
+         */
+        public Builder routePrefix(String prefix) {
+            if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+                throw new IllegalArgumentException("a route prefix starts with '/' and does not end with one: "
+                        + prefix);
+            }
+            this.routePrefix = prefix;
             return this;
         }
 
