@@ -425,14 +425,45 @@
     $('session-bar').hidden = false;
     setLive('polling');
     renderConnections(list);
+    loadNodes().catch(() => {});
     clearInterval(state.connectionsTimer);
     state.connectionsTimer = setInterval(loadConnections, POLL_MS);
+  }
+
+  /**
+   * The nodes of a cluster (PostgreSQL store): each with its heartbeat and the connections it holds. A service
+   * that is no node answers 404, and the section stays hidden.
+   */
+  async function loadNodes() {
+    let list;
+    try {
+      list = await api('/api/nodes', { service: true });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        $('nodes-section').hidden = true;
+        return;
+      }
+      throw e;
+    }
+    $('nodes-section').hidden = false;
+    const alive = list.nodes.filter((n) => n.alive).length;
+    $('nodes-summary').replaceChildren(plural(list.nodes.length, 'node', 'nodes') + ', '
+      + alive + ' alive; this page is served by ' + list.node + '.');
+    $('nodes').replaceChildren(...list.nodes.map((n) => h('tr', { 'data-testid': 'node-row', 'data-node': n.name },
+      h('th', { scope: 'row' }, n.url ? h('a', { href: n.url + '/', 'data-testid': 'node-link' }, n.name) : n.name,
+        n.self ? ' (this one)' : ''),
+      h('td', null, h('span', { class: 'pill ' + (n.alive ? 'pill-ok' : 'pill-system-down'),
+        'data-testid': 'node-alive' }, n.alive ? 'Alive' : 'Silent')),
+      h('td', { 'data-testid': 'node-heartbeat' }, relTime(n.heartbeat)),
+      h('td', { class: 'num', 'data-testid': 'node-count' }, String(n.connections.length)),
+      h('td', { 'data-testid': 'node-connections' }, n.connections.join(', ') || 'None'))));
   }
 
   async function loadConnections() {
     if (!state.signedIn) return;
     try {
       renderConnections(await api('/api/connections', { service: true }));
+      await loadNodes();
       banner('');
       setLive('polling');
     } catch (e) {
@@ -444,8 +475,10 @@
 
   function renderConnections(list) {
     const all = list.connections;
-    const down = all.filter((c) => c.status !== 'up').length;
-    const attention = all.filter((c) => c.failingFlows.length > 0).length;
+    // On a node of a cluster, the connections held elsewhere have their health on their node's page.
+    const here = all.filter((c) => c.status === 'up' || c.status === 'down');
+    const down = here.filter((c) => c.status !== 'up').length;
+    const attention = here.filter((c) => c.failingFlows.length > 0).length;
     $('connections-summary').replaceChildren(plural(all.length, 'connection', 'connections') + ': '
       + (down ? down + ' not ready' : 'all ready')
       + (attention ? ', ' + plural(attention, 'with a flow that needs', 'with flows that need') + ' a person' : '')
@@ -454,6 +487,13 @@
   }
 
   function connectionRow(c) {
+    if (c.status === 'elsewhere' || c.status === 'unheld') {
+      const where = c.status === 'elsewhere' ? 'Synced by node ' + c.heldBy : 'No node holds it yet';
+      return h('tr', { 'data-testid': 'connection-row', 'data-connection': c.name },
+        h('th', { scope: 'row' }, c.path ? h('a', { href: c.path, 'data-testid': 'connection-link' }, c.name) : c.name),
+        h('td', null, h('span', { class: 'pill pill-quiet', 'data-testid': 'connection-status' }, where)),
+        h('td', { colspan: '4', class: 'muted' }, 'Its health is on its node\'s page.'));
+    }
     const up = c.status === 'up';
     const systems = Object.entries(c.systems || {}).filter(([, check]) => !check.up)
       .map(([name]) => (SIDE[name] || (name === 'store' ? 'The store' : name)) + ' does not answer');
@@ -479,6 +519,8 @@
     $('connections-page').hidden = true;
     $('connections').replaceChildren();
     $('connections-summary').replaceChildren();
+    $('nodes').replaceChildren();
+    $('nodes-summary').replaceChildren();
     stopLive();
     clearInterval(state.statsTimer);
     clearInterval(state.tickTimer);

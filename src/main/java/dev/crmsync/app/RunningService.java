@@ -1,19 +1,26 @@
 package dev.crmsync.app;
 
 import dev.crmsync.adapters.http.Sleeper;
+import dev.crmsync.adapters.cluster.ClusterDatabase;
 import dev.crmsync.app.api.ManagementApi;
+import dev.crmsync.app.cluster.ClusterNode;
+import dev.crmsync.app.cluster.ConnectionOpener;
+import dev.crmsync.app.config.ClusterSettings;
 import dev.crmsync.app.config.ConfigException;
 import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.config.ServiceSettings;
 import dev.crmsync.app.metrics.CrmsyncMeters;
 import dev.crmsync.app.service.SyncService;
 import dev.crmsync.app.service.hooks.ChangeHooks;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,13 +50,98 @@ public final class RunningService implements AutoCloseable {
     private final List<ServedConnection> connections;
     private final ManagementApi api;
     private final CrmsyncMeters meters;
+    /** The node, where this process is one of a cluster; then {@link #connections} is empty. */
+    private final ClusterNode node;
+    private final ClusterDatabase cluster;
     /** Null while running; then whether the stop was clean. Guarded by {@code this}. */
     private Boolean stoppedCleanly;
 
     private RunningService(List<ServedConnection> connections, ManagementApi api, CrmsyncMeters meters) {
+        this(connections, api, meters, null, null);
+    }
+
+    private RunningService(List<ServedConnection> connections, ManagementApi api, CrmsyncMeters meters,
+                           ClusterNode node, ClusterDatabase cluster) {
         this.connections = List.copyOf(connections);
         this.api = api;
         this.meters = meters;
+        this.node = node;
+        this.cluster = cluster;
+    }
+
+    /**
+     * Starts a node of a cluster: the HTTP server, then the node, which takes up its share of the connections as
+     * db-scheduler hands them out and lets them go when it stops. Every node of a cluster runs the same file on
+     * the same PostgreSQL store.
+     *
+     * @param configs        the file's connections, at least one, names unique, all on one PostgreSQL store
+     * @param insecureNoAuth whether to serve the API without a token (local demos only)
+     * @param clock          the time source
+     * @param sleeper        how connectors wait
+     * @return the running node
+     * @throws ConfigException when no token is configured and {@code insecureNoAuth} is not set
+     */
+    public static RunningService startNode(List<CrmsyncConfig> configs, boolean insecureNoAuth, InstantSource clock,
+                                           Sleeper sleeper) {
+        ServiceSettings server = serverOf(configs, insecureNoAuth);
+        ClusterSettings settings = server.cluster();
+        Map<String, CrmsyncConfig> byName = new LinkedHashMap<>();
+        configs.forEach(c -> byName.put(c.connection(), c));
+        CrmsyncMeters meters = CrmsyncMeters.forSeveralConnections();
+        ClusterDatabase database = ClusterDatabase.open(settings.store() != null ? settings.store()
+                : configs.get(0).store());
+        ConnectionOpener opener = (name, nodeName) -> ServedConnection.open(byName.get(name),
+                ManagementApi.CONNECTIONS_PATH + name, meters.forConnection(name), clock, sleeper, nodeName);
+        ClusterNode node = ClusterNode.create(List.copyOf(byName.keySet()), settings, database, opener, clock,
+                STOP_GRACE);
+        ManagementApi api = null;
+        try {
+            api = ManagementApi.startNode(List.copyOf(byName.keySet()), node,
+                    new ManagementApi.Settings(server.host(), server.port(), insecureNoAuth ? null : server.token(),
+                            clock, meters::scrape));
+            new JettyServerThreadPoolMetrics(api.threadPool(), Tags.empty()).bindTo(meters.registry());
+            meters.gauge("crmsync.cluster.connections.held", Map.of("node", node.node()), node::heldCount);
+            FunctionCounter.builder("crmsync.cluster.stale.writes.refused", node, n -> n.counts().staleWritesRefused())
+                    .description("Writes of this node that the store refused: another node had claimed the "
+                            + "connection while this one was silent")
+                    .tag("node", node.node()).register(meters.registry());
+            FunctionCounter.builder("crmsync.cluster.connections.lost", node, n -> n.counts().lost())
+                    .description("Connections another node took over while this one held them")
+                    .tag("node", node.node()).register(meters.registry());
+            // Where the other nodes' pages send a person for the connections this node holds.
+            String advertised = server.publicUrl() != null ? server.publicUrl().toString().replaceAll("/+$", "")
+                    : api.baseUrl();
+            node.start(advertised);
+            log.atInfo().addKeyValue("url", api.baseUrl()).addKeyValue("auth", insecureNoAuth ? "none" : "token")
+                    .addKeyValue("node", node.node()).addKeyValue("connections", byName.size())
+                    .log("crmsync is running as a node of a cluster");
+            return new RunningService(List.of(), api, meters, node, database);
+        } catch (RuntimeException e) {
+            node.close();
+            if (api != null) {
+                api.close();
+            }
+            database.close();
+            meters.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @return the server's settings, the first connection's (a file's {@code server:} section is shared by its
+     *         connections)
+     * @throws ConfigException when no token is configured and {@code insecureNoAuth} is not set
+     */
+    private static ServiceSettings serverOf(List<CrmsyncConfig> configs, boolean insecureNoAuth) {
+        if (configs.isEmpty()) {
+            throw new IllegalArgumentException("there is no connection to run");
+        }
+        ServiceSettings server = configs.get(0).service();
+        if (server.token() == null && !insecureNoAuth) {
+            throw new ConfigException("server.token", "is required to guard the management API; set it, e.g. "
+                    + "token: ${CRMSYNC_TOKEN}, or start with --insecure-no-auth for a local demo");
+        }
+        return server;
     }
 
     /**
@@ -80,14 +172,7 @@ public final class RunningService implements AutoCloseable {
      */
     public static RunningService start(List<CrmsyncConfig> configs, boolean insecureNoAuth, InstantSource clock,
                                        Sleeper sleeper) {
-        if (configs.isEmpty()) {
-            throw new IllegalArgumentException("there is no connection to run");
-        }
-        ServiceSettings server = configs.get(0).service();
-        if (server.token() == null && !insecureNoAuth) {
-            throw new ConfigException("server.token", "is required to guard the management API; set it, e.g. "
-                    + "token: ${CRMSYNC_TOKEN}, or start with --insecure-no-auth for a local demo");
-        }
+        ServiceSettings server = serverOf(configs, insecureNoAuth);
         boolean several = configs.size() > 1;
         CrmsyncMeters meters = several ? CrmsyncMeters.forSeveralConnections() : CrmsyncMeters.create();
         List<ServedConnection> opened = new ArrayList<>();
@@ -133,6 +218,13 @@ public final class RunningService implements AutoCloseable {
      */
     public List<String> connectionNames() {
         return connections.stream().map(ServedConnection::name).toList();
+    }
+
+    /**
+     * @return the node, where this process is one of a cluster
+     */
+    public Optional<ClusterNode> node() {
+        return Optional.ofNullable(node);
     }
 
     /**
@@ -211,10 +303,14 @@ public final class RunningService implements AutoCloseable {
         if (stoppedCleanly != null) {
             return stoppedCleanly;
         }
-        boolean clean = stopAll(connections, grace);
+        // A node lets each held connection go (its cycle ends within the grace); the others take them up at once.
+        boolean clean = node != null ? node.leave() : stopAll(connections, grace);
         stoppedCleanly = clean;
         api.close();
         connections.forEach(ServedConnection::close);
+        if (cluster != null) {
+            cluster.close();
+        }
         meters.close();
         log.atInfo().addKeyValue("clean", clean).log("crmsync stopped");
         return clean;

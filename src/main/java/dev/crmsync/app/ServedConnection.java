@@ -2,6 +2,7 @@ package dev.crmsync.app;
 
 import dev.crmsync.adapters.http.Sleeper;
 import dev.crmsync.app.api.ManagementApi;
+import dev.crmsync.app.cluster.HeldConnection;
 import dev.crmsync.app.config.CrmsyncConfig;
 import dev.crmsync.app.docs.DataflowDocument;
 import dev.crmsync.app.metrics.CrmsyncMeters;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is threadsafe.
  */
-final class ServedConnection {
+final class ServedConnection implements HeldConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ServedConnection.class);
 
@@ -73,14 +74,27 @@ final class ServedConnection {
      */
     static ServedConnection open(CrmsyncConfig config, String routePrefix, CrmsyncMeters meters, InstantSource clock,
                                  Sleeper sleeper) {
+        return open(config, routePrefix, meters, clock, sleeper, null);
+    }
+
+    /**
+     * Opens the connection for a node of a cluster: its store claimed for {@code node} instead of locked, every
+     * write fenced with the claim (see {@link SyncConnection#openClaimed}), and no change hooks, since the node that
+     * holds a connection changes and the systems would call a fixed address.
+     *
+     * @param node the node's name; null for a process of its own, which locks the store
+     */
+    static ServedConnection open(CrmsyncConfig config, String routePrefix, CrmsyncMeters meters, InstantSource clock,
+                                 Sleeper sleeper, String node) {
         // One of several: its notifications and its worker's log lines name it.
         boolean named = !routePrefix.isEmpty();
         StoppableSleeper waits = new StoppableSleeper(sleeper);
         SystemHealth health = new SystemHealth(clock);
         SystemCounters counters = new SystemCounters(health, meters.httpObserver());
         CycleTally tally = new CycleTally();
-        SyncConnection connection = SyncConnection.open(config, clock, waits, both(tally, meters.syncMetrics()),
-                counters);
+        SyncConnection connection = node == null
+                ? SyncConnection.open(config, clock, waits, both(tally, meters.syncMetrics()), counters)
+                : SyncConnection.openClaimed(config, clock, waits, both(tally, meters.syncMetrics()), counters, node);
         WebhookNotifier notifier = null;
         try {
             SyncService service = new SyncService(connection.store(), connection.cycle(), config.service(), clock,
@@ -101,7 +115,8 @@ final class ServedConnection {
             }
             CrmsyncConfig resolved = connection.config();
             // Change hooks only where both systems can reach this service; polling alone works everywhere.
-            ChangeHooks hooks = config.service().publicUrl() == null ? null : ChangeHooks.builder(connection)
+            ChangeHooks hooks = config.service().publicUrl() == null || node != null ? null
+                    : ChangeHooks.builder(connection)
                     .routePrefix(routePrefix).hint(service::hint).deleteHint(service::hintDelete)
                     .onReceived(counters::hookReceived).clock(clock).build();
             ManagementApi.Served served = new ManagementApi.Served(config.connection(), service, connection.store(),
@@ -119,7 +134,8 @@ final class ServedConnection {
     }
 
     /** Starts the sync, then registers the change hooks, if any: the server must be serving their routes. */
-    void start() {
+    @Override
+    public void start() {
         service.start(logContext);
         if (hooks != null) {
             hooks.start();
@@ -133,7 +149,8 @@ final class ServedConnection {
      * @param grace how long to wait for the running cycle to reach the end of its batch
      * @return whether the running cycle, if any, ended within {@code grace}
      */
-    boolean stop(Duration grace) {
+    @Override
+    public boolean stop(Duration grace) {
         if (hooks != null) {
             hooks.stop();
         }
@@ -147,8 +164,14 @@ final class ServedConnection {
         return clean;
     }
 
+    @Override
+    public void confirmClaim() {
+        connection.store().inTransaction(() -> null);
+    }
+
     /** Closes the connection, after {@link #stop}. */
-    void close() {
+    @Override
+    public void close() {
         connection.close();
     }
 
@@ -162,7 +185,8 @@ final class ServedConnection {
     /**
      * @return what the server serves of it
      */
-    ManagementApi.Served served() {
+    @Override
+    public ManagementApi.Served served() {
         return served;
     }
 

@@ -149,7 +149,8 @@ public final class SyncConnection implements AutoCloseable {
         // The same connector resolves labels and then syncs, so a configuration with labels costs no second login.
         try {
             config = withLabelsResolved(config, webcrm);
-            store = storeWrapper.apply(Stores.open(config.store(), crashPoints));
+            store = storeWrapper.apply(claimant == null ? Stores.open(config.store(), crashPoints)
+                    : Stores.open(config.store(), crashPoints, config.service().cluster().takeOverAfter()));
         } catch (RuntimeException e) {
             webcrm.close();
             if (lock != null) {

@@ -77,6 +77,29 @@ public final class CrmsyncProcess implements AutoCloseable {
      * @return a builder for the process, its environment that of the tests without the variables that choose the
      *         log format and level and without the crash hook's variable (a test that wants one sets it)
      */
+    /**
+     * Starts a process from a builder of {@link #builder}, its environment set by the caller.
+     *
+     * @param builder the process
+     * @param errFile where its standard error goes
+     * @return the running process
+     */
+    public static CrmsyncProcess start(ProcessBuilder builder, Path errFile) {
+        builder.redirectError(errFile.toFile());
+        try {
+            return new CrmsyncProcess(builder.start(), errFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @return the process id while the process lives, for a signal
+     */
+    public java.util.Optional<Long> pid() {
+        return process.isAlive() ? java.util.Optional.of(process.pid()) : java.util.Optional.empty();
+    }
+
     public static ProcessBuilder builder(List<String> jvmOptions, String... args) {
         String javaCommand = ProcessHandle.current().info().command().orElse("java");
         // Without the test classes: their logback-test.xml would replace the product's logging

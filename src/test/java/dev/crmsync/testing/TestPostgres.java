@@ -79,6 +79,34 @@ public final class TestPostgres {
         return schema;
     }
 
+    /** Drops the schema and the schemas of its connections ({@code <schema>_<name>}), with everything in them. */
+    public void dropWithConnections() {
+        for (String each : strings("SELECT nspname FROM pg_namespace WHERE nspname LIKE '" + schema + "\\_%'")) {
+            execute("DROP SCHEMA IF EXISTS " + each + " CASCADE");
+        }
+        drop();
+    }
+
+    /**
+     * Runs a query on the test database and reads the first column of every row as text.
+     *
+     * @param sql the query; schema-qualified where it reads the test's tables
+     * @return the values, in the query's order
+     */
+    public java.util.List<String> strings(String sql) {
+        try (Connection connection = DriverManager.getConnection(baseUrl);
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery(sql)) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            while (rows.next()) {
+                out.add(rows.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the test PostgreSQL refused " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Drops the schema with everything in it. */
     public void drop() {
         execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");

@@ -3,6 +3,7 @@ package dev.crmsync.adapters.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.time.Duration;
 import java.util.Objects;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Handle;
@@ -51,8 +52,21 @@ public final class PostgresStore {
      *                                  without its password
      */
     public static SqlStore open(StoreAddress address, CommitObserver commits) {
+        return open(address, commits, null);
+    }
+
+    /**
+     * Opens the store, creating its tables if need be.
+     *
+     * @param address              a {@code jdbc:postgresql:} URL, with its user and password
+     * @param commits              told before and after each commit
+     * @param idleTransactionLimit how long PostgreSQL lets a transaction of this store wait for its next statement
+     *                             before it ends the session; null for no limit
+     * @return the open store
+     */
+    public static SqlStore open(StoreAddress address, CommitObserver commits, Duration idleTransactionLimit) {
         Objects.requireNonNull(commits, "commits");
-        HikariDataSource dataSource = dataSource(address);
+        HikariDataSource dataSource = dataSource(address, idleTransactionLimit);
         try {
             StoreSchema.migrate(dataSource, address.schema().orElse(null));
         } catch (FlywayException e) {
@@ -70,11 +84,36 @@ public final class PostgresStore {
      * @throws IllegalArgumentException when the URL is not a PostgreSQL URL
      * @throws IllegalStateException    when the database cannot be reached
      */
-    private static HikariDataSource dataSource(StoreAddress address) {
+    private static HikariDataSource dataSource(StoreAddress address, Duration idleTransactionLimit) {
         if (!address.isPostgres()) {
             throw new IllegalArgumentException("not a PostgreSQL JDBC URL (jdbc:postgresql://HOST/DATABASE): "
                     + address.redactedUrl());
         }
+        HikariConfig config = poolConfig(address, "crmsync-store", POOL_SIZE);
+        if (idleTransactionLimit != null) {
+            // A number, not text from outside: nothing to quote.
+            config.setConnectionInitSql("SET idle_in_transaction_session_timeout = "
+                    + Math.max(1, idleTransactionLimit.toMillis()));
+        }
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("cannot open the store at " + address.redactedUrl() + ": "
+                    + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * The settings of a small pool of connections to a PostgreSQL database: its URL and credentials, at least one
+     * connection kept open, 10 s to get one.
+     *
+     * @param address  the database
+     * @param poolName the pool's name, in Hikari's own log lines
+     * @param size     the most connections
+     * @return the settings, for more to be added
+     */
+    public static HikariConfig poolConfig(StoreAddress address, String poolName, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(address.url());
         if (address.user() != null) {
@@ -83,17 +122,11 @@ public final class PostgresStore {
         if (address.password() != null) {
             config.setPassword(address.password().reveal());
         }
-        config.setPoolName("crmsync-store");
-        config.setMaximumPoolSize(POOL_SIZE);
+        config.setPoolName(poolName);
+        config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(10_000);
-        try {
-            return new HikariDataSource(config);
-        } catch (HikariPool.PoolInitializationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalStateException("cannot open the store at " + address.redactedUrl() + ": "
-                    + cause.getMessage(), e);
-        }
+        return config;
     }
 
     /** Lends a pooled connection per call. */

@@ -43,6 +43,9 @@ import picocli.CommandLine.Spec;
                 + "server.token), /metrics and /health. Stops cleanly on SIGTERM or Ctrl-C.",
                 "A file of several connections: every one is served, each under /connections/NAME/ of the one "
                         + "server, unless --connection names the one to serve.",
+                "On a PostgreSQL store the process is a node of a cluster: start the same command on several "
+                        + "machines and they share the connections, each taking over those of a node that dies "
+                        + "(cluster.take-over-after). /api/nodes lists the nodes.",
                 "Logs are JSON lines on standard error (CRMSYNC_LOG_FORMAT=text for plain lines).",
                 "Exit status: 0 after a clean stop (SIGTERM or Ctrl-C), 1 when the preflight finds a mapping error, "
                         + "2 for a configuration error, 3 when a system refuses the credentials or another crmsync "
@@ -126,7 +129,10 @@ public final class RunCommand implements Callable<Integer> {
             }, "crmsync-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                RunningService service = RunningService.start(served, insecureNoAuth, main.clock(), main.sleeper());
+                // On PostgreSQL every run is a node of a cluster, of one node or several: the same command on each.
+                RunningService service = served.get(0).store().isPostgres()
+                        ? RunningService.startNode(served, insecureNoAuth, main.clock(), main.sleeper())
+                        : RunningService.start(served, insecureNoAuth, main.clock(), main.sleeper());
                 out.println("crmsync is running. Dashboard: " + service.baseUrl() + "/"
                         + (insecureNoAuth ? "  (no sign-in: --insecure-no-auth)" : "  (sign in with server.token)"));
                 out.flush();

@@ -1,5 +1,6 @@
 package dev.crmsync.app.config;
 
+import dev.crmsync.adapters.store.StoreAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,8 +12,10 @@ import java.util.Objects;
  * @param takeOverAfter how long a node may be silent (dead, stopped, cut off) before the others take its connections
  *                      over; its heartbeat comes every quarter of it
  * @param pollInterval  how often a node looks for a connection that no node holds
+ * @param store         the file's store, before each connection's own part of it: the nodes' shared tables live
+ *                      there; null where the settings come from no file
  */
-public record ClusterSettings(String node, Duration takeOverAfter, Duration pollInterval) {
+public record ClusterSettings(String node, Duration takeOverAfter, Duration pollInterval, StoreAddress store) {
 
     /** The shortest take-over: a heartbeat a second, four missed. */
     public static final Duration SHORTEST_TAKE_OVER = Duration.ofSeconds(4);
@@ -36,7 +39,7 @@ public record ClusterSettings(String node, Duration takeOverAfter, Duration poll
      * @return the node named after its host and process, a take-over after 30 s, a look for work every 2 s
      */
     public static ClusterSettings ofDefaults() {
-        return new ClusterSettings(null, Duration.ofSeconds(30), Duration.ofSeconds(2));
+        return new ClusterSettings(null, Duration.ofSeconds(30), Duration.ofSeconds(2), null);
     }
 
     /**

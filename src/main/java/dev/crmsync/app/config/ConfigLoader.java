@@ -195,13 +195,13 @@ public final class ConfigLoader {
                             + "connection needs a name of its own");
                 }
                 connections.add(connection(item.named("connections[" + name + "]"), name,
-                        store.forConnection(name), top, notify));
+                        store.forConnection(name), store, top, notify));
             }
             if (connections.isEmpty()) {
                 throw new ConfigException("connections", "must list at least one connection");
             }
         } else {
-            connections.add(connection(top, CrmsyncConfig.DEFAULT_CONNECTION, store, top, notify));
+            connections.add(connection(top, CrmsyncConfig.DEFAULT_CONNECTION, store, store, top, notify));
         }
         top.refuseUnknownKeys();
         return List.copyOf(connections);
@@ -221,8 +221,8 @@ public final class ConfigLoader {
      * One connection: its own systems, policies and mappings from {@code own}, the service's settings from
      * {@code shared} (the same section for a file of one connection).
      */
-    private CrmsyncConfig connection(Section own, String name, StoreAddress store, Section shared,
-                                     NotifySettings notify) {
+    private CrmsyncConfig connection(Section own, String name, StoreAddress store, StoreAddress fileStore,
+                                     Section shared, NotifySettings notify) {
         for (String required : new String[] {"webcrm", "customcrm"}) {
             if (!own.has(required)) {
                 throw new ConfigException(own.key(required), "is required");
@@ -237,7 +237,8 @@ public final class ConfigLoader {
         Map<Flow, FlowMapping> mappings = new MappingReader(countryLanguage)
                 .read(own.section("mappings"), DefaultMappings.all(countryLanguage));
         mappings = stamps(sync.section("flows"), mappings);
-        ServiceSettings service = server(shared.section("server"), schedules(sync), cluster(shared.section("cluster")));
+        ServiceSettings service = server(shared.section("server"), schedules(sync), cluster(shared.section("cluster"),
+                fileStore));
         own.refuseUnknownKeys();
         return new CrmsyncConfig(webcrm, customcrm, store, settings, mappings, service, notify, name);
     }
@@ -522,7 +523,7 @@ public final class ConfigLoader {
         return NOT_READ;
     }
 
-    private static ClusterSettings cluster(Section s) {
+    private static ClusterSettings cluster(Section s, StoreAddress store) {
         ClusterSettings defaults = ClusterSettings.ofDefaults();
         String node = s.string("node", null);
         if (node != null && !node.strip().matches("[A-Za-z0-9._-]{1,60}")) {
@@ -540,7 +541,7 @@ public final class ConfigLoader {
                     + "take-over-after (" + Durations.format(takeOver) + ")");
         }
         s.refuseUnknownKeys();
-        return new ClusterSettings(node == null ? null : node.strip(), takeOver, poll);
+        return new ClusterSettings(node == null ? null : node.strip(), takeOver, poll, store);
     }
 
     private ServiceSettings server(Section s, Map<Flow, ServiceSettings.Schedule> schedules,
