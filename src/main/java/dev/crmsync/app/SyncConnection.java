@@ -158,9 +158,13 @@ public final class SyncConnection implements AutoCloseable {
             }
             throw e;
         }
-        if (claimant != null) {
+        // A command on a PostgreSQL store, where the nodes of a cluster hold the connections without the lock, claims
+        // it too: the node that held it has its next write refused and lets it go, so there is never a second
+        // writer; a node takes it up again after the take-over time.
+        String owner = claimant != null ? claimant : config.store().isPostgres() ? commandOwner() : null;
+        if (owner != null) {
             try {
-                store.fenceWith(store.claim(claimant, clock.instant()));
+                store.fenceWith(store.claim(owner, clock.instant()));
             } catch (RuntimeException e) {
                 webcrm.close();
                 store.close();
@@ -175,6 +179,13 @@ public final class SyncConnection implements AutoCloseable {
                 requests));
         connectors.replaceAll(connectorWrapper);
         return new SyncConnection(config, store, lock, connectors, clock, metrics);
+    }
+
+    /**
+     * @return the claim's owner for a command run by hand: {@code command-<pid>}, told apart from the nodes
+     */
+    private static String commandOwner() {
+        return "command-" + ProcessHandle.current().pid();
     }
 
     /**

@@ -84,7 +84,8 @@ public final class StoreLock implements AutoCloseable {
             throw new UncheckedIOException("cannot lock " + file, e);
         }
         close(channel);
-        throw new StoreBusyException(BUSY.formatted(file + " is locked"));
+        throw new StoreBusyException(BUSY.formatted(file + " is locked")
+                + "; several processes sharing the connections need a PostgreSQL store (store.url: jdbc:postgresql:…)");
     }
 
     private static StoreLock advisoryLock(StoreAddress address) {

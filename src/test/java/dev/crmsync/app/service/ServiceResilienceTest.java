@@ -174,7 +174,8 @@ class ServiceResilienceTest {
 
             // Then it is refused before it reads or writes anything, and the service goes on
             assertThat(status).isEqualTo(3);
-            assertThat(run.err()).contains("another crmsync is syncing with this store");
+            assertThat(run.err()).contains("another crmsync is syncing with this store")
+                    .contains("several processes sharing the connections need a PostgreSQL store");
             assertThat(harness.call("GET", "/health/live", null, null).status()).isEqualTo(200);
         }
     }
