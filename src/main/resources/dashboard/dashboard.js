@@ -479,7 +479,12 @@
     const here = all.filter((c) => c.status === 'up' || c.status === 'down');
     const down = here.filter((c) => c.status !== 'up').length;
     const attention = here.filter((c) => c.failingFlows.length > 0).length;
-    $('connections-summary').replaceChildren(plural(all.length, 'connection', 'connections') + ': '
+    const cluster = all.some((c) => 'heldBy' in c);
+    let lead = plural(all.length, 'connection', 'connections');
+    if (cluster) {
+      lead += ', ' + (here.length ? here.length + ' synced by this node' : 'none synced by this node');
+    }
+    $('connections-summary').replaceChildren(cluster && !here.length ? lead + '.' : lead + ': '
       + (down ? down + ' not ready' : 'all ready')
       + (attention ? ', ' + plural(attention, 'with a flow that needs', 'with flows that need') + ' a person' : '')
       + '.');

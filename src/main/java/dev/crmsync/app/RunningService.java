@@ -278,6 +278,10 @@ public final class RunningService implements AutoCloseable {
     }
 
     private ServedConnection only() {
+        if (node != null) {
+            throw new IllegalStateException("this service is node " + node.node() + " of a cluster: the connections "
+                    + "it holds change; ask its node");
+        }
         if (connections.size() > 1) {
             throw new IllegalStateException("this service runs " + connections.size() + " connections "
                     + connectionNames() + "; name one");

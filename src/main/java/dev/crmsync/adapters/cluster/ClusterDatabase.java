@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.crmsync.adapters.store.PostgresStore;
 import dev.crmsync.adapters.store.StoreAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,13 +83,41 @@ public final class ClusterDatabase implements AutoCloseable {
                     // and ours start at version 1 beside them.
                     .baselineOnMigrate(true).baselineVersion("0");
             store.schema().ifPresent(schema -> flyway.schemas(schema).createSchemas(true));
-            flyway.load().migrate();
+            migrate(dataSource, flyway, store.schema().orElse("public"));
         } catch (FlywayException e) {
             dataSource.close();
             throw new IllegalStateException("cannot bring the cluster's tables at " + store.redactedUrl()
                     + " to the current schema: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
         }
         return new ClusterDatabase(dataSource);
+    }
+
+    /**
+     * Migrates while holding an advisory lock of the schema's: nodes started together would otherwise race to create
+     * the history table beside a store's tables, and the loser finds it created but not yet marked, which Flyway
+     * refuses.
+     */
+    private static void migrate(DataSource dataSource, FluentConfiguration flyway, String schema) {
+        String key = "crmsync-cluster-migration:" + schema;
+        try (Connection lock = dataSource.getConnection()) {
+            try (PreparedStatement take = lock.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                take.setString(1, key);
+                take.execute();
+            }
+            try {
+                flyway.load().migrate();
+            } finally {
+                try (PreparedStatement release = lock.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+                    release.setString(1, key);
+                    release.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot lock the cluster's tables to create them: " + e.getMessage(), e);
+        }
     }
 
     /**

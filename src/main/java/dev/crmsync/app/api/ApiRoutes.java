@@ -17,6 +17,7 @@ import dev.crmsync.ports.RecordStatus;
 import dev.crmsync.ports.Store;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -82,8 +84,7 @@ final class ApiRoutes {
      * @param current the routes that answer; it throws an {@link ApiProblem} when none can
      */
     static void install(JavalinConfig cfg, String prefix, Supplier<ApiRoutes> current) {
-        java.util.function.Function<RouteHandler, io.javalin.http.Handler> on =
-                handler -> ctx -> handler.handle(current.get(), ctx);
+        Function<RouteHandler, Handler> on = handler -> ctx -> handler.handle(current.get(), ctx);
         cfg.routes.get(prefix + "/api/status", on.apply((r, ctx) -> json(ctx, 200, r.status())));
         cfg.routes.get(prefix + "/api/stats", on.apply(ApiRoutes::stats));
         cfg.routes.get(prefix + "/api/timeline", on.apply(ApiRoutes::timeline));

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
@@ -34,7 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code /metrics} and {@code /health/*}, plus whatever extra routes the app adds (the change hooks). The API
  * needs the service token (see {@link ApiAuth}); metrics, health and the hooks do not. A server of several
  * connections serves each one's API, events and hooks under {@code /connections/<name>/} (see
- * {@link #routePrefix}), and lists them at {@code /api/connections}.
+ * {@link #routePrefix}), and lists them at {@code /api/connections}. The server of a node of a cluster
+ * ({@link #startNode}) serves every connection of the file there, answering for those the node holds at the moment
+ * and naming the holder of the others, and lists the nodes at {@code /api/nodes}.
  *
  * <p>This class is threadsafe.
  */
@@ -171,8 +174,7 @@ public final class ManagementApi implements AutoCloseable {
      * that holds it.
      */
     private static Supplier<ApiRoutes> heldRoutes(String name, ClusterView cluster, InstantSource clock) {
-        java.util.concurrent.atomic.AtomicReference<Map.Entry<Served, ApiRoutes>> made =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Map.Entry<Served, ApiRoutes>> made = new AtomicReference<>();
         return () -> {
             Served served = cluster.held(name).orElseThrow(() -> notHeld(name, cluster));
             Map.Entry<Served, ApiRoutes> last = made.get();

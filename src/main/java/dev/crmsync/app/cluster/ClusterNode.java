@@ -223,6 +223,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         Hold hold = new Hold(connection, clock.instant());
         synchronized (holds) {
+            if (!stopping && holds.size() >= fairShare()) {
+                // The share may have grown since the last beat (a node left): look again before declining.
+                readCluster();
+            }
             if (stopping || holds.size() >= fairShare()) {
                 // Left to a node with room; picked again after the next look if none has.
                 return rescheduleIn(settings.pollInterval());
@@ -331,10 +335,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         Instant now = clock.instant();
         database.heartbeat(name, url, startedAt, now);
         database.forgetSilent(now, settings.takeOverAfter().multipliedBy(FORGET_AFTER_TAKE_OVERS));
-        seen = new Snapshot(database.nodes(), database.holders(TASK));
+        readCluster();
         if (!stopping) {
             rebalance();
         }
+    }
+
+    private void readCluster() {
+        seen = new Snapshot(database.nodes(), database.holders(TASK));
     }
 
     private void rebalance() {

@@ -54,6 +54,8 @@ public final class CrmsyncMeters implements AutoCloseable {
     /** Null for the registry of several connections, whose meters of a connection are in its views. */
     private final MicrometerSyncMetrics sync;
     private final MicrometerHttpObserver http;
+    /** The view of each connection, made once; only in the registry of several connections. */
+    private final Map<String, CrmsyncMeters> views = new ConcurrentHashMap<>();
     /** The current source of each gauge registered here, so that registering one again replaces its source. */
     private final Map<String, AtomicReference<Supplier<? extends Number>>> gauges = new ConcurrentHashMap<>();
 
@@ -98,17 +100,21 @@ public final class CrmsyncMeters implements AutoCloseable {
      * gauges' sources only weakly.
      *
      * @param name the connection's name, the tag's value
-     * @return a view that scrapes this registry; closing it closes nothing
+     * @return a view that scrapes this registry, the same one for a name each time; closing it closes nothing
      * @throws IllegalStateException when this is not the registry of {@link #forSeveralConnections()}
      */
     public CrmsyncMeters forConnection(String name) {
         if (sync != null || gc == null) {
             throw new IllegalStateException("only the registry of several connections has a view per connection");
         }
-        CompositeMeterRegistry view = new CompositeMeterRegistry();
-        view.config().commonTags("connection", name);
-        view.add(prometheus);
-        return new CrmsyncMeters(prometheus, view, null, true);
+        // One view per connection for the registry's life: a connection a node lets go and takes up again counts
+        // on, and its gauges (the rate budget) follow the connection's new clients rather than keep the old ones.
+        return views.computeIfAbsent(name, n -> {
+            CompositeMeterRegistry view = new CompositeMeterRegistry();
+            view.config().commonTags("connection", n);
+            view.add(prometheus);
+            return new CrmsyncMeters(prometheus, view, null, true);
+        });
     }
 
     private static JvmGcMetrics bindJvm(MeterRegistry registry) {

@@ -65,6 +65,8 @@ class NodesDashboardBrowserTest {
                     .hasAttribute("href", "http://10.0.0.2:8080/connections/acme/");
             PlaywrightAssertions.assertThat(page.locator("[data-testid=connection-row][data-connection=globex]")
                     .getByTestId("connection-status")).hasText("No node holds it yet");
+            PlaywrightAssertions.assertThat(page.getByTestId("connections-summary"))
+                    .hasText("2 connections, none synced by this node.");
         }
         assertThat(pageErrors).as("script errors on the page").isEmpty();
     }

@@ -133,6 +133,21 @@ class CrmsyncMetersTest {
     }
 
     @Test
+    void shouldReadTheBudgetOfTheLatestClientOfAConnectionTakenUpAgainByANode() {
+        try (CrmsyncMeters meters = CrmsyncMeters.forSeveralConnections()) {
+            // Given a connection a node held, let go and took up again, each time with clients of its own
+            meters.forConnection("acme").httpObserver().paced("webcrm", () -> new RateBudget(3, 240));
+
+            // When
+            meters.forConnection("acme").httpObserver().paced("webcrm", () -> new RateBudget(239, 240));
+
+            // Then the gauge reads the clients of the latest hold
+            assertThat(meters.scrape())
+                    .contains("crmsync_api_budget_remaining{connection=\"acme\",system=\"webcrm\"} 239.0");
+        }
+    }
+
+    @Test
     void shouldShowTheDeadLettersOfEachFlowBesideTheirCounter() {
         try (CrmsyncMeters meters = CrmsyncMeters.create()) {
             // Given the counter of dead letters made

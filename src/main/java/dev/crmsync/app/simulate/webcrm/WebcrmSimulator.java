@@ -85,9 +85,14 @@ public final class WebcrmSimulator implements AutoCloseable {
                 new SlidingWindowRateLimiter(b.rateLimit, b.rateWindow, b.clock), b.rateWindow, WRITE_METHODS);
         this.server = SimulatorServers.create(cfg -> {
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
-            // A declared length over the limit is refused in webCRM's error shape before the body is read.
+            // A declared length over the limit is refused in webCRM's error shape. The body is read (and dropped)
+            // first: answering while the client still sends makes the server close the connection under it, and
+            // the client, still writing, then sees a reset now and then rather than the 413.
             cfg.routes.before(ctx -> {
                 if (ctx.contentLength() > MAX_REQUEST_BYTES) {
+                    try (java.io.InputStream body = ctx.req().getInputStream()) {
+                        body.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
                     throw WebcrmApiException.tooLarge("The request body is larger than " + MAX_REQUEST_BYTES
                             + " bytes");
                 }
