@@ -21,6 +21,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -261,7 +262,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             closeQuietly(held);
         }
         log.atInfo().addKeyValue("connection", connection).addKeyValue("node", name)
-                .addKeyValue("why", ending.name().toLowerCase(java.util.Locale.ROOT)).log("connection let go");
+                .addKeyValue("why", ending.name().toLowerCase(Locale.ROOT)).log("connection let go");
         return switch (ending) {
             case STOPPING -> rescheduleIn(Duration.ZERO);
             // Not at once: the nodes with room pick it first, as this one declines what is beyond its share.
@@ -327,6 +328,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("node", name).addKeyValue("error", e.getMessage())
                     .log("node heartbeat not written; the store does not answer");
+        } catch (Error e) {
+            // A scheduled task that throws is never run again: the node would keep its connections unseen, its
+            // heartbeat stale and its share never given back. Say it loudly and beat again next time.
+            log.atError().setCause(e).addKeyValue("node", name).log("node heartbeat failed");
         }
     }
 

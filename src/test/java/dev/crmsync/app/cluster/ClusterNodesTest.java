@@ -209,7 +209,7 @@ class ClusterNodesTest {
     private void start(String name, Path config, Path dir) {
         int port = freePort();
         ports.put(name, port);
-        ProcessBuilder builder = CrmsyncProcess.builder(List.of("-Xmx512m", "-XX:+UseSerialGC",
+        ProcessBuilder builder = CrmsyncProcess.builder(List.of("-Xmx768m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1"), "run", "--config", config.toString(), "--port", Integer.toString(port),
                 "--skip-check");
         builder.environment().put("CRMSYNC_TOKEN", TOKEN);
