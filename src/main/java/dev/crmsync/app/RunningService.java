@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@code /connections/<name>/} and one registry tags each one's series with {@code connection}. A service of one
  * connection serves and counts exactly as before there were several.
  *
+ * <p>A node of a cluster ({@link #startNode}, what {@code run} starts on a PostgreSQL store) opens no connection
+ * itself: its {@link ClusterNode} opens those it takes up and closes those it lets go, and the server answers for
+ * the connections held at the moment.
+ *
  * <p>This class is threadsafe.
  */
 public final class RunningService implements AutoCloseable {
