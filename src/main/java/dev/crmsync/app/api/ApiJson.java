@@ -196,6 +196,33 @@ public final class ApiJson {
     }
 
     /**
+     * The nodes of a cluster, as {@code /api/nodes} and {@code crmsync nodes --json} give them.
+     *
+     * @param answering the node that answers, or null where no node does (the command line)
+     * @param nodes     the nodes
+     * @return {@code node} (the answering one, when there is one) and {@code nodes}
+     */
+    public static ObjectNode nodes(String answering, List<ClusterView.Node> nodes) {
+        ObjectNode out = MAPPER.createObjectNode();
+        if (answering != null) {
+            out.put("node", answering);
+        }
+        ArrayNode list = out.putArray("nodes");
+        for (ClusterView.Node node : nodes) {
+            ObjectNode item = list.addObject();
+            item.put("name", node.name());
+            item.put("url", node.url());
+            item.put("startedAt", node.startedAt() == null ? null : node.startedAt().toString());
+            item.put("heartbeat", node.heartbeat() == null ? null : node.heartbeat().toString());
+            item.put("alive", node.alive());
+            item.put("self", node.name().equals(answering));
+            ArrayNode held = item.putArray("connections");
+            node.connections().forEach(held::add);
+        }
+        return out;
+    }
+
+    /**
      * What a resync of one record read, the shape the API answers and {@code crmsync resync --json} prints.
      *
      * @param flow    the flow

@@ -239,7 +239,7 @@ public final class ManagementApi implements AutoCloseable {
             cfg.routes.get("/api/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(contract));
             cfg.routes.get("/api/connections", ctx -> json(ctx, 200, connectionsJson(places, cluster)));
             if (cluster != null) {
-                cfg.routes.get("/api/nodes", ctx -> json(ctx, 200, nodesJson(cluster)));
+                cfg.routes.get("/api/nodes", ctx -> json(ctx, 200, ApiJson.nodes(cluster.node(), cluster.nodes())));
             }
             places.forEach((name, place) -> {
                 String prefix = routePrefix(name, prefixed);
@@ -324,25 +324,6 @@ public final class ManagementApi implements AutoCloseable {
                 item.put("status", holder.isPresent() ? "elsewhere" : "unheld");
             }
         });
-        return out;
-    }
-
-    /** The body of {@code /api/nodes}: every node, its heartbeat and the connections it holds. */
-    private static ObjectNode nodesJson(ClusterView cluster) {
-        ObjectNode out = ApiJson.MAPPER.createObjectNode();
-        out.put("node", cluster.node());
-        ArrayNode list = out.putArray("nodes");
-        for (ClusterView.Node node : cluster.nodes()) {
-            ObjectNode item = list.addObject();
-            item.put("name", node.name());
-            item.put("url", node.url());
-            item.put("startedAt", node.startedAt() == null ? null : node.startedAt().toString());
-            item.put("heartbeat", node.heartbeat() == null ? null : node.heartbeat().toString());
-            item.put("alive", node.alive());
-            item.put("self", node.name().equals(cluster.node()));
-            ArrayNode held = item.putArray("connections");
-            node.connections().forEach(held::add);
-        }
         return out;
     }
 

@@ -55,6 +55,16 @@ public final class ConfigOption {
     }
 
     /**
+     * For the commands that read what every connection of the file shares ({@code nodes}).
+     *
+     * @return every connection of the file in its order, without credentials
+     * @throws dev.crmsync.app.config.ConfigException naming the key and the problem
+     */
+    List<CrmsyncConfig> loadAllWithoutCredentials() {
+        return new ConfigLoader(System.getenv()).withoutCredentials().loadAll(file);
+    }
+
+    /**
      * {@link #loadWithoutCredentials()} for a command that declares its own {@code --config}, e.g. to pass it on
      * to its subcommands.
      *

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 DocsCommand.class, RelinkCommand.class, PauseCommand.class, ResumeCommand.class, ResyncCommand.class,
                 StoreCommand.class,
-                DeadLettersCommand.class, DeletesCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+                DeadLettersCommand.class, DeletesCommand.class, NodesCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit status of a wrong or incomplete configuration or command line. */

@@ -385,11 +385,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
 
     private int liveNodes(List<ClusterDatabase.NodeRow> rows, Instant now) {
-        return (int) rows.stream().filter(row -> isAlive(row, now)).count();
+        return (int) rows.stream().filter(row -> isAlive(row, now, settings.takeOverAfter())).count();
     }
 
-    private boolean isAlive(ClusterDatabase.NodeRow row, Instant now) {
-        return !row.heartbeat().isBefore(now.minus(settings.takeOverAfter()));
+    private static boolean isAlive(ClusterDatabase.NodeRow row, Instant now, Duration takeOverAfter) {
+        return !row.heartbeat().isBefore(now.minus(takeOverAfter));
     }
 
     // ---------------------------------------------------------------- the view
@@ -409,13 +409,36 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     @Override
     public List<Node> nodes() {
         Snapshot snapshot = seen;
-        Instant now = clock.instant();
         List<Node> out = new ArrayList<>();
-        for (ClusterDatabase.NodeRow row : snapshot.nodes()) {
-            List<String> theirs = row.name().equals(name) ? heldHere()
-                    : snapshot.holders().entrySet().stream().filter(e -> e.getValue().equals(row.name()))
-                            .map(Map.Entry::getKey).sorted().toList();
-            out.add(new Node(row.name(), row.url(), row.startedAt(), row.heartbeat(), isAlive(row, now), theirs));
+        for (Node node : view(snapshot.nodes(), snapshot.holders(), clock.instant(), settings.takeOverAfter())) {
+            // This node knows its own holds better than its last read of the table.
+            out.add(node.name().equals(name) ? new Node(node.name(), node.url(), node.startedAt(), node.heartbeat(),
+                    node.alive(), heldHere()) : node);
+        }
+        return out;
+    }
+
+    /**
+     * The nodes of a cluster as its tables tell them, for whoever reads them without being a node
+     * ({@code crmsync nodes}).
+     *
+     * @param database      the cluster's tables
+     * @param now           the time to judge the heartbeats at
+     * @param takeOverAfter how old a heartbeat may be for its node to count as alive
+     * @return every node in the table, by name, with the connections it holds
+     */
+    public static List<Node> nodesOf(ClusterDatabase database, Instant now, Duration takeOverAfter) {
+        return view(database.nodes(), database.holders(TASK), now, takeOverAfter);
+    }
+
+    private static List<Node> view(List<ClusterDatabase.NodeRow> rows, Map<String, String> holders, Instant now,
+                                   Duration takeOverAfter) {
+        List<Node> out = new ArrayList<>();
+        for (ClusterDatabase.NodeRow row : rows) {
+            List<String> theirs = holders.entrySet().stream().filter(e -> e.getValue().equals(row.name()))
+                    .map(Map.Entry::getKey).sorted().toList();
+            out.add(new Node(row.name(), row.url(), row.startedAt(), row.heartbeat(),
+                    isAlive(row, now, takeOverAfter), theirs));
         }
         return out;
     }
