@@ -92,8 +92,7 @@ public final class RunningService implements AutoCloseable {
         Map<String, CrmsyncConfig> byName = new LinkedHashMap<>();
         configs.forEach(c -> byName.put(c.connection(), c));
         CrmsyncMeters meters = CrmsyncMeters.forSeveralConnections();
-        ClusterDatabase database = ClusterDatabase.open(settings.store() != null ? settings.store()
-                : configs.get(0).store());
+        ClusterDatabase database = ClusterDatabase.open(configs.get(0).clusterStore());
         ConnectionOpener opener = (name, nodeName) -> ServedConnection.open(byName.get(name),
                 ManagementApi.CONNECTIONS_PATH + name, meters.forConnection(name), clock, sleeper, nodeName);
         ClusterNode node = ClusterNode.create(List.copyOf(byName.keySet()), settings, database, opener, clock,
@@ -101,9 +100,8 @@ public final class RunningService implements AutoCloseable {
         ManagementApi api = null;
         try {
             api = ManagementApi.startNode(List.copyOf(byName.keySet()), node,
-                    new ManagementApi.Settings(server.host(), server.port(), insecureNoAuth ? null : server.token(),
-                            clock, meters::scrape));
-            new JettyServerThreadPoolMetrics(api.threadPool(), Tags.empty()).bindTo(meters.registry());
+                    apiSettings(server, insecureNoAuth, clock, meters));
+            bindPoolMetrics(api, meters);
             meters.gauge("crmsync.cluster.connections.held", Map.of("node", node.node()), node::heldCount);
             FunctionCounter.builder("crmsync.cluster.stale.writes.refused", node, n -> n.counts().staleWritesRefused())
                     .description("Writes of this node that the store refused: another node had claimed the "
@@ -129,6 +127,17 @@ public final class RunningService implements AutoCloseable {
             meters.close();
             throw e;
         }
+    }
+
+    private static ManagementApi.Settings apiSettings(ServiceSettings server, boolean insecureNoAuth,
+                                                      InstantSource clock, CrmsyncMeters meters) {
+        return new ManagementApi.Settings(server.host(), server.port(), insecureNoAuth ? null : server.token(), clock,
+                meters::scrape);
+    }
+
+    /** The HTTP server's pool is the one pool of the process: each store is one connection of its own. */
+    private static void bindPoolMetrics(ManagementApi api, CrmsyncMeters meters) {
+        new JettyServerThreadPoolMetrics(api.threadPool(), Tags.empty()).bindTo(meters.registry());
     }
 
     /**
@@ -188,10 +197,8 @@ public final class RunningService implements AutoCloseable {
                         several ? meters.forConnection(name) : meters, clock, sleeper));
             }
             api = ManagementApi.start(opened.stream().map(ServedConnection::served).toList(),
-                    new ManagementApi.Settings(server.host(), server.port(), insecureNoAuth ? null : server.token(),
-                            clock, meters::scrape));
-            // The HTTP server's pool is the one pool of the process: each store is one connection of its own.
-            new JettyServerThreadPoolMetrics(api.threadPool(), Tags.empty()).bindTo(meters.registry());
+                    apiSettings(server, insecureNoAuth, clock, meters));
+            bindPoolMetrics(api, meters);
             for (ServedConnection connection : opened) {
                 connection.start();
             }

@@ -202,7 +202,7 @@ public final class ServiceHarness implements AutoCloseable {
     /**
      * @return a loopback port free at this moment, for a service that must know its public URL before it starts
      */
-    static int freePort() {
+    public static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -198,8 +198,6 @@ public final class ManagementApi implements AutoCloseable {
 
     private static ManagementApi serve(Map<String, Place> places, ClusterView cluster, Settings settings) {
         ApiAuth auth = new ApiAuth(settings.token(), settings.clock());
-        // A node serves every connection under its prefix, even where the file has one: which node holds it varies.
-        int prefixed = cluster == null ? places.size() : Integer.MAX_VALUE;
         Set<EventStream> streams = ConcurrentHashMap.newKeySet();
         String contract = resource(CONTRACT);
         Javalin http = Javalin.create(cfg -> {
@@ -242,7 +240,9 @@ public final class ManagementApi implements AutoCloseable {
                 cfg.routes.get("/api/nodes", ctx -> json(ctx, 200, ApiJson.nodes(cluster.node(), cluster.nodes())));
             }
             places.forEach((name, place) -> {
-                String prefix = routePrefix(name, prefixed);
+                // A node serves every connection under its prefix, even where the file has one: which node holds it
+                // varies.
+                String prefix = cluster != null ? CONNECTIONS_PATH + name : routePrefix(name, places.size());
                 if (!prefix.isEmpty()) {
                     cfg.routes.before(prefix + "/api/*", auth::requireAccess);
                     dashboard(cfg, prefix);

@@ -50,7 +50,7 @@ public final class NodesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<CrmsyncConfig> connections = config.loadAllWithoutCredentials();
         ClusterSettings cluster = connections.get(0).service().cluster();
-        StoreAddress store = cluster.store() != null ? cluster.store() : connections.get(0).store();
+        StoreAddress store = connections.get(0).clusterStore();
         if (!store.isPostgres()) {
             throw new ConfigException("store.url", "is a SQLite store, which has no cluster: crmsync run on it is one "
                     + "process; nodes share a PostgreSQL store (jdbc:postgresql://HOST/DATABASE)");

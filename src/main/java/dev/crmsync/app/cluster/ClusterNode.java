@@ -97,12 +97,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /**
      * What the node counts, for {@code /metrics}.
      *
-     * @param takenUp           connections taken up
-     * @param released          connections let go for another node
-     * @param lost              connections another node took over while this one held them
+     * @param lost               connections another node took over while this one held them
      * @param staleWritesRefused writes of a stale claim that the store refused
      */
-    public record Counts(long takenUp, long released, long lost, long staleWritesRefused) {
+    public record Counts(long lost, long staleWritesRefused) {
     }
 
     private final String name;
@@ -117,8 +115,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final CustomTask<Void> task;
     private final Scheduler scheduler;
     private final ScheduledExecutorService beats;
-    private final AtomicLong takenUp = new AtomicLong();
-    private final AtomicLong released = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile String url;
@@ -126,9 +122,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /** Whether a connection let go while leaving had its running cycle cut short. */
     private volatile boolean cutShort;
     /** The table's rows and holders at the last beat, for the view; replaced whole. */
-    private volatile Snapshot seen = new Snapshot(List.of(), Map.of());
+    private volatile Snapshot seen = new Snapshot(List.of(), Map.of(), Instant.MIN);
 
-    private record Snapshot(List<ClusterDatabase.NodeRow> nodes, Map<String, String> holders) {
+    private record Snapshot(List<ClusterDatabase.NodeRow> nodes, Map<String, String> holders, Instant readAt) {
     }
 
     private ClusterNode(String name, List<String> connections, ClusterSettings settings, ClusterDatabase database,
@@ -224,8 +220,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         Hold hold = new Hold(connection, clock.instant());
         synchronized (holds) {
-            if (!stopping && holds.size() >= fairShare()) {
-                // The share may have grown since the last beat (a node left): look again before declining.
+            if (!stopping && holds.size() >= fairShare()
+                    && seen.readAt().isBefore(clock.instant().minus(settings.pollInterval()))) {
+                // The share may have grown since the last look (a node left): look again before declining, but
+                // once a poll, not for each of the executions declined while the nodes rebalance.
                 readCluster();
             }
             if (stopping || holds.size() >= fairShare()) {
@@ -240,7 +238,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             held = opener.open(connection, name);
             held.start();
             hold.held = held;
-            takenUp.incrementAndGet();
             log.atInfo().addKeyValue("connection", connection).addKeyValue("node", name).log("connection taken up");
             ending = holdUntilLetGo(hold);
         } catch (StaleClaimException e) {
@@ -347,7 +344,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
 
     private void readCluster() {
-        seen = new Snapshot(database.nodes(), database.holders(TASK));
+        seen = new Snapshot(database.nodes(), database.holders(TASK), clock.instant());
     }
 
     private void rebalance() {
@@ -360,7 +357,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         // The newest first: the longest held keep their warm state.
         held.sort(Comparator.comparing((Hold h) -> h.since).reversed());
         for (Hold hold : held.subList(0, excess)) {
-            released.incrementAndGet();
             hold.end(Ending.RELEASED);
         }
         log.atInfo().addKeyValue("node", name).addKeyValue("share", share).addKeyValue("released", excess)
@@ -458,7 +454,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      * @return what the node has counted since it started
      */
     public Counts counts() {
-        return new Counts(takenUp.get(), released.get(), lost.get(), refused.get());
+        return new Counts(lost.get(), refused.get());
     }
 
     // ---------------------------------------------------------------- leaving

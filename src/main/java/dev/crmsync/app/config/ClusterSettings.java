@@ -17,13 +17,15 @@ import java.util.Objects;
  */
 public record ClusterSettings(String node, Duration takeOverAfter, Duration pollInterval, StoreAddress store) {
 
+    /** What a node's name may be: it goes into log lines, URLs and the scheduler's table. */
+    public static final String NODE_NAME = "[A-Za-z0-9._-]{1,60}";
     /** The shortest take-over: a heartbeat a second, four missed. */
     public static final Duration SHORTEST_TAKE_OVER = Duration.ofSeconds(4);
 
     public ClusterSettings {
         Objects.requireNonNull(takeOverAfter, "takeOverAfter");
         Objects.requireNonNull(pollInterval, "pollInterval");
-        if (node != null && !node.matches("[A-Za-z0-9._-]{1,60}")) {
+        if (node != null && !node.matches(NODE_NAME)) {
             throw new IllegalArgumentException("a node name is 1 to 60 letters, digits, '.', '_' and '-': " + node);
         }
         if (takeOverAfter.compareTo(SHORTEST_TAKE_OVER) < 0) {

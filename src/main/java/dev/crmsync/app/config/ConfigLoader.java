@@ -526,7 +526,7 @@ public final class ConfigLoader {
     private static ClusterSettings cluster(Section s, StoreAddress store) {
         ClusterSettings defaults = ClusterSettings.ofDefaults();
         String node = s.string("node", null);
-        if (node != null && !node.strip().matches("[A-Za-z0-9._-]{1,60}")) {
+        if (node != null && !node.strip().matches(ClusterSettings.NODE_NAME)) {
             throw new ConfigException(s.key("node"), "'" + node + "' is not a node name: use 1 to 60 letters, digits, "
                     + "'.', '_' and '-', e.g. crmsync-1");
         }

@@ -44,6 +44,15 @@ public record CrmsyncConfig(WebcrmSettings webcrm, CustomcrmSettings customcrm, 
     }
 
     /**
+     * @return where the nodes of a cluster keep their shared tables: the file's store, before this connection's own
+     *         part of it; this connection's store where the settings come from no file
+     */
+    public StoreAddress clusterStore() {
+        StoreAddress shared = service.cluster().store();
+        return shared != null ? shared : store;
+    }
+
+    /**
      * @return the store's JDBC URL
      */
     public String storeUrl() {

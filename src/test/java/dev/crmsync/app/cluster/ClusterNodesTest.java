@@ -9,11 +9,10 @@ import dev.crmsync.app.simulate.customcrm.RecordType;
 import dev.crmsync.app.simulate.webcrm.WebcrmEntity;
 import dev.crmsync.app.simulate.webcrm.WebcrmSimulator;
 import dev.crmsync.testing.CrmsyncProcess;
+import dev.crmsync.testing.ServiceHarness;
 import dev.crmsync.testing.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,7 +97,7 @@ class ClusterNodesTest {
         Path config = dir.resolve("crmsync.yaml");
         Files.writeString(config, yaml());
         for (String name : List.of("n1", "n2", "n3")) {
-            start(name, config, dir);
+            start(name, config);
         }
         // (The nodes create the cluster's tables as they start.)
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
@@ -164,7 +163,7 @@ class ClusterNodesTest {
                 assertThat(line).contains("another node took the connection over"));
 
         // And a fourth node joining takes a share
-        start("n4", config, dir);
+        start("n4", config);
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(holders().getOrDefault("n4", List.of())).as("held: %s", counts(holders()))
                         .hasSizeGreaterThanOrEqualTo(CONNECTIONS / 4));
@@ -206,8 +205,8 @@ class ClusterNodesTest {
         return yaml.toString();
     }
 
-    private void start(String name, Path config, Path dir) {
-        int port = freePort();
+    private void start(String name, Path config) {
+        int port = ServiceHarness.freePort();
         ports.put(name, port);
         ProcessBuilder builder = CrmsyncProcess.builder(List.of("-Xmx768m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1"), "run", "--config", config.toString(), "--port", Integer.toString(port),
@@ -290,13 +289,5 @@ class ClusterNodesTest {
                 Thread.currentThread().interrupt();
             }
         });
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
